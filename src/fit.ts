@@ -1,0 +1,120 @@
+// One fit, from validated options to factors: scikit-learn's NMF._fit_transform. The public function
+// and the estimators are thin wrappers around fitFactors.
+
+import type { Backend } from './backend/backend.js';
+import { acquireBackend } from './backend/select.js';
+import { InvalidParameterError, consoleWarning, type NMFWarning } from './errors.js';
+import { initializeNmf } from './init/initialize.js';
+import { toDenseMatrix } from './matrix/coerce.js';
+import { dense, max, mean, min, type DataMatrix, type DenseMatrix } from './matrix/matrix.js';
+import { betaToFloat, checkCombinations, computeRegularization, type ResolvedOptions } from './params.js';
+import { fitCoordinateDescent } from './solvers/cd.js';
+import type { SolverOptions } from './solvers/loop.js';
+import { fitMultiplicativeUpdate } from './solvers/mu.js';
+
+export interface FitResult {
+  W: DenseMatrix;
+  H: DenseMatrix;
+  nIter: number;
+  /** sqrt(2·D_β(X ‖ WH)) at the end, when asked for */
+  reconstructionErr?: number;
+  /** where the fit ran, e.g. "cpu (float64)" */
+  backend: string;
+}
+
+export interface FitRequest {
+  X: DataMatrix;
+  W: unknown;
+  H: unknown;
+  updateH: boolean;
+  options: ResolvedOptions;
+  computeError?: boolean;
+}
+
+/** The number of components: an int, or (null / 'auto') inferred as scikit-learn does. */
+function resolveComponents(o: ResolvedOptions, X: DataMatrix, W: unknown, H: unknown, updateH: boolean): number {
+  if (typeof o.nComponents === 'number') return o.nComponents;
+  if (o.nComponents === 'auto') {
+    const usesH = (o.init === 'custom' && updateH) || !updateH;
+    if (usesH && H != null) return toDenseMatrix(H, 'H').rows;
+    if (usesH && W != null && updateH) return toDenseMatrix(W, 'W').cols;
+  }
+  return X.cols;
+}
+
+/** scikit-learn's _check_init: right shape, non-negative, not all zeros. */
+function checkInit(A: unknown, rows: number, cols: number, name: 'W' | 'H'): DenseMatrix<Float64Array> {
+  if (A == null) throw new InvalidParameterError(name, `init='custom' with updateH needs both W and H; ${name} is missing.`);
+  const M = toDenseMatrix(A, name);
+  if (M.rows !== rows || M.cols !== cols) {
+    throw new InvalidParameterError(name, `Array with wrong shape passed to NMF (input ${name}). Expected (${rows}, ${cols}), but got (${M.rows}, ${M.cols}).`);
+  }
+  if (max(M) === 0) throw new InvalidParameterError(name, `Array passed to NMF (input ${name}) is full of zeros.`);
+  return M;
+}
+
+/** scikit-learn's _check_w_h: the custom start, the fixed H, or an initialization. */
+function startingPoint(req: FitRequest, k: number, warn: (w: NMFWarning) => void) {
+  const { X, options: o, updateH } = req;
+  const m = X.rows, n = X.cols;
+  if (o.init === 'custom' && updateH) {
+    return { H: checkInit(req.H, k, n, 'H'), W: checkInit(req.W, m, k, 'W') };
+  }
+  if (!updateH) {
+    if (req.H == null) throw new InvalidParameterError('H', 'updateH: false solves W for a fixed H: H must be given.');
+    const H = checkInit(req.H, k, n, 'H');
+    // 'mu' cannot move away from zeros, so it starts from the constant sqrt(mean(X)/k); 'cd' starts from 0.
+    const W = dense(m, k);
+    if (o.solver === 'mu') W.data.fill(Math.sqrt(mean(X) / k));
+    return { W, H };
+  }
+  if (req.W != null || req.H != null) {
+    warn({ category: 'RuntimeWarning', message: "When init!='custom', provided W or H are ignored. Set init='custom' to use them as initialization." });
+  }
+  return initializeNmf(X, k, o.init === 'custom' ? null : o.init, o.randomState);
+}
+
+export async function fitFactors(req: FitRequest): Promise<FitResult> {
+  const { X, options: o, updateH } = req;
+  const warn = o.onWarning ?? consoleWarning;
+  checkCombinations(o);
+  const beta = betaToFloat(o.betaLoss);
+  if (beta <= 0 && min(X) === 0) {
+    throw new InvalidParameterError('X', 'When betaLoss <= 0 and X contains zeros, the solver may diverge. Please add small values to X, or use a positive betaLoss.');
+  }
+  if (o.solver === 'mu' && o.init === 'nndsvd') {
+    warn({
+      category: 'UserWarning',
+      message: "The multiplicative update ('mu') solver cannot update zeros present in the initialization, and so leads to poorer results when used jointly with init='nndsvd'. You may try init='nndsvda' or init='nndsvdar' instead.",
+    });
+  }
+  const k = resolveComponents(o, X, req.W, req.H, updateH);
+  const { W, H } = startingPoint(req, k, warn);
+
+  const backend: Backend = await acquireBackend(o.backend, o.device);
+  const plan = await backend.createFit({ X, W, H, beta, updateH });
+  try {
+    const solverOptions: SolverOptions = {
+      maxIter: o.maxIter,
+      tol: o.tol,
+      reg: computeRegularization(o, X.rows, X.cols),
+      updateH,
+      checkEvery: o.checkEvery ?? backend.defaultCheckEvery,
+      verbose: Number(o.verbose),
+      shuffle: o.shuffle,
+      randomState: o.randomState,
+      signal: o.signal,
+      onProgress: o.onProgress,
+      log: (line) => console.log(line),
+    };
+    const nIter = o.solver === 'cd' ? await fitCoordinateDescent(plan, k, solverOptions) : await fitMultiplicativeUpdate(plan, beta, solverOptions);
+    if (nIter === o.maxIter && o.tol > 0) {
+      warn({ category: 'ConvergenceWarning', message: `Maximum number of iterations ${o.maxIter} reached. Increase it to improve convergence.` });
+    }
+    const result = await plan.read();
+    const reconstructionErr = req.computeError ? await plan.reconstructionError() : undefined;
+    return { ...result, nIter, reconstructionErr, backend: backend.description };
+  } finally {
+    plan.destroy();
+  }
+}

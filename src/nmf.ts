@@ -1,0 +1,88 @@
+// The public API: nonNegativeFactorization and the NMF estimator (scikit-learn's names in camelCase).
+
+import { fitFactors, type FitResult } from './fit.js';
+import { NMFError } from './errors.js';
+import { toDataMatrix, toDenseMatrix } from './matrix/coerce.js';
+import { matmul, type DenseMatrix, type MatrixInput } from './matrix/matrix.js';
+import { ESTIMATOR_PARAMS, PARAMS, resolveOptions, type FactorizationOptions, type NMFOptions, type ParamName, type ResolvedOptions } from './params.js';
+
+export interface Factorization {
+  W: DenseMatrix;
+  H: DenseMatrix;
+  nIter: number;
+}
+
+const ALL_PARAMS = Object.keys(PARAMS) as ParamName[];
+
+/**
+ * Find non-negative W (nSamples × k) and H (k × nFeatures) with X ≈ W·H, minimizing
+ *   0.5·‖X − WH‖²_β + αW·l1·nFeatures·‖W‖₁ + αH·l1·nSamples·‖H‖₁
+ *   + 0.5·αW·(1−l1)·nFeatures·‖W‖²_F + 0.5·αH·(1−l1)·nSamples·‖H‖²_F
+ * exactly as sklearn.decomposition.non_negative_factorization does.
+ */
+export async function nonNegativeFactorization(X: MatrixInput, options: FactorizationOptions = {}): Promise<Factorization> {
+  const o = resolveOptions(options, ALL_PARAMS, 'nonNegativeFactorization');
+  const { W, H, nIter } = await fitFactors({ X: toDataMatrix(X, 'X'), W: o.W, H: o.H, updateH: o.updateH, options: o });
+  return { W, H, nIter };
+}
+
+/** The NMF estimator: fit learns `components` (H); transform solves W for new data with H fixed. */
+export class NMF {
+  private readonly options: ResolvedOptions;
+  /** H: k × nFeatures */
+  components?: DenseMatrix;
+  nComponentsOut?: number;
+  nFeaturesIn?: number;
+  nIter?: number;
+  /** sqrt(2·β-divergence) between the training X and W·H */
+  reconstructionErr?: number;
+  /** where the last fit ran, e.g. "cpu (float64)" */
+  backendUsed?: string;
+
+  constructor(options: NMFOptions = {}) {
+    this.options = resolveOptions(options, ESTIMATOR_PARAMS, 'NMF');
+  }
+
+  /** Learn the model; returns this. */
+  async fit(X: MatrixInput, start: { W?: MatrixInput; H?: MatrixInput } = {}): Promise<this> {
+    await this.fitTransform(X, start);
+    return this;
+  }
+
+  /** Learn the model and return W for X (more efficient than fit then transform). */
+  async fitTransform(X: MatrixInput, start: { W?: MatrixInput; H?: MatrixInput } = {}): Promise<DenseMatrix> {
+    const Xm = toDataMatrix(X, 'X');
+    const r: FitResult = await fitFactors({ X: Xm, W: start.W, H: start.H, updateH: true, options: this.options, computeError: true });
+    this.components = r.H;
+    this.nComponentsOut = r.H.rows;
+    this.nFeaturesIn = Xm.cols;
+    this.nIter = r.nIter;
+    this.reconstructionErr = r.reconstructionErr;
+    this.backendUsed = r.backend;
+    return r.W;
+  }
+
+  /** W for new data X, with the learned components fixed. */
+  async transform(X: MatrixInput): Promise<DenseMatrix> {
+    const H = this.fitted();
+    const Xm = toDataMatrix(X, 'X');
+    if (Xm.cols !== this.nFeaturesIn) {
+      throw new NMFError(`X has ${Xm.cols} features, but NMF is expecting ${this.nFeaturesIn} features as input.`);
+    }
+    const r = await fitFactors({ X: Xm, W: null, H, updateH: false, options: this.options });
+    return r.W;
+  }
+
+  /** W·components: data back in the original space. */
+  async inverseTransform(W: MatrixInput): Promise<DenseMatrix> {
+    const H = this.fitted();
+    const Wm = toDenseMatrix(W, 'W', { allowNegative: true });
+    if (Wm.cols !== H.rows) throw new NMFError(`W has ${Wm.cols} columns, but this NMF has ${H.rows} components.`);
+    return matmul(Wm, H);
+  }
+
+  private fitted(): DenseMatrix {
+    if (!this.components) throw new NMFError("This NMF instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.");
+    return this.components;
+  }
+}

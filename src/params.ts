@@ -1,0 +1,191 @@
+// Every option's default and rule, in one table (scikit-learn's `_parameter_constraints`).
+// Errors are built from the table, so they all read alike:
+//   "The 'maxIter' parameter of nonNegativeFactorization must be an int in the range [1, inf). Got 0 instead."
+
+import { InvalidParameterError, type WarningHandler } from './errors.js';
+import type { MatrixInput } from './matrix/matrix.js';
+
+export type BetaLossName = 'frobenius' | 'kullback-leibler' | 'itakura-saito';
+export type Solver = 'cd' | 'mu';
+export type Init = 'random' | 'nndsvd' | 'nndsvda' | 'nndsvdar' | 'custom';
+export type BackendName = 'auto' | 'webgpu' | 'cpu';
+
+export interface ProgressInfo {
+  iteration: number;
+  /** sqrt(2·β-divergence), reported by 'mu' at its checks */
+  loss?: number;
+  /** HALS violation relative to the first iteration's, reported by 'cd' */
+  violation?: number;
+  elapsedMs: number;
+}
+
+/** Options shared by the function and the estimator (scikit-learn's names in camelCase). */
+export interface NMFOptions {
+  nComponents?: number | 'auto' | null;
+  init?: Init | null;
+  solver?: Solver;
+  betaLoss?: BetaLossName | number;
+  tol?: number;
+  maxIter?: number;
+  randomState?: number | null;
+  alphaW?: number;
+  alphaH?: number | 'same';
+  l1Ratio?: number;
+  verbose?: number | boolean;
+  shuffle?: boolean;
+  backend?: BackendName;
+  /** Convergence readback interval; 1 on the CPU (scikit-learn's), 10 on GPU backends. */
+  checkEvery?: number | null;
+  /** A GPUDevice of the caller's, used by the WebGPU backend (never destroyed by webnmf). */
+  device?: unknown;
+  signal?: AbortSignal | null;
+  onProgress?: ((info: ProgressInfo) => void) | null;
+  onWarning?: WarningHandler | null;
+}
+
+export interface FactorizationOptions extends NMFOptions {
+  W?: MatrixInput | null;
+  H?: MatrixInput | null;
+  updateH?: boolean;
+}
+
+interface Constraint {
+  test(v: unknown): boolean;
+  text: string;
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isReal = (v: unknown): v is number => typeof v === 'number' && !Number.isNaN(v);
+
+function interval(kind: 'int' | 'float', lo: number, hi: number, closed: 'left' | 'both'): Constraint {
+  const right = closed === 'both' ? ']' : ')';
+  const fmt = (x: number) => (x === Infinity ? 'inf' : String(x));
+  return {
+    test: (v) => (kind === 'int' ? isInt(v) : isReal(v)) && (v as number) >= lo && (closed === 'both' ? (v as number) <= hi : (v as number) < hi),
+    text: `${kind === 'int' ? 'an int' : 'a float'} in the range [${fmt(lo)}, ${fmt(hi)}${right}`,
+  };
+}
+const options = (...values: string[]): Constraint => ({
+  test: (v) => typeof v === 'string' && values.includes(v),
+  text: values.length === 1 ? `'${values[0]}'` : `a str among {${values.map((s) => `'${s}'`).join(', ')}}`,
+});
+const isNull: Constraint = { test: (v) => v === null, text: 'null' };
+const boolean: Constraint = { test: (v) => typeof v === 'boolean', text: 'a boolean' };
+const finiteReal: Constraint = { test: (v) => isReal(v) && Number.isFinite(v), text: 'a finite float' };
+const fn: Constraint = { test: (v) => typeof v === 'function', text: 'a function' };
+const abortSignal: Constraint = {
+  test: (v) => typeof v === 'object' && v !== null && typeof (v as AbortSignal).aborted === 'boolean',
+  text: 'an AbortSignal',
+};
+const object: Constraint = { test: (v) => typeof v === 'object' && v !== null, text: 'a GPUDevice' };
+const matrix: Constraint = { test: (v) => typeof v === 'object' && v !== null, text: 'a matrix' };
+
+interface ParamSpec {
+  default: unknown;
+  rules: Constraint[];
+}
+
+/** The table. Solver-specific rules (cd needs frobenius, β ≤ 0 refuses zeros) live in checkCombinations. */
+export const PARAMS = {
+  nComponents: { default: null, rules: [interval('int', 1, Infinity, 'left'), options('auto'), isNull] },
+  init: { default: null, rules: [options('random', 'nndsvd', 'nndsvda', 'nndsvdar', 'custom'), isNull] },
+  solver: { default: 'cd', rules: [options('cd', 'mu')] },
+  betaLoss: { default: 'frobenius', rules: [options('frobenius', 'kullback-leibler', 'itakura-saito'), finiteReal] },
+  tol: { default: 1e-4, rules: [interval('float', 0, Infinity, 'left')] },
+  maxIter: { default: 200, rules: [interval('int', 1, Infinity, 'left')] },
+  randomState: { default: null, rules: [interval('int', 0, 2 ** 32 - 1, 'both'), isNull] },
+  alphaW: { default: 0, rules: [interval('float', 0, Infinity, 'left')] },
+  alphaH: { default: 'same', rules: [interval('float', 0, Infinity, 'left'), options('same')] },
+  l1Ratio: { default: 0, rules: [interval('float', 0, 1, 'both')] },
+  verbose: { default: 0, rules: [interval('int', 0, Infinity, 'left'), boolean] },
+  shuffle: { default: false, rules: [boolean] },
+  backend: { default: 'auto', rules: [options('auto', 'webgpu', 'cpu')] },
+  checkEvery: { default: null, rules: [interval('int', 1, Infinity, 'left'), isNull] },
+  device: { default: null, rules: [object, isNull] },
+  signal: { default: null, rules: [abortSignal, isNull] },
+  onProgress: { default: null, rules: [fn, isNull] },
+  onWarning: { default: null, rules: [fn, isNull] },
+  W: { default: null, rules: [matrix, isNull] },
+  H: { default: null, rules: [matrix, isNull] },
+  updateH: { default: true, rules: [boolean] },
+} satisfies Record<string, ParamSpec>;
+
+export type ParamName = keyof typeof PARAMS;
+
+/** Options for the estimator: everything but the custom start and updateH, which fitTransform takes. */
+export const ESTIMATOR_PARAMS = (Object.keys(PARAMS) as ParamName[]).filter((p) => !['W', 'H', 'updateH'].includes(p));
+
+export type ResolvedOptions = Required<{ [K in keyof FactorizationOptions]-?: Exclude<FactorizationOptions[K], undefined> }>;
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'function') return 'a function';
+  if (Array.isArray(v)) return 'an array';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'object' && v !== null) return v.constructor?.name ? `a ${v.constructor.name}` : 'an object';
+  return String(v);
+}
+
+function joinOr(texts: string[]): string {
+  return texts.length === 1 ? texts[0] : `${texts.slice(0, -1).join(', ')} or ${texts[texts.length - 1]}`;
+}
+
+/** Fill defaults and check every option against the table; unknown names are refused (they are typos). */
+export function resolveOptions(given: object, allowed: readonly ParamName[], caller: string): ResolvedOptions {
+  if (typeof given !== 'object' || given === null) {
+    throw new InvalidParameterError('options', `The options of ${caller} must be an object. Got ${describe(given)} instead.`);
+  }
+  for (const key of Object.keys(given)) {
+    if (!(allowed as readonly string[]).includes(key)) {
+      throw new InvalidParameterError(key, `Unknown option '${key}' for ${caller}. Valid options are: ${allowed.join(', ')}.`);
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const name of allowed) {
+    const spec: ParamSpec = PARAMS[name];
+    const value = (given as Record<string, unknown>)[name];
+    if (value === undefined) {
+      out[name] = spec.default;
+      continue;
+    }
+    if (!spec.rules.some((c) => c.test(value))) {
+      throw new InvalidParameterError(
+        name,
+        `The '${name}' parameter of ${caller} must be ${joinOr(spec.rules.map((c) => c.text))}. Got ${describe(value)} instead.`,
+      );
+    }
+    out[name] = value;
+  }
+  for (const name of Object.keys(PARAMS) as ParamName[]) if (!(name in out)) out[name] = PARAMS[name].default;
+  return out as ResolvedOptions;
+}
+
+/** β as a number: frobenius = 2, kullback-leibler = 1, itakura-saito = 0 (scikit-learn's _beta_loss_to_float). */
+export function betaToFloat(betaLoss: BetaLossName | number): number {
+  if (typeof betaLoss === 'number') return betaLoss;
+  return { frobenius: 2, 'kullback-leibler': 1, 'itakura-saito': 0 }[betaLoss];
+}
+
+/** Rules that tie options together, where scikit-learn's _check_params puts them. */
+export function checkCombinations(o: ResolvedOptions): void {
+  if (o.solver !== 'mu' && betaToFloat(o.betaLoss) !== 2) {
+    throw new InvalidParameterError(
+      'betaLoss',
+      `Invalid betaLoss parameter: solver '${o.solver}' does not handle betaLoss = ${describe(o.betaLoss)}; only 'mu' handles losses other than 'frobenius'.`,
+    );
+  }
+}
+
+/** The regularization terms, scaled by n_features for W and n_samples for H (scikit-learn's _compute_regularization). */
+export function computeRegularization(o: ResolvedOptions, nSamples: number, nFeatures: number) {
+  const alphaW = o.alphaW;
+  const alphaH = o.alphaH === 'same' ? o.alphaW : o.alphaH;
+  return {
+    l1W: nFeatures * alphaW * o.l1Ratio,
+    l1H: nSamples * alphaH * o.l1Ratio,
+    l2W: nFeatures * alphaW * (1 - o.l1Ratio),
+    l2H: nSamples * alphaH * (1 - o.l1Ratio),
+  };
+}
+
+export type Regularization = ReturnType<typeof computeRegularization>;

@@ -1,0 +1,45 @@
+// scikit-learn's _fit_multiplicative_update: alternate W and H multiplicative updates (Lee & Seung;
+// Févotte & Idier's MM exponent γ for β outside [1, 2]); every 10 iterations compare the error with
+// the previous check's, relative to the error at the start.
+
+import type { FitPlan } from '../backend/backend.js';
+import { IterationClock, type SolverOptions } from './loop.js';
+
+/** γ = 1/(2−β) for β < 1, 1/(β−1) for β > 2, else 1: the exponent that makes the update an MM step. */
+export function muGamma(beta: number): number {
+  if (beta < 1) return 1 / (2 - beta);
+  if (beta > 2) return 1 / (beta - 1);
+  return 1;
+}
+
+/** scikit-learn tests convergence every 10 iterations; a larger checkEvery rounds up to a multiple of 10. */
+const MU_CHECK_INTERVAL = 10;
+
+export async function fitMultiplicativeUpdate(plan: FitPlan, beta: number, o: SolverOptions): Promise<number> {
+  const clock = new IterationClock(o);
+  const gamma = muGamma(beta);
+  const interval = MU_CHECK_INTERVAL * Math.ceil(o.checkEvery / MU_CHECK_INTERVAL);
+  const errorAtInit = await plan.reconstructionError();
+  clock.checkFinite('initial error', errorAtInit, 0);
+  let previousError = errorAtInit;
+  let nIter = 0;
+  for (nIter = 1; nIter <= o.maxIter; nIter++) {
+    await clock.tick();
+    plan.muUpdateW({ l1: o.reg.l1W, l2: o.reg.l2W, gamma });
+    if (o.updateH) plan.muUpdateH({ l1: o.reg.l1H, l2: o.reg.l2H, gamma });
+
+    if (o.tol > 0 && nIter % interval === 0) {
+      const error = await plan.reconstructionError();
+      clock.checkFinite('reconstruction error', error, nIter);
+      clock.progress({ iteration: nIter, loss: error });
+      if (o.verbose) o.log(`Epoch ${String(nIter).padStart(2, '0')} reached after ${(clock.elapsedMs() / 1000).toFixed(3)} seconds, error: ${error.toFixed(6)}`);
+      if ((previousError - error) / errorAtInit < o.tol) break;
+      previousError = error;
+    }
+  }
+  nIter = Math.min(nIter, o.maxIter);
+  if (o.verbose && (o.tol === 0 || nIter % interval !== 0)) {
+    o.log(`Epoch ${String(nIter).padStart(2, '0')} reached after ${(clock.elapsedMs() / 1000).toFixed(3)} seconds.`);
+  }
+  return nIter;
+}

@@ -1,0 +1,117 @@
+// scikit-learn 1.2.1's randomized_svd (sklearn/utils/extmath.py), with the defaults _initialize_nmf
+// uses: n_oversamples=10, n_iter='auto', power_iteration_normalizer='auto' (LU), transpose='auto',
+// flip_sign=True. Halko et al. (2009), Algorithm 4.3 with LU-normalized power iterations.
+//
+// Given the same seed, the random projection is drawn exactly as numpy draws it, so the subspace
+// found — and hence U, S, Vt — match scikit-learn up to floating-point rounding.
+
+import { LuDecomposition, Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
+import { dense, type DataMatrix, type DenseMatrix } from '../matrix/matrix.js';
+import type { RandomState } from '../random/random-state.js';
+import { dotDense, dotXQ, dotXtQ } from './products.js';
+
+type Dense = DenseMatrix<Float64Array>;
+
+const N_OVERSAMPLES = 10;
+
+export interface TruncatedSvd {
+  /** nSamples × nComponents */
+  U: Dense;
+  /** the nComponents largest singular values, descending */
+  S: Float64Array;
+  /** nComponents × nFeatures */
+  Vt: Dense;
+}
+
+function toMl(A: Dense): Matrix {
+  return Matrix.from1DArray(A.rows, A.cols, A.data);
+}
+
+function fromMl(A: Matrix, cols = A.columns): Dense {
+  const out = dense(A.rows, cols);
+  for (let i = 0; i < A.rows; i++) for (let j = 0; j < cols; j++) out.data[i * cols + j] = A.get(i, j);
+  return out;
+}
+
+/**
+ * scipy.linalg.lu(A, permute_l=True)[0]: the permuted unit-lower factor PL (rows × min(rows, cols))
+ * with A = PL·U. Only its column span matters downstream, and that is A's (for full-rank A).
+ */
+function luPermutedL(A: Dense): Dense {
+  const lu = new LuDecomposition(toMl(A));
+  const L = lu.lowerTriangularMatrix;
+  const piv = lu.pivotPermutationVector;
+  const K = Math.min(A.rows, A.cols);
+  const out = dense(A.rows, K);
+  // ml-matrix factors A[piv, :] = L·U, so row piv[i] of PL is row i of L.
+  for (let i = 0; i < A.rows; i++) for (let j = 0; j < K; j++) out.data[piv[i] * K + j] = L.get(i, j);
+  return out;
+}
+
+/** scipy.linalg.qr(A, mode='economic')[0] for rows ≥ cols: the orthonormal basis Q (rows × cols). */
+function qrQ(A: Dense): Dense {
+  return fromMl(new QrDecomposition(toMl(A)).orthogonalMatrix);
+}
+
+/**
+ * randomized_range_finder: an orthonormal Q whose range approximates the range of M.
+ * M is given through its products, so a transposed or sparse M costs no copy.
+ */
+function rangeFinder(mulM: (Q: Dense) => Dense, mulMt: (Q: Dense) => Dense, mCols: number, size: number, nIter: number, rng: RandomState): Dense {
+  // random_state.normal(size=(M.shape[1], size)), C order
+  let Q = dense(mCols, size, rng.standardNormal(mCols * size));
+  // power_iteration_normalizer='auto' is 'LU' when n_iter > 2, which 'auto' n_iter (4 or 7) always is
+  for (let i = 0; i < nIter; i++) {
+    Q = luPermutedL(mulM(Q));
+    Q = luPermutedL(mulMt(Q));
+  }
+  return qrQ(mulM(Q));
+}
+
+/** Truncated randomized SVD of X with nComponents triplets, signs fixed by svd_flip as scikit-learn does. */
+export function randomizedSvd(X: DataMatrix, nComponents: number, rng: RandomState): TruncatedSvd {
+  const nSamples = X.rows, nFeatures = X.cols;
+  if (!Number.isInteger(nComponents) || nComponents < 1 || nComponents > Math.min(nSamples, nFeatures)) {
+    throw new RangeError(`randomizedSvd: nComponents must be an integer in [1, ${Math.min(nSamples, nFeatures)}], got ${nComponents}`);
+  }
+  const nRandom = nComponents + N_OVERSAMPLES;
+  // "7 was found a good compromise for PCA" (scikit-learn #5299)
+  const nIter = nComponents < 0.1 * Math.min(nSamples, nFeatures) ? 7 : 4;
+  // transpose='auto': work on M = Xᵀ when X is wide, so M is never wider than tall
+  const transpose = nSamples < nFeatures;
+  const mulM = transpose ? (Q: Dense) => dotXtQ(X, Q) : (Q: Dense) => dotXQ(X, Q);
+  const mulMt = transpose ? (Q: Dense) => dotXQ(X, Q) : (Q: Dense) => dotXtQ(X, Q);
+
+  const Q = rangeFinder(mulM, mulMt, transpose ? nSamples : nFeatures, nRandom, nIter, rng);
+  // B = Qᵀ·M is K × M.cols with K ≤ M.cols; factor its (tall) transpose Bᵀ = Mᵀ·Q = V·S·Uhatᵀ.
+  const svd = new SingularValueDecomposition(toMl(mulMt(Q)));
+  const s = Float64Array.from(svd.diagonal);
+  const V = fromMl(svd.leftSingularVectors, s.length); // M.cols × K: Vtᵀ of M
+  const UM = dotDense(Q, fromMl(svd.rightSingularVectors, s.length)); // M.rows × K: U of M
+
+  // In X's frame: U holds X's left vectors (nSamples × K), V its right ones (nFeatures × K).
+  const [U, VX] = transpose ? [V, UM] : [UM, V];
+  // svd_flip: scikit-learn decides on U's columns when not transposed, and on the rows of Vt when
+  // transposed (u_based_decision=False) — which are the same vectors once seen in X's frame.
+  svdFlip(U, VX);
+
+  const k = nComponents;
+  const Uk = dense(nSamples, k);
+  for (let i = 0; i < nSamples; i++) for (let j = 0; j < k; j++) Uk.data[i * k + j] = U.data[i * U.cols + j];
+  const Vtk = dense(k, nFeatures);
+  for (let j = 0; j < k; j++) for (let f = 0; f < nFeatures; f++) Vtk.data[j * nFeatures + f] = VX.data[f * VX.cols + j];
+  return { U: Uk, S: s.slice(0, k), Vt: Vtk };
+}
+
+/** Make the largest-magnitude entry of each column of U positive, flipping V's column along (np.sign: 0 stays 0). */
+function svdFlip(U: Dense, V: Dense): void {
+  const K = U.cols;
+  for (let j = 0; j < K; j++) {
+    let best = 0;
+    for (let i = 1; i < U.rows; i++) if (Math.abs(U.data[i * K + j]) > Math.abs(U.data[best * K + j])) best = i;
+    const sign = Math.sign(U.data[best * K + j]);
+    if (sign === 1) continue;
+    for (let i = 0; i < U.rows; i++) U.data[i * K + j] *= sign;
+    for (let f = 0; f < V.rows; f++) V.data[f * V.cols + j] *= sign;
+  }
+}

@@ -135,6 +135,9 @@ class CpuFitPlan implements FitPlan {
     }
     applyUpdate(W, num, den, step);
     if (beta < 1) zeroBelow(W, FLOAT64_EPS);
+    // scikit-learn adds L1 to a view of its cached H row sums (`denominator += l1_reg_W`), so with H
+    // fixed the KL denominator grows by l1 every iteration. Reproduced for identical results.
+    if (beta === 1 && this.hFixed && step.l1 > 0) for (let r = 0; r < k; r++) this.Hsum[r] += step.l1;
   }
 
   muUpdateH(step: MuStep): void {

@@ -3,7 +3,7 @@
 
 import type { Backend } from './backend/backend.js';
 import { acquireBackend } from './backend/select.js';
-import { InvalidParameterError, consoleWarning, type NMFWarning } from './errors.js';
+import { InvalidParameterError, NMFError, consoleWarning, type NMFWarning } from './errors.js';
 import { initializeNmf } from './init/initialize.js';
 import { toDenseMatrix } from './matrix/coerce.js';
 import { dense, max, mean, min, type DataMatrix, type DenseMatrix } from './matrix/matrix.js';
@@ -112,6 +112,11 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
       warn({ category: 'ConvergenceWarning', message: `Maximum number of iterations ${o.maxIter} reached. Increase it to improve convergence.` });
     }
     const result = await plan.read();
+    for (const [name, A] of Object.entries(result)) {
+      if (!A.data.every(Number.isFinite)) {
+        throw new NMFError(`The fit produced non-finite values in ${name} (after ${nIter} iterations): it diverged. Check X's scale (values far below 1e-7 are treated as zeros by the loss), or try another solver, init or betaLoss.`);
+      }
+    }
     const reconstructionErr = req.computeError ? await plan.reconstructionError() : undefined;
     return { ...result, nIter, reconstructionErr, backend: backend.description };
   } finally {

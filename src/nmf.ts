@@ -1,7 +1,7 @@
 // The public API: nonNegativeFactorization and the NMF estimator (scikit-learn's names in camelCase).
 
 import { fitFactors, type FitResult } from './fit.js';
-import { NMFError } from './errors.js';
+import { InvalidParameterError, NMFError } from './errors.js';
 import { toDataMatrix, toDenseMatrix } from './matrix/coerce.js';
 import { matmul, type DenseMatrix, type MatrixInput } from './matrix/matrix.js';
 import { ESTIMATOR_PARAMS, PARAMS, resolveOptions, type FactorizationOptions, type NMFOptions, type ParamName, type ResolvedOptions } from './params.js';
@@ -67,7 +67,7 @@ export class NMF {
     const H = this.fitted();
     const Xm = toDataMatrix(X, 'X');
     if (Xm.cols !== this.nFeaturesIn) {
-      throw new NMFError(`X has ${Xm.cols} features, but NMF is expecting ${this.nFeaturesIn} features as input.`);
+      throw new InvalidParameterError('X', `X has ${Xm.cols} features, but NMF is expecting ${this.nFeaturesIn} features as input.`);
     }
     const r = await fitFactors({ X: Xm, W: null, H, updateH: false, options: this.options });
     return r.W;
@@ -77,7 +77,7 @@ export class NMF {
   async inverseTransform(W: MatrixInput): Promise<DenseMatrix> {
     const H = this.fitted();
     const Wm = toDenseMatrix(W, 'W', { allowNegative: true });
-    if (Wm.cols !== H.rows) throw new NMFError(`W has ${Wm.cols} columns, but this NMF has ${H.rows} components.`);
+    if (Wm.cols !== H.rows) throw new InvalidParameterError('W', `W has ${Wm.cols} columns, but this NMF has ${H.rows} components.`);
     return matmul(Wm, H);
   }
 

@@ -122,7 +122,10 @@ function describe(v: unknown): string {
   if (typeof v === 'function') return 'a function';
   if (Array.isArray(v)) return 'an array';
   if (v === undefined) return 'undefined';
-  if (typeof v === 'object' && v !== null) return v.constructor?.name ? `a ${v.constructor.name}` : 'an object';
+  if (typeof v === 'object' && v !== null) {
+    const type = v.constructor?.name || 'object';
+    return `${/^[aeiou]/i.test(type) ? 'an' : 'a'} ${type}`;
+  }
   return String(v);
 }
 

@@ -100,6 +100,9 @@ function nndsvd(X: DataMatrix, k: number, randomState: number | null, eps: numbe
     const [uj, vj, sigma] = mp > mn
       ? [xp.map((t) => t / xpNrm), yp.map((t) => t / ypNrm), mp]
       : [xn.map((t) => t / xnNrm), yn.map((t) => t / ynNrm), mn];
+    // Neither sign part has weight only when X has rank < j+1 and the SVD paired u, v with opposite
+    // signs; scikit-learn's LAPACK pairs them alike and gets an all-zero component: so do we.
+    if (sigma === 0) continue;
     const lbd = Math.sqrt(S[j] * sigma);
     setW(j, lbd, uj);
     setH(j, lbd, vj);

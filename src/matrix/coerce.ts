@@ -60,6 +60,10 @@ function fromCsr(name: string, m: { rows: number; cols: number; indptr: ArrayLik
     fail(name, `${name}.indices and ${name}.data must be arrays of the same length.`);
   }
   if (indptr[0] !== 0 || indptr[rows] !== data.length) fail(name, `${name}.indptr must start at 0 and end at data.length (${data.length}).`);
+  // Checked whole before any row is read, so a bad offset never reads past indices/data.
+  for (let i = 0; i < rows; i++) {
+    if (!Number.isInteger(indptr[i + 1]) || indptr[i + 1] < indptr[i]) fail(name, `${name}.indptr must be non-decreasing integers (row ${i}).`);
+  }
   checkValues(name, data, true);
   // Canonicalize row by row: sort, sum duplicates (as scipy does), drop explicit zeros.
   const outPtr = new Int32Array(rows + 1);
@@ -67,7 +71,6 @@ function fromCsr(name: string, m: { rows: number; cols: number; indptr: ArrayLik
   const outVal: number[] = [];
   for (let i = 0; i < rows; i++) {
     const start = indptr[i], end = indptr[i + 1];
-    if (!Number.isInteger(start) || end < start) fail(name, `${name}.indptr must be non-decreasing integers (row ${i}).`);
     const entries: [number, number][] = [];
     for (let p = start; p < end; p++) {
       const j = indices[p];

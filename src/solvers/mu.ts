@@ -28,7 +28,10 @@ export async function fitMultiplicativeUpdate(plan: FitPlan, beta: number, o: So
     plan.muUpdateW({ l1: o.reg.l1W, l2: o.reg.l2W, gamma });
     if (o.updateH) plan.muUpdateH({ l1: o.reg.l1H, l2: o.reg.l2H, gamma });
 
-    if (o.tol > 0 && nIter % interval === 0) {
+    if (nIter % interval !== 0) continue;
+    if (o.tol === 0) {
+      clock.progress({ iteration: nIter }); // scikit-learn computes no error without a tolerance
+    } else {
       const error = await plan.reconstructionError();
       clock.checkFinite('reconstruction error', error, nIter);
       clock.progress({ iteration: nIter, loss: error });

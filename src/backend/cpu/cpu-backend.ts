@@ -1,12 +1,17 @@
-// The float64 CPU backend: scikit-learn 1.2's arithmetic, step for step, without m×n temporaries.
-// Every other backend is tested against this one.
+// The float64 CPU backend: scikit-learn 1.2's arithmetic, step for step. Every other backend is
+// tested against this one. Dense products run in WebAssembly SIMD (gemm.wat) on arrays that live in
+// one Workspace per fit; β ≠ 2 updates walk X in blocks of rows, recomputing that block of WH, so no
+// m×n temporary exists.
 
 import type { Backend, FitPlan, FitProblem, HalsStep, MuStep } from '../backend.js';
-import { dense, isCsr, type CsrMatrix, type DataMatrix } from '../../matrix/matrix.js';
-import { betaDivergence } from './divergence.js';
+import { dense, isCsr, type CsrMatrix } from '../../matrix/matrix.js';
 import { EPSILON, FLOAT64_EPS } from '../../numerics.js';
-import { csrABt, csrAtB, dot, gemm, gemmABt, gemmAtB, gramCols, gramRows, rowOfWH, sampleWH } from './kernels.js';
+import { betaDivergence } from './divergence.js';
+import { ab, abt, atbAdd, createWorkspace, workspaceLength } from './gemm.js';
+import { csrABt, csrAtB, sampleWH } from './sparse.js';
 
+/** Rows of X per block in the β ≠ 2 updates: about this many doubles of WH per block (fits in L2). */
+const BLOCK_DOUBLES = 16384;
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
@@ -19,66 +24,64 @@ export class CpuBackend implements Backend {
 }
 
 class CpuFitPlan implements FitPlan {
-  private readonly X: DataMatrix;
-  private readonly W: Float64Array;
-  private readonly H: Float64Array;
   private readonly m: number;
   private readonly n: number;
   private readonly k: number;
   private readonly beta: number;
   private readonly hFixed: boolean;
-  private violation = 0;
+  private readonly csr: CsrMatrix | null;
+  /** dense X (a copy in the workspace), or empty when X is CSR */
+  private readonly X: Float64Array;
+  private readonly W: Float64Array;
+  private readonly H: Float64Array;
   // Products of H alone; with H fixed (updateH: false) they are computed once and kept.
   private readonly XHt: Float64Array;
   private readonly HHt: Float64Array;
   private readonly Hsum: Float64Array;
   private hProductsValid = false;
-  // Scratch, allocated once per fit.
   private readonly WtX: Float64Array;
   private readonly WtW: Float64Array;
-  private readonly numW: Float64Array;
-  private readonly denW: Float64Array;
-  private readonly numH: Float64Array;
-  private readonly denH: Float64Array;
-  private readonly row: Float64Array;
-  private readonly rowNum: Float64Array;
-  private readonly rowDen: Float64Array;
+  private readonly num: { W: Float64Array; H: Float64Array };
+  private readonly den: { W: Float64Array; H: Float64Array };
+  /** rows per block, and per-block scratch: WH, the numerator's and the denominator's elementwise terms */
+  private readonly blockRows: number;
+  private readonly WHb: Float64Array;
+  private readonly Vb: Float64Array;
+  private readonly Db: Float64Array;
+  /** (WH)_ij at CSR X's stored entries */
   private readonly sampled: Float64Array;
-  private readonly colSum: Float64Array;
+  private violation = 0;
 
   constructor(p: FitProblem) {
-    this.X = p.X;
-    this.m = p.X.rows;
-    this.n = p.X.cols;
-    this.k = p.W.cols;
-    this.W = Float64Array.from(p.W.data);
-    this.H = Float64Array.from(p.H.data);
+    const m = (this.m = p.X.rows), n = (this.n = p.X.cols), k = (this.k = p.W.cols);
     this.beta = p.beta;
     this.hFixed = !p.updateH;
-    const { m, n, k } = this;
-    this.XHt = new Float64Array(m * k);
-    this.HHt = new Float64Array(k * k);
-    this.Hsum = new Float64Array(k);
-    this.WtX = new Float64Array(k * n);
-    this.WtW = new Float64Array(k * k);
-    this.numW = new Float64Array(m * k);
-    this.denW = new Float64Array(m * k);
-    this.numH = new Float64Array(k * n);
-    this.denH = new Float64Array(k * n);
-    this.row = new Float64Array(n);
-    this.rowNum = new Float64Array(n);
-    this.rowDen = new Float64Array(n);
-    this.sampled = new Float64Array(isCsr(p.X) ? p.X.data.length : 0);
-    this.colSum = new Float64Array(k);
+    this.csr = isCsr(p.X) ? p.X : null;
+    this.blockRows = Math.max(1, Math.min(m, Math.floor(BLOCK_DOUBLES / n)));
+    const b = this.blockRows;
+    const sizes = {
+      X: this.csr ? 0 : m * n, W: m * k, H: k * n, XHt: m * k, HHt: k * k, Hsum: k, WtX: k * n, WtW: k * k,
+      numW: m * k, denW: m * k, numH: k * n, denH: k * n, WHb: b * n, Vb: b * n, Db: b * n,
+    };
+    const ws = createWorkspace(workspaceLength(Object.values(sizes)));
+    const a = Object.fromEntries(Object.entries(sizes).map(([name, len]) => [name, ws.alloc(len)])) as Record<keyof typeof sizes, Float64Array>;
+    if (!isCsr(p.X)) a.X.set(p.X.data);
+    a.W.set(p.W.data);
+    a.H.set(p.H.data);
+    ({ X: this.X, W: this.W, H: this.H, XHt: this.XHt, HHt: this.HHt, Hsum: this.Hsum, WtX: this.WtX, WtW: this.WtW } = a);
+    this.num = { W: a.numW, H: a.numH };
+    this.den = { W: a.denW, H: a.denH };
+    ({ WHb: this.WHb, Vb: this.Vb, Db: this.Db } = a);
+    this.sampled = new Float64Array(this.csr ? this.csr.data.length : 0);
   }
 
   /** X·Hᵀ, H·Hᵀ and H's row sums; skipped when H is fixed and they are already known. */
   private hProducts(): void {
     if (this.hFixed && this.hProductsValid) return;
-    const { X, H, n, k } = this;
-    if (isCsr(X)) csrABt(X, H, k, this.XHt);
-    else gemmABt(X.data, H, X.rows, n, k, this.XHt);
-    gramRows(H, k, n, this.HHt);
+    const { H, m, n, k } = this;
+    if (this.csr) csrABt(this.csr, H, k, this.XHt);
+    else abt(this.X, H, this.XHt, m, n, k);
+    abt(H, H, this.HHt, k, n, k);
     for (let r = 0; r < k; r++) {
       let s = 0;
       for (let j = 0; j < n; j++) s += H[r * n + j];
@@ -87,51 +90,56 @@ class CpuFitPlan implements FitPlan {
     this.hProductsValid = true;
   }
 
-  private wtX(): void {
-    if (isCsr(this.X)) csrAtB(this.W, this.X, this.k, this.WtX);
-    else gemmAtB(this.W, this.X.data, this.m, this.k, this.n, this.WtX);
+  /** Wᵀ·X and Wᵀ·W. */
+  private wProducts(): void {
+    const { W, m, n, k } = this;
+    if (this.csr) csrAtB(W, this.csr, k, this.WtX);
+    else {
+      this.WtX.fill(0);
+      atbAdd(W, this.X, this.WtX, m, k, n);
+    }
+    this.WtW.fill(0);
+    atbAdd(W, W, this.WtW, m, k, k);
   }
 
   /**
-   * Elementwise parts of the β ≠ 2 updates for one row of WH: num[j] = X_ij·(WH_ij)^(β−2) and
-   * den[j] = (WH_ij)^(β−1), with scikit-learn's guards: WH == 0 becomes EPSILON where a negative
-   * power would follow (β < 2 for the numerator, β < 1 for the denominator).
+   * For rows i0 … i0+rows of X: WHb = that block of W·H, then the elementwise terms of the β ≠ 2
+   * updates, Vb = X ⊙ (WH)^(β−2) (dense X only; CSR's are taken at its nonzeros) and
+   * Db = (WH)^(β−1) (β ≠ 1), with scikit-learn's guards: WH == 0 becomes EPSILON where a negative
+   * power follows (β < 2 for V, β < 1 for D).
    */
-  private elementwiseRow(i: number, num: Float64Array, den: Float64Array): void {
-    const { X, beta, n } = this;
-    rowOfWH(this.W, i, this.H, this.k, n, this.row);
-    const wh = this.row;
-    if (beta !== 1) {
-      for (let j = 0; j < n; j++) {
-        const v = beta < 1 && wh[j] === 0 ? EPSILON : wh[j];
-        den[j] = beta === 0 ? 1 / v : Math.pow(v, beta - 1);
+  private blockTerms(i0: number, rows: number): void {
+    const { beta, n, k, WHb } = this;
+    const len = rows * n;
+    if (this.csr && beta === 1) return; // KL on CSR needs WH only at the nonzeros
+    ab(this.W.subarray(i0 * k, (i0 + rows) * k), this.H, WHb, rows, k, n);
+    if (beta !== 1) denominatorTerms(WHb, this.Db, len, beta);
+    if (this.csr) {
+      const { indptr, indices } = this.csr;
+      for (let i = i0; i < i0 + rows; i++) {
+        for (let p = indptr[i]; p < indptr[i + 1]; p++) this.sampled[p] = WHb[(i - i0) * n + indices[p]];
       }
-    }
-    if (isCsr(X)) return; // numerator only at the nonzeros: see sparseNumeratorRow
-    const x = X.data, o = i * n;
-    for (let j = 0; j < n; j++) {
-      const v = beta < 2 && wh[j] === 0 ? EPSILON : wh[j];
-      num[j] = numeratorTerm(x[o + j], v, beta);
-    }
+    } else numeratorTerms(this.X, i0 * n, WHb, this.Vb, len, beta);
   }
 
   muUpdateW(step: MuStep): void {
-    const { m, k, n, W, beta } = this;
-    const num = this.numW, den = this.denW;
+    const { m, k, n, W, beta, csr } = this;
+    const num = this.num.W, den = this.den.W;
+    if (beta === 2 || beta === 1) this.hProducts(); // XHt, HHt; H's row sums for KL
     if (beta === 2) {
-      this.hProducts();
       num.set(this.XHt);
-      gemm(W, this.HHt, m, k, k, den);
+      ab(W, this.HHt, den, m, k, k);
     } else {
-      if (beta === 1) this.hProducts(); // for H's row sums
-      const X = this.X;
-      if (isCsr(X)) sampleWH(X, W, this.H, k, this.sampled);
-      for (let i = 0; i < m; i++) {
-        this.elementwiseRow(i, this.rowNum, this.rowDen);
-        if (isCsr(X)) sparseNumeratorRow(X, i, this.sampled, this.H, k, beta, num);
-        else for (let r = 0; r < k; r++) num[i * k + r] = dot(this.rowNum, 0, this.H, r * n, n);
-        for (let r = 0; r < k; r++) den[i * k + r] = beta === 1 ? this.Hsum[r] : dot(this.rowDen, 0, this.H, r * n, n);
+      if (csr && beta === 1) sampleWH(csr, W, this.H, k, this.sampled);
+      for (let i0 = 0; i0 < m; i0 += this.blockRows) {
+        const rows = Math.min(this.blockRows, m - i0);
+        this.blockTerms(i0, rows);
+        const numBlock = num.subarray(i0 * k, (i0 + rows) * k);
+        if (csr) sparseNumeratorW(csr, i0, rows, this.sampled, this.H, k, beta, numBlock);
+        else abt(this.Vb, this.H, numBlock, rows, n, k);
+        if (beta !== 1) abt(this.Db, this.H, den.subarray(i0 * k, (i0 + rows) * k), rows, n, k);
       }
+      if (beta === 1) for (let i = 0; i < m; i++) den.set(this.Hsum, i * k);
     }
     applyUpdate(W, num, den, step);
     if (beta < 1) zeroBelow(W, FLOAT64_EPS);
@@ -141,36 +149,30 @@ class CpuFitPlan implements FitPlan {
   }
 
   muUpdateH(step: MuStep): void {
-    const { m, k, n, W, H, beta, X } = this;
-    const num = this.numH, den = this.denH;
+    const { m, k, n, W, H, beta, csr } = this;
+    const num = this.num.H, den = this.den.H;
     if (beta === 2) {
-      this.wtX();
+      this.wProducts();
       num.set(this.WtX);
-      gramCols(W, m, k, this.WtW);
-      gemm(this.WtW, H, k, k, n, den);
+      ab(this.WtW, H, den, k, k, n);
     } else {
       num.fill(0);
+      den.fill(0);
+      if (csr && beta === 1) sampleWH(csr, W, H, k, this.sampled);
+      for (let i0 = 0; i0 < m; i0 += this.blockRows) {
+        const rows = Math.min(this.blockRows, m - i0);
+        this.blockTerms(i0, rows);
+        const Wb = W.subarray(i0 * k, (i0 + rows) * k);
+        if (csr) sparseNumeratorH(csr, i0, rows, this.sampled, W, k, beta, num);
+        else atbAdd(Wb, this.Vb, num, rows, k, n);
+        if (beta !== 1) atbAdd(Wb, this.Db, den, rows, k, n);
+      }
       if (beta === 1) {
         // Σ_i W_ir, with empty columns of W set to 1 (scikit-learn's W_sum guard)
-        this.colSum.fill(0);
-        for (let i = 0; i < m; i++) for (let r = 0; r < k; r++) this.colSum[r] += W[i * k + r];
-        for (let r = 0; r < k; r++) den.fill(this.colSum[r] === 0 ? 1 : this.colSum[r], r * n, (r + 1) * n);
-      } else den.fill(0);
-      if (isCsr(X)) sampleWH(X, W, H, k, this.sampled);
-      for (let i = 0; i < m; i++) {
-        this.elementwiseRow(i, this.rowNum, this.rowDen);
         for (let r = 0; r < k; r++) {
-          const w = W[i * k + r];
-          if (w === 0) continue;
-          if (beta !== 1) for (let j = 0; j < n; j++) den[r * n + j] += w * this.rowDen[j];
-          if (!isCsr(X)) for (let j = 0; j < n; j++) num[r * n + j] += w * this.rowNum[j];
-        }
-        if (isCsr(X)) {
-          for (let p = X.indptr[i]; p < X.indptr[i + 1]; p++) {
-            const v = numeratorTerm(X.data[p], beta < 2 && this.sampled[p] === 0 ? EPSILON : this.sampled[p], beta);
-            const j = X.indices[p];
-            for (let r = 0; r < k; r++) num[r * n + j] += W[i * k + r] * v;
-          }
+          let s = 0;
+          for (let i = 0; i < m; i++) s += W[i * k + r];
+          den.fill(s === 0 ? 1 : s, r * n, (r + 1) * n);
         }
       }
     }
@@ -182,22 +184,21 @@ class CpuFitPlan implements FitPlan {
   halsSweepW(step: HalsStep): void {
     this.hProducts();
     const { m, k } = this;
-    const xht = this.numW, hht = this.WtW;
+    const xht = this.num.W, hht = this.WtW; // scratch: XHt − l1 and HHt + l2·I
     for (let q = 0; q < m * k; q++) xht[q] = this.XHt[q] - step.l1;
     hht.set(this.HHt);
     for (let r = 0; r < k; r++) hht[r * k + r] += step.l2;
-    // W is m×k: the coordinate (i, t) is W[i·k + t]; rows are stride k apart.
+    // W is m×k: the coordinate (i, t) is W[i·k + t].
     this.violation = halsSweep(this.W, m, k, 1, xht, k, 1, hht, step.order);
   }
 
   halsSweepH(step: HalsStep): void {
-    const { m, k, n, W } = this;
-    this.wtX();
+    const { k, n } = this;
+    this.wProducts();
     const wtx = this.WtX, wtw = this.WtW;
     for (let q = 0; q < k * n; q++) wtx[q] -= step.l1;
-    gramCols(W, m, k, wtw);
     for (let r = 0; r < k; r++) wtw[r * k + r] += step.l2;
-    // H is k×n: the coordinate (j, t) is H[t·n + j]; "rows" (features) are stride 1, components stride n.
+    // H is k×n: the coordinate (j, t) is H[t·n + j]; features are stride 1 apart, components stride n.
     this.violation += halsSweep(this.H, n, 1, n, wtx, 1, n, wtw, step.order);
     this.hProductsValid = false;
   }
@@ -207,7 +208,14 @@ class CpuFitPlan implements FitPlan {
   }
 
   async reconstructionError(): Promise<number> {
-    return Math.sqrt(2 * Math.max(betaDivergence(this.X, this.W, this.H, this.k, this.beta), 0));
+    const { m, n, k, W, H } = this;
+    const X = this.csr ?? dense(m, n, this.X);
+    const whRows = (i0: number, rows: number): Float64Array => {
+      ab(W.subarray(i0 * k, (i0 + rows) * k), H, this.WHb, rows, k, n);
+      return this.WHb;
+    };
+    const res = betaDivergence(X, W, H, k, this.beta, this.blockRows, whRows);
+    return Math.sqrt(2 * Math.max(res, 0));
   }
 
   async read() {
@@ -217,24 +225,78 @@ class CpuFitPlan implements FitPlan {
   destroy(): void {}
 }
 
-/** X_ij·(WH_ij)^(β−2) for one entry (WH already guarded), as scikit-learn's MU numerator. */
-function numeratorTerm(x: number, wh: number, beta: number): number {
-  if (beta === 1) return x / wh;
-  if (beta === 0) {
-    const inv = 1 / wh;
-    return inv * inv * x;
-  }
-  return Math.pow(wh, beta - 2) * x;
+// The elementwise terms, one small loop per β-class so each stays monomorphic and JIT-friendly.
+
+/** V = X ⊙ (WH)^(β−2) over a block, WH == 0 → EPSILON for β < 2 (scikit-learn's guard). */
+function numeratorTerms(X: Float64Array, xo: number, WH: Float64Array, V: Float64Array, len: number, beta: number): void {
+  if (beta === 1) klNumerator(X, xo, WH, V, len);
+  else if (beta === 0) isNumerator(X, xo, WH, V, len);
+  else powNumerator(X, xo, WH, V, len, beta);
 }
 
-/** num[i,:] = Σ_p v_p·H[:, j_p] over the stored entries p of row i of CSR X. */
-function sparseNumeratorRow(X: CsrMatrix, i: number, sampled: Float64Array, H: Float64Array, k: number, beta: number, num: Float64Array): void {
+function klNumerator(X: Float64Array, xo: number, WH: Float64Array, V: Float64Array, len: number): void {
+  for (let q = 0; q < len; q++) {
+    const wh = WH[q];
+    V[q] = X[xo + q] / (wh === 0 ? EPSILON : wh);
+  }
+}
+
+function isNumerator(X: Float64Array, xo: number, WH: Float64Array, V: Float64Array, len: number): void {
+  for (let q = 0; q < len; q++) {
+    const inv = 1 / (WH[q] === 0 ? EPSILON : WH[q]);
+    V[q] = inv * inv * X[xo + q];
+  }
+}
+
+function powNumerator(X: Float64Array, xo: number, WH: Float64Array, V: Float64Array, len: number, beta: number): void {
+  const guard = beta < 2;
+  for (let q = 0; q < len; q++) V[q] = Math.pow(guard && WH[q] === 0 ? EPSILON : WH[q], beta - 2) * X[xo + q];
+}
+
+/** D = (WH)^(β−1) over a block, WH == 0 → EPSILON for β < 1. */
+function denominatorTerms(WH: Float64Array, D: Float64Array, len: number, beta: number): void {
+  if (beta === 0) {
+    for (let q = 0; q < len; q++) D[q] = 1 / (WH[q] === 0 ? EPSILON : WH[q]);
+  } else {
+    const guard = beta < 1;
+    for (let q = 0; q < len; q++) D[q] = Math.pow(guard && WH[q] === 0 ? EPSILON : WH[q], beta - 1);
+  }
+}
+
+/** X_ij·(WH_ij)^(β−2) for one stored entry, WH guarded as scikit-learn does. */
+function numeratorTerm(x: number, wh: number, beta: number): number {
+  const v = beta < 2 && wh === 0 ? EPSILON : wh;
+  if (beta === 1) return x / v;
+  if (beta === 0) {
+    const inv = 1 / v;
+    return inv * inv * x;
+  }
+  return Math.pow(v, beta - 2) * x;
+}
+
+/** num (rows×k block) = Σ_p v_p·H[:, j_p] over the stored entries p of each row of CSR X. */
+function sparseNumeratorW(X: CsrMatrix, i0: number, rows: number, sampled: Float64Array, H: Float64Array, k: number, beta: number, num: Float64Array): void {
   const n = X.cols;
-  for (let r = 0; r < k; r++) num[i * k + r] = 0;
-  for (let p = X.indptr[i]; p < X.indptr[i + 1]; p++) {
-    const v = numeratorTerm(X.data[p], beta < 2 && sampled[p] === 0 ? EPSILON : sampled[p], beta);
-    const j = X.indices[p];
-    for (let r = 0; r < k; r++) num[i * k + r] += v * H[r * n + j];
+  num.fill(0);
+  for (let i = i0; i < i0 + rows; i++) {
+    const o = (i - i0) * k;
+    for (let p = X.indptr[i]; p < X.indptr[i + 1]; p++) {
+      const v = numeratorTerm(X.data[p], sampled[p], beta);
+      const j = X.indices[p];
+      for (let r = 0; r < k; r++) num[o + r] += v * H[r * n + j];
+    }
+  }
+}
+
+/** num (k×n) += Σ_i W[i,:]ᵀ·v_p over the stored entries p of rows i0 … i0+rows of CSR X. */
+function sparseNumeratorH(X: CsrMatrix, i0: number, rows: number, sampled: Float64Array, W: Float64Array, k: number, beta: number, num: Float64Array): void {
+  const n = X.cols;
+  for (let i = i0; i < i0 + rows; i++) {
+    for (let p = X.indptr[i]; p < X.indptr[i + 1]; p++) {
+      const v = numeratorTerm(X.data[p], sampled[p], beta);
+      const j = X.indices[p];
+      for (let r = 0; r < k; r++) num[r * n + j] += W[i * k + r] * v;
+    }
   }
 }
 

@@ -7,7 +7,7 @@ import type { Backend, FitPlan, FitProblem, HalsStep, MuStep } from '../backend.
 import { dense, isCsr, type CsrMatrix } from '../../matrix/matrix.js';
 import { EPSILON, FLOAT64_EPS } from '../../numerics.js';
 import { betaDivergence } from './divergence.js';
-import { ab, abt, atbAdd, createWorkspace, workspaceLength } from './gemm.js';
+import { ab, abt, atbAdd, createWorkspace, ratio, ratioSq, reciprocal, workspaceLength } from './gemm.js';
 import { csrABt, csrAtB, sampleWH } from './sparse.js';
 
 /** Rows of X per block in the β ≠ 2 updates: about this many doubles of WH per block (fits in L2). */
@@ -119,7 +119,7 @@ class CpuFitPlan implements FitPlan {
       for (let i = i0; i < i0 + rows; i++) {
         for (let p = indptr[i]; p < indptr[i + 1]; p++) this.sampled[p] = WHb[(i - i0) * n + indices[p]];
       }
-    } else numeratorTerms(this.X, i0 * n, WHb, this.Vb, len, beta);
+    } else numeratorTerms(this.X.subarray(i0 * n, i0 * n + len), WHb, this.Vb, len, beta);
   }
 
   muUpdateW(step: MuStep): void {
@@ -225,39 +225,20 @@ class CpuFitPlan implements FitPlan {
   destroy(): void {}
 }
 
-// The elementwise terms, one small loop per β-class so each stays monomorphic and JIT-friendly.
-
 /** V = X ⊙ (WH)^(β−2) over a block, WH == 0 → EPSILON for β < 2 (scikit-learn's guard). */
-function numeratorTerms(X: Float64Array, xo: number, WH: Float64Array, V: Float64Array, len: number, beta: number): void {
-  if (beta === 1) klNumerator(X, xo, WH, V, len);
-  else if (beta === 0) isNumerator(X, xo, WH, V, len);
-  else powNumerator(X, xo, WH, V, len, beta);
-}
-
-function klNumerator(X: Float64Array, xo: number, WH: Float64Array, V: Float64Array, len: number): void {
-  for (let q = 0; q < len; q++) {
-    const wh = WH[q];
-    V[q] = X[xo + q] / (wh === 0 ? EPSILON : wh);
+function numeratorTerms(X: Float64Array, WH: Float64Array, V: Float64Array, len: number, beta: number): void {
+  if (beta === 1) ratio(X, WH, V, len);
+  else if (beta === 0) ratioSq(X, WH, V, len);
+  else {
+    const guard = beta < 2;
+    for (let q = 0; q < len; q++) V[q] = Math.pow(guard && WH[q] === 0 ? EPSILON : WH[q], beta - 2) * X[q];
   }
-}
-
-function isNumerator(X: Float64Array, xo: number, WH: Float64Array, V: Float64Array, len: number): void {
-  for (let q = 0; q < len; q++) {
-    const inv = 1 / (WH[q] === 0 ? EPSILON : WH[q]);
-    V[q] = inv * inv * X[xo + q];
-  }
-}
-
-function powNumerator(X: Float64Array, xo: number, WH: Float64Array, V: Float64Array, len: number, beta: number): void {
-  const guard = beta < 2;
-  for (let q = 0; q < len; q++) V[q] = Math.pow(guard && WH[q] === 0 ? EPSILON : WH[q], beta - 2) * X[xo + q];
 }
 
 /** D = (WH)^(β−1) over a block, WH == 0 → EPSILON for β < 1. */
 function denominatorTerms(WH: Float64Array, D: Float64Array, len: number, beta: number): void {
-  if (beta === 0) {
-    for (let q = 0; q < len; q++) D[q] = 1 / (WH[q] === 0 ? EPSILON : WH[q]);
-  } else {
+  if (beta === 0) reciprocal(WH, D, len);
+  else {
     const guard = beta < 1;
     for (let q = 0; q < len; q++) D[q] = Math.pow(guard && WH[q] === 0 ? EPSILON : WH[q], beta - 1);
   }

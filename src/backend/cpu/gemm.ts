@@ -6,9 +6,12 @@
 //   ab     C[m×n]  = A[m×k] · B[k×n]     (a block of rows of W·H)
 //   atbAdd C[k×n] += A[m×k]ᵀ · B[m×n]    (Wᵀ·X, summed over row blocks)
 //
+// and the KL / Itakura-Saito elementwise terms (ratio, ratioSq, reciprocal).
+//
 // Any argument may be a subarray view (e.g. a block of rows); WASM receives its byteOffset. C must
 // not overlap A or B.
 
+import { EPSILON } from '../../numerics.js';
 import { GEMM_WASM_BASE64 } from './gemm-wasm.js';
 
 /** One block of WASM memory holding every float64 array a fit uses (views stay valid: the memory never grows after creation). */
@@ -23,6 +26,9 @@ interface GemmExports {
   abt(A: number, B: number, C: number, m: number, n: number, k: number): void;
   ab(A: number, B: number, C: number, m: number, k: number, n: number): void;
   atbAdd(A: number, B: number, C: number, m: number, k: number, n: number): void;
+  ratio(X: number, WH: number, V: number, len: number): void;
+  ratioSq(X: number, WH: number, V: number, len: number): void;
+  reciprocal(WH: number, D: number, len: number): void;
 }
 
 /** Allocations start on 16-byte boundaries (2 doubles) so v128 accesses are aligned. */
@@ -144,6 +150,37 @@ export function atbAdd(A: Float64Array, B: Float64Array, C: Float64Array, m: num
   const wasm = wasmFor(A, B, C);
   if (wasm !== null) wasm.atbAdd(A.byteOffset, B.byteOffset, C.byteOffset, m, k, n);
   else atbAddJs(A, B, C, m, k, n);
+}
+
+// The elementwise terms of the KL and Itakura-Saito updates; WH == 0 becomes EPSILON before dividing.
+
+/** V = X / WH over len entries (KL numerator). */
+export function ratio(X: Float64Array, WH: Float64Array, V: Float64Array, len: number): void {
+  checkShapes('ratio', { len }, [['X', X, len], ['WH', WH, len], ['V', V, len]]);
+  const wasm = wasmFor(X, WH, V);
+  if (wasm !== null) wasm.ratio(X.byteOffset, WH.byteOffset, V.byteOffset, len);
+  else for (let q = 0; q < len; q++) V[q] = X[q] / (WH[q] === 0 ? EPSILON : WH[q]);
+}
+
+/** V = (1/WH)²·X over len entries (IS numerator, in scikit-learn's order of operations). */
+export function ratioSq(X: Float64Array, WH: Float64Array, V: Float64Array, len: number): void {
+  checkShapes('ratioSq', { len }, [['X', X, len], ['WH', WH, len], ['V', V, len]]);
+  const wasm = wasmFor(X, WH, V);
+  if (wasm !== null) wasm.ratioSq(X.byteOffset, WH.byteOffset, V.byteOffset, len);
+  else {
+    for (let q = 0; q < len; q++) {
+      const inv = 1 / (WH[q] === 0 ? EPSILON : WH[q]);
+      V[q] = inv * inv * X[q];
+    }
+  }
+}
+
+/** D = 1/WH over len entries (IS denominator). */
+export function reciprocal(WH: Float64Array, D: Float64Array, len: number): void {
+  checkShapes('reciprocal', { len }, [['WH', WH, len], ['D', D, len]]);
+  const wasm = wasmFor(WH, WH, D);
+  if (wasm !== null) wasm.reciprocal(WH.byteOffset, D.byteOffset, len);
+  else for (let q = 0; q < len; q++) D[q] = 1 / (WH[q] === 0 ? EPSILON : WH[q]);
 }
 
 // Plain-JS fallbacks, blocked like gemm.wat at a smaller scale: abt shares each load among a 4×2

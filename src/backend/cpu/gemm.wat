@@ -4,6 +4,13 @@
 ;;   ab     C[m×n]  = A[m×k] · B[k×n]     rows of A combine rows of B     (W·H, a block of rows)
 ;;   atbAdd C[k×n] += A[m×k]ᵀ · B[m×n]    rows of B scaled into rows of C (Wᵀ·X, summed over row blocks)
 ;;
+;; and the elementwise terms of the KL and Itakura-Saito MU updates, where WH == 0 is replaced by
+;; scikit-learn's EPSILON (float32 eps) before dividing:
+;;
+;;   ratio      V = X / WH         (KL numerator)
+;;   ratioSq    V = (1/WH)²·X      (IS numerator, in scikit-learn's order of operations)
+;;   reciprocal D = 1/WH           (IS denominator)
+;;
 ;; Every array is row-major float64; pointers are byte offsets into the imported memory, which the
 ;; host (gemm.ts) allocates 16-byte aligned. Sizes may be any value ≥ 0; all tails are handled here.
 ;; Addresses are compared unsigned (`_u`) so a memory larger than 2 GiB still works.
@@ -395,4 +402,72 @@
       (f64.add
         (f64.mul (f64x2.extract_lane 0 (local.get $w2)) (f64.load (i32.add (local.get $b2) (local.get $j))))
         (f64.mul (f64x2.extract_lane 0 (local.get $w3)) (f64.load (i32.add (local.get $b3) (local.get $j)))))))
+
+  ;; The elementwise kernels walk len doubles two at a time; an odd last element runs the same
+  ;; operations on a vector made with f64x2.splat, so it rounds exactly like the others. Each loop
+  ;; is written out (no helper calls) so the division pipeline stays busy.
+  ;; guard(w) = v128.bitselect(EPSILON, w, w == 0): w, or EPSILON where w == 0.
+
+  (func (export "ratio") (param $X i32) (param $WH i32) (param $V i32) (param $len i32)
+    (local $q i32) (local $end i32) (local $w v128)
+    (local.set $end (i32.shl (local.get $len) (i32.const 3)))
+    (block $done (loop $over
+      (br_if $done (i32.ge_u (i32.add (local.get $q) (i32.const 8)) (local.get $end)))
+      (local.set $w (v128.load (i32.add (local.get $WH) (local.get $q))))
+      (v128.store (i32.add (local.get $V) (local.get $q))
+        (f64x2.div (v128.load (i32.add (local.get $X) (local.get $q)))
+          (v128.bitselect (v128.const f64x2 1.1920928955078125e-07 1.1920928955078125e-07) (local.get $w)
+            (f64x2.eq (local.get $w) (v128.const f64x2 0 0)))))
+      (local.set $q (i32.add (local.get $q) (i32.const 16)))
+      (br $over)))
+    (if (i32.lt_u (local.get $q) (local.get $end)) (then
+      (local.set $w (f64x2.splat (f64.load (i32.add (local.get $WH) (local.get $q)))))
+      (f64.store (i32.add (local.get $V) (local.get $q))
+        (f64x2.extract_lane 0
+          (f64x2.div (f64x2.splat (f64.load (i32.add (local.get $X) (local.get $q))))
+            (v128.bitselect (v128.const f64x2 1.1920928955078125e-07 1.1920928955078125e-07) (local.get $w)
+              (f64x2.eq (local.get $w) (v128.const f64x2 0 0)))))))))
+
+  (func (export "ratioSq") (param $X i32) (param $WH i32) (param $V i32) (param $len i32)
+    (local $q i32) (local $end i32) (local $w v128) (local $inv v128)
+    (local.set $end (i32.shl (local.get $len) (i32.const 3)))
+    (block $done (loop $over
+      (br_if $done (i32.ge_u (i32.add (local.get $q) (i32.const 8)) (local.get $end)))
+      (local.set $w (v128.load (i32.add (local.get $WH) (local.get $q))))
+      (local.set $inv (f64x2.div (v128.const f64x2 1 1)
+        (v128.bitselect (v128.const f64x2 1.1920928955078125e-07 1.1920928955078125e-07) (local.get $w)
+          (f64x2.eq (local.get $w) (v128.const f64x2 0 0)))))
+      (v128.store (i32.add (local.get $V) (local.get $q))
+        (f64x2.mul (f64x2.mul (local.get $inv) (local.get $inv)) (v128.load (i32.add (local.get $X) (local.get $q)))))
+      (local.set $q (i32.add (local.get $q) (i32.const 16)))
+      (br $over)))
+    (if (i32.lt_u (local.get $q) (local.get $end)) (then
+      (local.set $w (f64x2.splat (f64.load (i32.add (local.get $WH) (local.get $q)))))
+      (local.set $inv (f64x2.div (v128.const f64x2 1 1)
+        (v128.bitselect (v128.const f64x2 1.1920928955078125e-07 1.1920928955078125e-07) (local.get $w)
+          (f64x2.eq (local.get $w) (v128.const f64x2 0 0)))))
+      (f64.store (i32.add (local.get $V) (local.get $q))
+        (f64x2.extract_lane 0
+          (f64x2.mul (f64x2.mul (local.get $inv) (local.get $inv))
+            (f64x2.splat (f64.load (i32.add (local.get $X) (local.get $q))))))))))
+
+  (func (export "reciprocal") (param $WH i32) (param $D i32) (param $len i32)
+    (local $q i32) (local $end i32) (local $w v128)
+    (local.set $end (i32.shl (local.get $len) (i32.const 3)))
+    (block $done (loop $over
+      (br_if $done (i32.ge_u (i32.add (local.get $q) (i32.const 8)) (local.get $end)))
+      (local.set $w (v128.load (i32.add (local.get $WH) (local.get $q))))
+      (v128.store (i32.add (local.get $D) (local.get $q))
+        (f64x2.div (v128.const f64x2 1 1)
+          (v128.bitselect (v128.const f64x2 1.1920928955078125e-07 1.1920928955078125e-07) (local.get $w)
+            (f64x2.eq (local.get $w) (v128.const f64x2 0 0)))))
+      (local.set $q (i32.add (local.get $q) (i32.const 16)))
+      (br $over)))
+    (if (i32.lt_u (local.get $q) (local.get $end)) (then
+      (local.set $w (f64x2.splat (f64.load (i32.add (local.get $WH) (local.get $q)))))
+      (f64.store (i32.add (local.get $D) (local.get $q))
+        (f64x2.extract_lane 0
+          (f64x2.div (v128.const f64x2 1 1)
+            (v128.bitselect (v128.const f64x2 1.1920928955078125e-07 1.1920928955078125e-07) (local.get $w)
+              (f64x2.eq (local.get $w) (v128.const f64x2 0 0)))))))))
 )

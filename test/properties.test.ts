@@ -541,6 +541,12 @@ describe('warnings, verbose, progress and abort', () => {
     }
   });
 
+  it("mu with tol 0 (no error computed, as scikit-learn) still reports progress every 10 iterations", async () => {
+    const seen: number[] = [];
+    await nonNegativeFactorization(absRandn(8, 6, 5), { ...quiet, solver: 'mu', maxIter: 35, tol: 0, onProgress: (p) => { seen.push(p.iteration); expect(p.loss).toBeUndefined(); } });
+    expect(seen).toEqual([10, 20, 30]);
+  });
+
   it('an already-aborted signal rejects, with the abort reason', async () => {
     const c = new AbortController();
     c.abort();

@@ -1,11 +1,60 @@
-// Which backend runs a fit: 'cpu', 'webgpu', or 'auto' (WebGPU when an adapter exists, else the CPU).
+// Which backend runs a fit: 'cpu'; 'webgpu' (fails at once, clearly, without an adapter); or 'auto':
+// WebGPU on a hardware adapter, else the CPU. A software adapter (SwiftShader, lavapipe) emulates a
+// GPU on the CPU more slowly than the CPU backend computes, so 'auto' passes it over; ask for it by
+// name with backend: 'webgpu'.
 
+import { NMFError } from '../errors.js';
 import type { Backend } from './backend.js';
 import { CpuBackend } from './cpu/cpu-backend.js';
 
 const cpu = new CpuBackend();
 
-export async function acquireBackend(name: 'auto' | 'webgpu' | 'cpu', _device: unknown): Promise<Backend> {
-  if (name === 'cpu' || name === 'auto') return cpu;
-  throw new Error("backend 'webgpu' is not wired yet");
+/** The process-wide WebGPU backend on a device of our own, created on first use. */
+let ownBackend: Promise<Backend> | null = null;
+/** Backends around callers' devices (never destroyed by us). */
+const byDevice = new WeakMap<object, Promise<Backend>>();
+
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
+
+function webgpu(device: unknown): Promise<Backend> {
+  const make = async (): Promise<Backend> => {
+    const { createWebGPUBackend } = await import('./webgpu/index.js');
+    const backend = await createWebGPUBackend({ device: (device ?? undefined) as GPUDevice | undefined });
+    // A lost device cannot be used again: forget it, so the next fit asks for a new one.
+    void backend.device.lost.then(() => {
+      if (device) byDevice.delete(device);
+      else if (ownBackend === pending) ownBackend = null;
+    });
+    return backend;
+  };
+  let pending: Promise<Backend>;
+  if (device) {
+    pending = byDevice.get(device) ?? make();
+    byDevice.set(device, pending);
+  } else {
+    pending = ownBackend ??= make();
+  }
+  pending.catch(() => {
+    if (device) byDevice.delete(device);
+    else if (ownBackend === pending) ownBackend = null;
+  });
+  return pending;
+}
+
+export async function acquireBackend(name: 'auto' | 'webgpu' | 'cpu', device: unknown): Promise<Backend> {
+  if (name === 'cpu') return cpu;
+  if (name === 'webgpu') {
+    try {
+      return await webgpu(device);
+    } catch (e) {
+      throw new NMFError(`backend: 'webgpu' was asked for, but ${(e as Error).message} Use backend: 'auto' or 'cpu' to run without a GPU.`);
+    }
+  }
+  try {
+    const backend = await webgpu(device);
+    if (device || !SOFTWARE_ADAPTER.test(backend.description)) return backend;
+  } catch {
+    // no WebGPU here: the CPU it is
+  }
+  return cpu;
 }

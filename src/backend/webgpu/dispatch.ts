@@ -1,0 +1,51 @@
+// A Launch is one dispatch prepared at createFit (pipeline, bind group, grid); steps only encode them.
+// Grids respect maxComputeWorkgroupsPerDimension: 1-D kernels fold their workgroups into x·y (the
+// shaders rebuild the linear index from num_workgroups); tiled kernels get a clear error instead.
+
+import type { UniformBlock } from './uniforms.js';
+
+export interface Launch {
+  readonly label: string;
+  /** the launch's own uniforms; steps rewrite the scalar fields (l1, l2, γ) before encoding */
+  readonly params: UniformBlock;
+  readonly pipeline: GPUComputePipeline;
+  readonly bindGroup: GPUBindGroup;
+  readonly grid: readonly [number, number];
+}
+
+/** Grid for `count` workgroups of a 1-D kernel, folded into two dimensions when it must be. */
+export function linearGrid(count: number, maxPerDim: number, what: string): [number, number] {
+  const n = Math.max(1, count);
+  const x = Math.min(n, maxPerDim);
+  const y = Math.ceil(n / x);
+  if (y > maxPerDim) throw new Error(`webnmf: ${what} needs ${n} workgroups, more than this device's ${maxPerDim}² limit.`);
+  return [x, y];
+}
+
+/** Grid for a 2-D tiled kernel; throws a clear Error when a dimension exceeds the device limit. */
+export function tileGrid(x: number, y: number, maxPerDim: number, what: string): [number, number] {
+  if (x > maxPerDim || y > maxPerDim) {
+    throw new Error(`webnmf: ${what} needs a ${x}×${y} workgroup grid; this device allows ${maxPerDim} per dimension.`);
+  }
+  return [Math.max(1, x), Math.max(1, y)];
+}
+
+export function bindGroup(device: GPUDevice, label: string, pipeline: GPUComputePipeline, buffers: Record<number, GPUBuffer>): GPUBindGroup {
+  return device.createBindGroup({
+    label,
+    layout: pipeline.getBindGroupLayout(0),
+    entries: Object.entries(buffers).map(([binding, buffer]) => ({ binding: Number(binding), resource: { buffer } })),
+  });
+}
+
+/** Encode launches into one compute pass (dispatches in a pass see each other's writes, in order). */
+export function encodePass(encoder: GPUCommandEncoder, label: string, launches: readonly Launch[]): void {
+  if (launches.length === 0) return;
+  const pass = encoder.beginComputePass({ label });
+  for (const l of launches) {
+    pass.setPipeline(l.pipeline);
+    pass.setBindGroup(0, l.bindGroup);
+    pass.dispatchWorkgroups(l.grid[0], l.grid[1]);
+  }
+  pass.end();
+}

@@ -1,0 +1,205 @@
+// The WebGPU FitPlan: the steps of backend.ts as command buffers over resources built once.
+// A step writes its few scalars (l1, l2, γ, the component order) with queue.writeBuffer into buffers
+// that already exist, encodes prepared launches and submits; it never creates a GPU object.
+// Reads (the two scalars, and W and H at the end) go through MAP_READ staging buffers, one at a time,
+// and reject with a clear Error when the device is lost or the plan destroyed, instead of hanging.
+
+import type { FitPlan, FitProblem, HalsStep, MuStep } from '../backend.js';
+import type { DenseMatrix } from '../../matrix/matrix.js';
+import { isCsr } from '../../matrix/matrix.js';
+import { MAP_READ_MODE } from './buffers.js';
+import { encodePass, type Launch } from './dispatch.js';
+import type { KernelContext } from './kernels/context.js';
+import { buildPlanResources, type PlanResources } from './plan-resources.js';
+
+export async function createWebGPUFitPlan(ctx: KernelContext, problem: FitProblem, maxXBindingBytes: number, lost: Promise<Error>): Promise<FitPlan> {
+  try {
+    return new WebGPUFitPlan(ctx, problem, await buildPlanResources(ctx, problem, maxXBindingBytes), lost);
+  } catch (e) {
+    // A fit that could not be planned leaves nothing behind.
+    ctx.buffers.destroyAll();
+    throw e;
+  }
+}
+
+class WebGPUFitPlan implements FitPlan {
+  private readonly m: number;
+  private readonly n: number;
+  private readonly k: number;
+  private readonly nnz: number | null;
+  private readonly beta: number;
+  private readonly hFixed: boolean;
+  /**
+   * scikit-learn adds L1 to a view of its cached H row sums (`denominator += l1_reg_W`), so with H
+   * fixed the KL denominator grows by l1 every W step; kept here and passed as muApply's sumShift.
+   */
+  private hsumShift = 0;
+  private destroyed = false;
+  private lostError: Error | null = null;
+  /** X·Hᵀ, H·Hᵀ, H's row sums hold for the current H (they survive W steps, e.g. with updateH: false) */
+  private xhtValid = false;
+  private hhtValid = false;
+  private hsumValid = false;
+  /** the last HALS iteration also swept H, so its violation partials count */
+  private hSwept = false;
+  private reads: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly ctx: KernelContext, p: FitProblem, private readonly r: PlanResources, private readonly lost: Promise<Error>) {
+    this.m = p.X.rows;
+    this.n = p.X.cols;
+    this.k = p.W.cols;
+    this.beta = p.beta;
+    this.hFixed = !p.updateH;
+    this.nnz = isCsr(p.X) ? p.X.indptr[p.X.rows] : null;
+    lost.then((e) => (this.lostError = e));
+  }
+
+  /** The H products a W step needs, skipped when H has not changed since they were computed. */
+  private hProducts(out: Launch[], need: { xht?: boolean; hht?: boolean; hsum?: boolean }): void {
+    const L = this.r.launches;
+    if (need.xht && !this.xhtValid) out.push(...L.xht);
+    if (need.hht && !this.hhtValid) out.push(...L.hht);
+    if (need.hsum && !this.hsumValid) {
+      out.push(...L.hsum);
+      this.hsumShift = 0;
+    }
+    this.xhtValid ||= !!need.xht;
+    this.hhtValid ||= !!need.hht;
+    this.hsumValid ||= !!need.hsum;
+  }
+
+  private hChanged(): void {
+    this.xhtValid = this.hhtValid = this.hsumValid = false;
+  }
+
+  muUpdateW(step: MuStep): void {
+    this.assertUsable();
+    const L = this.r.launches, out: Launch[] = [];
+    this.hProducts(out, { xht: this.beta === 2, hht: this.beta === 2, hsum: this.beta === 1 });
+    out.push(...L.muW);
+    if (this.beta !== 2) this.xhtValid = false; // XHt's buffer now holds the numerator
+    L.applyW.params.set({ l1: step.l1, l2: step.l2, gamma: step.gamma, sumShift: this.hsumShift }).write(this.ctx.device.queue);
+    this.submit('muUpdateW', [...out, L.applyW]);
+    if (this.beta === 1 && this.hFixed && step.l1 > 0) this.hsumShift += step.l1;
+  }
+
+  muUpdateH(step: MuStep): void {
+    this.assertUsable();
+    const L = this.r.launches;
+    L.applyH.params.set({ l1: step.l1, l2: step.l2, gamma: step.gamma }).write(this.ctx.device.queue);
+    this.submit('muUpdateH', [...L.muH, L.applyH]);
+    this.hChanged();
+  }
+
+  halsSweepW(step: HalsStep): void {
+    this.assertUsable();
+    const L = this.r.launches, out: Launch[] = [];
+    this.hProducts(out, { xht: true, hht: true });
+    this.writeOrder(this.r.buffers.orderW, step.order);
+    L.halsW.params.set({ l1: step.l1, l2: step.l2 }).write(this.ctx.device.queue);
+    this.submit('halsSweepW', [...out, L.halsW]);
+    this.hSwept = false;
+  }
+
+  halsSweepH(step: HalsStep): void {
+    this.assertUsable();
+    const L = this.r.launches;
+    this.writeOrder(this.r.buffers.orderH, step.order);
+    L.halsH.params.set({ l1: step.l1, l2: step.l2 }).write(this.ctx.device.queue);
+    this.submit('halsSweepH', [...L.wtxWtw, L.halsH]);
+    this.hSwept = true;
+    this.hChanged();
+  }
+
+  lastViolation(): Promise<number> {
+    const L = this.r.launches;
+    return this.readScalar('lastViolation', this.hSwept ? L.violationWH : L.violationW, 0);
+  }
+
+  async reconstructionError(): Promise<number> {
+    const L = this.r.launches;
+    const sum = await this.readScalarFrom('reconstructionError', L.loss, 1);
+    const { beta, m, n, nnz } = this;
+    let res: number;
+    if (beta === 2) res = sum / 2;
+    else if (beta === 1) res = sum;
+    else if (beta === 0) res = sum - (nnz === null ? 0 : m * n - nnz); // implicit zeros of CSR X count −1 each
+    else res = sum / (beta * (beta - 1));
+    return Math.sqrt(2 * Math.max(res, 0));
+  }
+
+  read(): Promise<{ W: DenseMatrix; H: DenseMatrix }> {
+    return this.serialized(async () => {
+      const { m, n, k } = this;
+      const b = this.r.buffers;
+      const enc = this.ctx.device.createCommandEncoder({ label: 'read W, H' });
+      enc.copyBufferToBuffer(b.W, 0, b.readStaging, 0, m * k * 4);
+      enc.copyBufferToBuffer(b.H, 0, b.readStaging, m * k * 4, k * n * 4);
+      this.ctx.device.queue.submit([enc.finish()]);
+      const all = await this.mapped(b.readStaging, (range) => new Float32Array(range.slice(0, (m * k + k * n) * 4)));
+      return { W: { rows: m, cols: k, data: all.subarray(0, m * k) }, H: { rows: k, cols: n, data: all.slice(m * k) } };
+    });
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.ctx.buffers.destroyAll();
+  }
+
+  private writeOrder(buffer: GPUBuffer, order: Int32Array): void {
+    if (order.length !== this.k) throw new Error(`webnmf: a HALS order must list ${this.k} components, got ${order.length}.`);
+    this.ctx.device.queue.writeBuffer(buffer, 0, order.buffer, order.byteOffset, order.byteLength);
+  }
+
+  private submit(label: string, launches: Launch[]): void {
+    const enc = this.ctx.device.createCommandEncoder({ label });
+    encodePass(enc, label, launches);
+    this.ctx.device.queue.submit([enc.finish()]);
+  }
+
+  private readScalar(label: string, launch: Launch, slot: number): Promise<number> {
+    return this.readScalarFrom(label, [launch], slot);
+  }
+
+  private readScalarFrom(label: string, launches: Launch[], slot: number): Promise<number> {
+    return this.serialized(async () => {
+      const b = this.r.buffers;
+      const enc = this.ctx.device.createCommandEncoder({ label });
+      encodePass(enc, label, launches);
+      enc.copyBufferToBuffer(b.scalars, slot * 4, b.scalarStaging, 0, 4);
+      this.ctx.device.queue.submit([enc.finish()]);
+      return this.mapped(b.scalarStaging, (range) => new Float32Array(range, 0, 1)[0]);
+    });
+  }
+
+  /** Run reads one after another: a staging buffer can only be mapped once at a time. */
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.reads.catch(() => undefined).then(() => {
+      this.assertUsable();
+      return fn();
+    });
+    this.reads = run;
+    return run;
+  }
+
+  /** Map a staging buffer and copy out of it; rejects (never hangs) if the device is lost meanwhile. */
+  private async mapped<T>(buffer: GPUBuffer, take: (range: ArrayBuffer) => T): Promise<T> {
+    try {
+      await Promise.race([buffer.mapAsync(MAP_READ_MODE), this.lost.then((e) => Promise.reject(e))]);
+    } catch (e) {
+      this.assertUsable();
+      throw new Error(`webnmf: reading back from the GPU failed: ${(e as Error).message}`);
+    }
+    try {
+      return take(buffer.getMappedRange());
+    } finally {
+      buffer.unmap();
+    }
+  }
+
+  private assertUsable(): void {
+    if (this.lostError) throw this.lostError;
+    if (this.destroyed) throw new Error('webnmf: this WebGPU FitPlan was destroyed.');
+  }
+}

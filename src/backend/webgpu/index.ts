@@ -1,0 +1,60 @@
+// The WebGPU backend: scikit-learn's NMF steps as WebGPU compute shaders (float32).
+// createWebGPUBackend() finds a device (navigator.gpu, or Dawn through the `webgpu` package in Node),
+// or uses the caller's; each createFit() uploads X, W, H once and returns a plan of prepared dispatches.
+
+import type { Backend, FitPlan, FitProblem } from '../backend.js';
+import { BufferSet, liveBufferCount } from './buffers.js';
+import { acquireDevice } from './device.js';
+import { createWebGPUFitPlan } from './fit-plan.js';
+
+export { liveBufferCount } from './buffers.js';
+
+export interface WebGPUBackendOptions {
+  /** a GPUDevice of the caller's: used as is, never destroyed */
+  device?: GPUDevice;
+  /** bytes: force a smaller storage binding limit for X (tests use it to exercise the row-block split) */
+  maxBindingSize?: number;
+  /** print each shader and pipeline key as it is compiled */
+  debug?: boolean;
+}
+
+export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
+  const { device, owned, description } = await acquireDevice(options.device);
+  return new WebGPUBackend(device, owned, description, options);
+}
+
+export class WebGPUBackend implements Backend {
+  readonly name = 'webgpu';
+  /** convergence readback every 10 iterations: each read is a GPU round trip */
+  readonly defaultCheckEvery = 10;
+  private disposed = false;
+  /** resolves with the Error every later read rejects with, once the device is lost or destroyed */
+  private readonly lost: Promise<Error>;
+
+  constructor(readonly device: GPUDevice, private readonly owned: boolean, readonly description: string, private readonly options: WebGPUBackendOptions) {
+    this.lost = device.lost.then((info) => new Error(`WebGPU device was lost (${info.reason}): ${info.message || 'no message'}. Results of the fit are gone; create a new backend to fit again.`));
+  }
+
+  /** Buffers webnmf holds on this device right now (0 once every plan is destroyed). */
+  liveBuffers(): number {
+    return liveBufferCount(this.device);
+  }
+
+  async createFit(problem: FitProblem): Promise<FitPlan> {
+    if (this.disposed) throw new Error('webnmf: this WebGPU backend was disposed.');
+    const limits = this.device.limits;
+    const deviceBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+    const { X, W, H } = problem;
+    const largest = Math.max(W.data.length, H.data.length) * 4;
+    if (largest > deviceBinding) throw new Error(`webnmf: W or H (${largest} bytes) exceeds this device's storage binding limit of ${deviceBinding} bytes.`);
+    if (X.rows !== W.rows || X.cols !== H.cols || W.cols !== H.rows) throw new Error('webnmf internal: X, W and H shapes do not match.');
+    const ctx = { device: this.device, buffers: new BufferSet(this.device), maxPerDim: limits.maxComputeWorkgroupsPerDimension, debug: !!this.options.debug };
+    return createWebGPUFitPlan(ctx, problem, Math.min(deviceBinding, this.options.maxBindingSize ?? Infinity), this.lost);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.owned) this.device.destroy();
+  }
+}

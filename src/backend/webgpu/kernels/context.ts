@@ -1,0 +1,43 @@
+// What every kernel launcher needs: the device, the fit's buffer set, the grid limit, debug output.
+
+import type { BufferSet } from '../buffers.js';
+import { bindGroup, type Launch } from '../dispatch.js';
+import { getPipeline, type Constants } from '../pipelines.js';
+import type { ShaderName } from '../shader-sources.js';
+import { uniformLayout, UniformBlock } from '../uniforms.js';
+import { SHADERS } from '../shader-sources.js';
+
+export interface KernelContext {
+  readonly device: GPUDevice;
+  readonly buffers: BufferSet;
+  readonly maxPerDim: number;
+  readonly debug: boolean;
+}
+
+export function pipeline(ctx: KernelContext, shader: ShaderName, entry: string, constants: Constants): Promise<GPUComputePipeline> {
+  return getPipeline(ctx.device, shader, entry, constants, ctx.debug);
+}
+
+/** A uniform buffer laid out from the shader's `struct Params`, filled with `values` now. */
+export function params(ctx: KernelContext, shader: ShaderName, label: string, values: Record<string, number | boolean>): UniformBlock {
+  const layout = uniformLayout(SHADERS[shader]);
+  const block = new UniformBlock(layout, ctx.buffers.uniform(`uniform:${label}`, layout.bytes));
+  block.set(values).write(ctx.device.queue);
+  return block;
+}
+
+/** One prepared dispatch: pipeline from the cache, its own uniforms, a bind group built once. */
+export async function makeLaunch(
+  ctx: KernelContext,
+  shader: ShaderName,
+  entry: string,
+  constants: Constants,
+  label: string,
+  values: Record<string, number | boolean>,
+  bindings: Record<number, GPUBuffer>,
+  grid: [number, number],
+): Promise<Launch> {
+  const pipe = await pipeline(ctx, shader, entry, constants);
+  const u = params(ctx, shader, label, values);
+  return { label, params: u, pipeline: pipe, bindGroup: bindGroup(ctx.device, label, pipe, { 0: u.buffer, ...bindings }), grid };
+}

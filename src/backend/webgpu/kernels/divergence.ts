@@ -1,0 +1,57 @@
+// Launchers for divergence.wgsl: per-workgroup partials of the β-divergence, dense or at CSR entries.
+
+import { linearGrid, tileGrid, type Launch } from '../dispatch.js';
+import { makeLaunch, type KernelContext } from './context.js';
+import { betaClass } from './mu.js';
+
+const TILE = 32; // divergence.wgsl: 8 × 8 threads, 4 × 4 entries each
+const SPARSE_WORKGROUP = 64;
+
+export interface DenseDivergenceSpec {
+  label: string;
+  beta: number;
+  rows: number;
+  rowStart: number;
+  n: number;
+  k: number;
+  /** this row block of X; null: only the (β−1)·WH^β term, over every entry (CSR X, other β) */
+  x: GPUBuffer | null;
+  dummy: GPUBuffer;
+  w: GPUBuffer;
+  h: GPUBuffer;
+  partials: GPUBuffer;
+  partialBase: number;
+}
+
+export function denseDivergenceWorkgroups(rows: number, n: number): number {
+  return Math.ceil(rows / TILE) * Math.ceil(n / TILE);
+}
+
+export function denseDivergenceLaunch(ctx: KernelContext, s: DenseDivergenceSpec): Promise<Launch> {
+  const constants = { BETA_CLASS: betaClass(s.beta), HAS_X: s.x !== null, TILE_K: 8 };
+  const values = { rows: s.rows, n: s.n, k: s.k, rowStart: s.rowStart, count: 0, partialBase: s.partialBase, beta: s.beta };
+  const grid = tileGrid(Math.ceil(s.n / TILE), Math.ceil(s.rows / TILE), ctx.maxPerDim, s.label);
+  return makeLaunch(ctx, 'divergence', 'divergenceDense', constants, s.label, values,
+    { 1: s.x ?? s.dummy, 2: s.w, 3: s.h, 4: s.partials }, grid);
+}
+
+export function sparseDivergenceWorkgroups(nnz: number): number {
+  return Math.max(1, Math.ceil(nnz / SPARSE_WORKGROUP));
+}
+
+export interface SparseDivergenceSpec {
+  label: string;
+  beta: number;
+  nnz: number;
+  data: GPUBuffer;
+  wh: GPUBuffer;
+  partials: GPUBuffer;
+  partialBase: number;
+}
+
+export function sparseDivergenceLaunch(ctx: KernelContext, s: SparseDivergenceSpec): Promise<Launch> {
+  const values = { rows: 0, n: 0, k: 0, rowStart: 0, count: s.nnz, partialBase: s.partialBase, beta: s.beta };
+  const grid = linearGrid(sparseDivergenceWorkgroups(s.nnz), ctx.maxPerDim, s.label);
+  return makeLaunch(ctx, 'divergence', 'divergenceSparse', { BETA_CLASS: betaClass(s.beta) }, s.label, values,
+    { 1: s.data, 4: s.partials, 5: s.wh }, grid);
+}

@@ -1,0 +1,68 @@
+// Launchers for mu.wgsl: the fused β ≠ 2 products (WH recomputed tile by tile) and the update.
+
+import { linearGrid, tileGrid, type Launch } from '../dispatch.js';
+import { makeLaunch, type KernelContext } from './context.js';
+import { tileShape } from './gemm.js';
+
+/** The β-class override: scikit-learn special-cases β = 2, 1 and 0; any other β is class 3. */
+export function betaClass(beta: number): 0 | 1 | 2 | 3 {
+  return beta === 2 ? 2 : beta === 1 ? 1 : beta === 0 ? 0 : 3;
+}
+
+const R = 4; // mu.wgsl's register block
+
+export interface MuProductsSpec {
+  label: string;
+  /** 'W': num, den are m×k (rows of this block); 'H': k×n, summed over row blocks */
+  side: 'W' | 'H';
+  beta: number;
+  rows: number;
+  rowStart: number;
+  n: number;
+  k: number;
+  /** this block of X, or null for CSR X (den only; bind any buffer as `x`) */
+  x: GPUBuffer | null;
+  dummy: GPUBuffer;
+  w: GPUBuffer;
+  h: GPUBuffer;
+  num: GPUBuffer;
+  den: GPUBuffer;
+  accumulate: boolean;
+}
+
+export function muProductsLaunch(ctx: KernelContext, s: MuProductsSpec): Promise<Launch> {
+  const [M, N] = s.side === 'W' ? [s.rows, s.k] : [s.k, s.n];
+  const shape = tileShape(M, N);
+  const constants = { BETA_CLASS: betaClass(s.beta), HAS_X: s.x !== null, WG_M: shape.WG_M, WG_N: shape.WG_N, TILE_K: 8 };
+  const values = { rows: s.rows, n: s.n, k: s.k, rowStart: s.rowStart, accumulate: s.accumulate, beta: s.beta };
+  const grid = tileGrid(Math.ceil(N / (shape.WG_N * R)), Math.ceil(M / (shape.WG_M * R)), ctx.maxPerDim, s.label);
+  const bindings = { 1: s.x ?? s.dummy, 2: s.w, 3: s.h, 4: s.num, 5: s.den };
+  return makeLaunch(ctx, 'mu', s.side === 'W' ? 'muProductsW' : 'muProductsH', constants, s.label, values, bindings, grid);
+}
+
+export interface MuApplySpec {
+  label: string;
+  side: 'W' | 'H';
+  beta: number;
+  n: number;
+  k: number;
+  count: number;
+  f: GPUBuffer;
+  num: GPUBuffer;
+  den: GPUBuffer;
+  /** β = 1: row sums of H (W side) or column sums of W (H side) */
+  sums: GPUBuffer;
+}
+
+/** F ← F ⊙ (num / den')^γ; l1, l2, γ are written per step through the launch's params. */
+export function muApplyLaunch(ctx: KernelContext, s: MuApplySpec): Promise<Launch> {
+  const FLOAT64_EPS = 2.220446049250313e-16;
+  // scikit-learn zeroes tiny entries of W after steps with β < 1, of H after steps with β ≤ 1.
+  const clip = (s.side === 'W' ? s.beta < 1 : s.beta <= 1) ? FLOAT64_EPS : 0;
+  const values = {
+    count: s.count, n: s.n, k: s.k, sumDiv: s.side === 'W' ? 1 : s.n, sumZeroToOne: s.side === 'H',
+    clip, l1: 0, l2: 0, gamma: 1, sumShift: 0,
+  };
+  const grid = linearGrid(Math.ceil(s.count / 256), ctx.maxPerDim, s.label);
+  return makeLaunch(ctx, 'mu', 'muApply', { BETA_CLASS: betaClass(s.beta) }, s.label, values, { 6: s.f, 7: s.num, 8: s.den, 9: s.sums }, grid);
+}

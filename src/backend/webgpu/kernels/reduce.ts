@@ -1,0 +1,8 @@
+// Launcher for reduce.wgsl: out[outIndex] = Σ a·b over `count` entries, one workgroup.
+
+import type { Launch } from '../dispatch.js';
+import { makeLaunch, type KernelContext } from './context.js';
+
+export function reduceLaunch(ctx: KernelContext, label: string, count: number, a: GPUBuffer, b: GPUBuffer, out: GPUBuffer, outIndex: number): Promise<Launch> {
+  return makeLaunch(ctx, 'reduce', 'main', {}, label, { count, outIndex }, { 1: a, 2: b, 3: out }, [1, 1]);
+}

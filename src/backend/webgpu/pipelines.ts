@@ -1,0 +1,51 @@
+// Compute pipelines, cached per (shader, entry point, override constants) in a WeakMap on the device,
+// so every fit on a device shares them and losing the device frees them.
+
+import { SHADERS, type ShaderName } from './shader-sources.js';
+
+export type Constants = Record<string, number | boolean>;
+
+interface DeviceCache {
+  modules: Map<ShaderName, GPUShaderModule>;
+  pipelines: Map<string, Promise<GPUComputePipeline>>;
+}
+const caches = new WeakMap<GPUDevice, DeviceCache>();
+
+export function pipelineKey(shader: ShaderName, entry: string, constants: Constants): string {
+  const sorted = Object.keys(constants).sort().map((k) => `${k}=${Number(constants[k])}`);
+  return `${shader}.${entry}(${sorted.join(',')})`;
+}
+
+export function getPipeline(device: GPUDevice, shader: ShaderName, entry: string, constants: Constants, debug = false): Promise<GPUComputePipeline> {
+  let cache = caches.get(device);
+  if (!cache) caches.set(device, (cache = { modules: new Map(), pipelines: new Map() }));
+  const key = pipelineKey(shader, entry, constants);
+  let pipeline = cache.pipelines.get(key);
+  if (pipeline) return pipeline;
+  let module = cache.modules.get(shader);
+  if (!module) {
+    module = device.createShaderModule({ label: `${shader}.wgsl`, code: SHADERS[shader] });
+    cache.modules.set(shader, module);
+    if (debug) console.debug(`[webnmf] compiling ${shader}.wgsl\n${SHADERS[shader]}`);
+  }
+  if (debug) console.debug(`[webnmf] pipeline ${key}`);
+  const numeric: Record<string, number> = {};
+  for (const k in constants) numeric[k] = Number(constants[k]);
+  // Synchronous creation inside an error scope rather than createComputePipelineAsync: Dawn for Node
+  // resolves the async variant only on its event poll (test runs took twice as long); the scope
+  // still turns a compile error into a clear rejection, and pipelines are few and cached.
+  device.pushErrorScope('validation');
+  const created = device.createComputePipeline({
+    label: key,
+    layout: 'auto',
+    compute: { module, entryPoint: entry, constants: numeric },
+  });
+  pipeline = device.popErrorScope().then((error) => {
+    if (error) throw new Error(`webnmf: could not build pipeline ${key}: ${error.message}`);
+    return created;
+  });
+  // A failed compile must not poison the cache for later fits.
+  pipeline.catch(() => cache.pipelines.delete(key));
+  cache.pipelines.set(key, pipeline);
+  return pipeline;
+}

@@ -1,0 +1,105 @@
+// The WebGPU backend through the public API: what a user sees when a fit is aborted, when the device
+// is lost mid-fit, when float32 overflows, and how checkEvery shifts 'cd''s stopping iteration.
+
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { testDevice } from './setup.js';
+import { liveBufferCount } from '../../src/backend/webgpu/index.js';
+import { NMF, NMFError, nonNegativeFactorization } from '../../src/index.js';
+import { RandomState } from '../../src/random/random-state.js';
+
+const quiet = () => {};
+
+function uniform(rows: number, cols: number, seed: number, scale = 1) {
+  const rng = new RandomState(seed);
+  return { rows, cols, data: Float64Array.from({ length: rows * cols }, () => scale * rng.randomSample()) };
+}
+
+describe('WebGPU through nonNegativeFactorization', () => {
+  it('returns float32 factors, and 100 fits on the caller\'s device leave no buffers behind', async () => {
+    const device = await testDevice();
+    const X = uniform(12, 9, 1);
+    for (let i = 0; i < 100; i++) {
+      const solver = i % 2 === 0 ? 'cd' : 'mu';
+      const { W, H } = await nonNegativeFactorization(X, { nComponents: 3, solver, maxIter: 3, backend: 'webgpu', device, onWarning: quiet });
+      expect(W.data).toBeInstanceOf(Float32Array);
+      expect(H.rows).toBe(3);
+      expect(liveBufferCount(device)).toBe(0);
+    }
+    device.destroy();
+  });
+
+  it('an abort during the fit rejects with the abort reason and frees every buffer', async () => {
+    const device = await testDevice();
+    const controller = new AbortController();
+    const fit = nonNegativeFactorization(uniform(20, 15, 2), {
+      nComponents: 4, solver: 'mu', maxIter: 10_000, tol: 0, backend: 'webgpu', device, signal: controller.signal,
+      onProgress: ({ iteration }) => iteration >= 20 && controller.abort(),
+    });
+    await expect(fit).rejects.toMatchObject({ name: 'AbortError' });
+    expect(liveBufferCount(device)).toBe(0);
+    device.destroy();
+  });
+
+  it('a device destroyed mid-fit rejects with a clear error (never hangs)', async () => {
+    const device = await testDevice();
+    const fit = nonNegativeFactorization(uniform(20, 15, 3), {
+      nComponents: 4, solver: 'cd', maxIter: 10_000, tol: 0, backend: 'webgpu', device,
+      onProgress: ({ iteration }) => iteration >= 20 && device.destroy(),
+    });
+    await expect(fit).rejects.toThrow(/device was lost/i);
+  });
+
+  it('float32 overflow (NaN or Inf at a check) rejects with NMFError', async () => {
+    const device = await testDevice();
+    // X ~ 1e30: WᵀW·H ~ 1e60 overflows float32 (max 3.4e38)
+    const fit = nonNegativeFactorization(uniform(10, 8, 4, 1e30), { nComponents: 2, solver: 'mu', init: 'random', randomState: 0, backend: 'webgpu', device, onWarning: quiet });
+    await expect(fit).rejects.toThrow(NMFError);
+    await expect(fit).rejects.toThrow(/diverged|non-finite|Infinity|NaN/);
+    expect(liveBufferCount(device)).toBe(0);
+    device.destroy();
+  });
+
+  it("cd with the GPU's default checkEvery (10) stops at the first check at or after scikit-learn's iteration", async () => {
+    const device = await testDevice();
+    const X = uniform(30, 20, 6);
+    const options = { nComponents: 4, solver: 'cd', tol: 1e-2, init: 'random', randomState: 0, onWarning: quiet } as const;
+    const exact = await nonNegativeFactorization(X, { ...options, backend: 'cpu' });
+    expect(exact.nIter % 10, 'the reference must stop between checks for this test to mean something').not.toBe(0);
+    const gpu = await nonNegativeFactorization(X, { ...options, backend: 'webgpu', device });
+    expect(gpu.nIter % 10).toBe(0);
+    expect(gpu.nIter).toBeGreaterThanOrEqual(exact.nIter);
+    expect(gpu.nIter).toBeLessThan(exact.nIter + 10);
+    const every = await nonNegativeFactorization(X, { ...options, backend: 'webgpu', device, checkEvery: 1 });
+    expect(every.nIter).toBe(exact.nIter);
+    device.destroy();
+  });
+
+  it('the estimator reports the backend it ran on', async () => {
+    const device = await testDevice();
+    const model = new NMF({ nComponents: 2, backend: 'webgpu', device, maxIter: 5, onWarning: quiet });
+    await model.fit(uniform(6, 5, 6));
+    expect(model.backendUsed).toMatch(/^webgpu: /);
+    device.destroy();
+  });
+});
+
+describe('without any WebGPU adapter', () => {
+  it("backend 'webgpu' rejects at once with a clear error; 'auto' runs on the CPU", () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const script = `
+      const { nonNegativeFactorization } = await import('./src/index.ts');
+      const X = [[1, 2], [3, 4], [5, 6]];
+      const auto = await nonNegativeFactorization(X, { nComponents: 1, maxIter: 5, onWarning: () => {} });
+      let message = 'no error';
+      try { await nonNegativeFactorization(X, { nComponents: 1, backend: 'webgpu' }); } catch (e) { message = e.name + ': ' + e.message; }
+      console.log(JSON.stringify({ autoIsFloat64: auto.W.data instanceof Float64Array, message }));`;
+    // A Vulkan driver list that names no driver: Dawn finds no adapter at all.
+    const env = { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json' };
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+    const result = JSON.parse(out.trim().split('\n').pop()!);
+    expect(result.autoIsFloat64).toBe(true);
+    expect(result.message).toMatch(/^NMFError: backend: 'webgpu' was asked for, but WebGPU is not available/);
+  });
+});

@@ -1,0 +1,133 @@
+// Node side of the browser tests: build the page with vite into a temp dir, serve it on 127.0.0.1,
+// and launch headless Chromium with WebGPU through puppeteer. Everything here fails loudly: a
+// missing browser or adapter is an error with the fix in its message, never a skip.
+
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer, { type Browser } from 'puppeteer';
+import { build } from 'vite';
+
+const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
+
+/**
+ * Chromium flags. Verified with Chromium 156 (Debian 12) as root, no GPU:
+ * - --enable-unsafe-webgpu is the one that matters: without it requestAdapter() returns null, since
+ *   Chromium on Linux exposes WebGPU only on allow-listed GPUs and SwiftShader is not one of them.
+ *   With it the adapter is SwiftShader (vendor 'google', architecture 'swiftshader', a fallback
+ *   adapter, maxStorageBufferBindingSize 1 GiB) through Chromium's bundled libvk_swiftshader.
+ * - --use-webgpu-adapter=swiftshader, --enable-features=Vulkan and --use-angle=swiftshader were tried
+ *   and change nothing here (SwiftShader is the only Vulkan device), so they are left out.
+ * - --no-sandbox: Chromium refuses to run as root (CI) with its sandbox.
+ * - the rest keep a test browser quiet: no update, sync or background traffic, no first-run UI.
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** System browsers tried, in order, when puppeteer has not downloaded its own Chrome. */
+const SYSTEM_BROWSERS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome'];
+
+/** Puppeteer's own Chrome when it is on disk (it honours PUPPETEER_EXECUTABLE_PATH), else a system one. */
+export function findBrowser(): string {
+  const tried: string[] = [];
+  let own: string | undefined;
+  try {
+    own = puppeteer.executablePath();
+  } catch (e) {
+    tried.push(`puppeteer.executablePath() threw: ${(e as Error).message}`);
+  }
+  for (const path of [...(own ? [own] : []), ...SYSTEM_BROWSERS]) {
+    if (existsSync(path)) return path;
+    tried.push(path);
+  }
+  throw new Error(
+    `The browser tests need Chromium and found none (apt-get install chromium libvulkan1, or let puppeteer download its Chrome). Tried: ${tried.join(', ')}`,
+  );
+}
+
+export function launchBrowser(executablePath: string): Promise<Browser> {
+  return puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Bundle page/ (and through it src/ and the parity fixtures) into a fresh temp dir. */
+export async function buildPage(): Promise<string> {
+  const outDir = await mkdtemp(join(tmpdir(), 'webnmf-browser-'));
+  await build({
+    root: PAGE_DIR,
+    // not the repository's vite.config.ts: that one builds the library, not a page
+    configFile: false,
+    logLevel: 'warn',
+    base: './',
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: 'es2022',
+      minify: false,
+      sourcemap: true,
+      // the Node-only Dawn import in device.ts runs only where navigator.gpu is absent
+      rolldownOptions: { external: ['webgpu'] },
+    },
+  });
+  return outDir;
+}
+
+export function removeDir(dir: string | undefined): Promise<void> {
+  return dir ? rm(dir, { recursive: true, force: true }) : Promise.resolve();
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+};
+
+export interface StaticServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serve `root` on a free port of 127.0.0.1 (only). localhost is a secure context, as WebGPU needs. */
+export async function serveDir(root: string): Promise<StaticServer> {
+  const base = resolve(root);
+  const server: Server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = normalize(join(base, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(base + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', ok);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}

@@ -2,12 +2,16 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   build: {
-    // Library build: one ESM entry; dependencies stay external so users dedupe them.
-    lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'index.js' },
+    // Library build: ESM entries dist/index.js (the library) and dist/cli.js (the `webnmf` command,
+    // package.json "bin"); dependencies stay external so users dedupe them.
+    lib: { entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
     outDir: 'dist',
     target: 'es2022',
     sourcemap: true,
-    rollupOptions: { external: [/^node:/, 'ml-matrix', 'webgpu'] },
+    rollupOptions: {
+      external: [/^node:/, 'ml-matrix', 'webgpu', 'cli-progress', /^@stdlib\//],
+      output: { banner: (chunk) => (chunk.isEntry && chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
+    },
   },
   test: {
     include: ['test/**/*.test.ts'],

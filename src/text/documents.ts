@@ -1,0 +1,41 @@
+// Cutting raw text into the documents a TF-IDF matrix has rows for.
+
+/** Paragraphs: runs of text separated by blank lines, whitespace collapsed, empty ones dropped. */
+export function splitParagraphs(text: string): string[] {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n[^\S\n]*\n/)
+    .map((p) => p.replace(/\s+/g, ' ').trim())
+    .filter((p) => p.length > 0);
+}
+
+/** Sentences: text up to and including a run of . ! or ? (and closing quotes or brackets). */
+const SENTENCE = /[^.!?]+(?:[.!?]+["'”’)\]]*|$)/g;
+
+/**
+ * Passages of whole sentences, each at least `minWords` words long, for text whose paragraph
+ * breaks are lost (the State of the Union addresses are stored one line each). A short tail (under
+ * half of minWords) joins the passage before it.
+ */
+export function splitPassages(text: string, minWords = 100): string[] {
+  const sentences = text.replace(/\s+/g, ' ').match(SENTENCE) ?? [];
+  const passages: string[] = [];
+  let current: string[] = [];
+  let words = 0;
+  for (const raw of sentences) {
+    const s = raw.trim();
+    if (!s) continue;
+    current.push(s);
+    words += s.split(' ').length;
+    if (words >= minWords) {
+      passages.push(current.join(' '));
+      current = [];
+      words = 0;
+    }
+  }
+  if (current.length > 0) {
+    if (passages.length > 0 && words < minWords / 2) passages[passages.length - 1] += ` ${current.join(' ')}`;
+    else passages.push(current.join(' '));
+  }
+  return passages;
+}

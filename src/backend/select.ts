@@ -14,7 +14,8 @@ let ownBackend: Promise<Backend> | null = null;
 /** Backends around callers' devices (never destroyed by us). */
 const byDevice = new WeakMap<object, Promise<Backend>>();
 
-const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
+/** Software rasterizers, which 'auto' passes over. */
+export const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
 
 function webgpu(device: unknown): Promise<Backend> {
   const make = async (): Promise<Backend> => {

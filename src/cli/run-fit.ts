@@ -3,14 +3,11 @@
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { acquireBackend } from '../backend/select.js';
+import { SOFTWARE_ADAPTER, acquireBackend } from '../backend/select.js';
 import type { NMFWarning } from '../errors.js';
 import type { BackendName, ProgressInfo } from '../params.js';
 import { CliError } from './errors.js';
 import { progressBar } from './progress.js';
-
-/** Software rasterizers: 'auto' passes them over, as backend/select.ts does. */
-const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
 
 /**
  * Which adapter WebGPU would offer, asked in a child process: Dawn prints driver chatter on

@@ -39,8 +39,10 @@ const EPSILON: f32 = 1.1920928955078125e-7;
 @group(0) @binding(4) var<storage, read_write> partials: array<f32>;
 @group(0) @binding(5) var<storage, read> wh: array<f32>;
 
-var<workgroup> wTile: array<f32, TILE_K * TILE>; // wTile[r·TILE + ii] = W(row0 + ii, r0 + r)
-var<workgroup> hTile: array<f32, TILE_K * TILE>; // hTile[r·TILE + jj] = H(r0 + r, col0 + jj)
+// The R × R block of WH a thread owns (rows row0 + lid.y + u·WG, columns col0 + lid.x + v·WG) is held in
+// four vec4f accumulators and unrolled: no function-scope array indexed in a loop (see gemm.wgsl).
+var<workgroup> wTile: array<vec4f, TILE_K * WG>; // wTile[r·WG + ty][u] = W(row0 + ty + u·WG, r0 + r)
+var<workgroup> hTile: array<vec4f, TILE_K * WG>; // hTile[r·WG + tx][v] = H(r0 + r, col0 + tx + v·WG)
 var<workgroup> red: array<f32, 64>;
 
 fn safePow(v: f32, e: f32) -> f32 {
@@ -91,51 +93,70 @@ fn writePartial(value: f32, li: u32, group: u32) {
   if (li == 0u) { partials[p.partialBase + group] = red[0]; }
 }
 
+fn wAt(i: u32, r: u32) -> f32 {
+  if (i < p.rows && r < p.k) { return w[(p.rowStart + i) * p.k + r]; }
+  return 0.0;
+}
+
+fn hAt(r: u32, j: u32) -> f32 {
+  if (j < p.n && r < p.k) { return h[r * p.n + j]; }
+  return 0.0;
+}
+
+fn termAt(i: u32, j: u32, whv: f32) -> f32 {
+  if (i < p.rows && j < p.n) {
+    var xv = 0.0;
+    if (HAS_X) { xv = x[i * p.n + j]; }
+    return denseTerm(xv, whv);
+  }
+  return 0.0;
+}
+
+fn rowTerms(i: u32, j: u32, acc: vec4f) -> f32 {
+  var s = termAt(i, j, acc.x);
+  s += termAt(i, j + WG, acc.y);
+  s += termAt(i, j + 2u * WG, acc.z);
+  s += termAt(i, j + 3u * WG, acc.w);
+  return s;
+}
+
 @compute @workgroup_size(WG, WG)
 fn divergenceDense(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
                    @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
   let row0 = wg.y * TILE;
   let col0 = wg.x * TILE;
-  var acc: array<f32, R * R>;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
   for (var r0 = 0u; r0 < p.k; r0 += TILE_K) {
-    for (var e = li; e < TILE_K * TILE; e += WG * WG) {
+    for (var e = li; e < TILE_K * WG; e += WG * WG) {
       let rr = e % TILE_K;  // along k: W is row-major m×k
-      let ii = e / TILE_K;
-      var wv = 0.0;
-      if (row0 + ii < p.rows && r0 + rr < p.k) { wv = w[(p.rowStart + row0 + ii) * p.k + r0 + rr]; }
-      wTile[rr * TILE + ii] = wv;
-      let jj = e % TILE;    // along n: H is row-major k×n
-      let rh = e / TILE;
-      var hv = 0.0;
-      if (col0 + jj < p.n && r0 + rh < p.k) { hv = h[(r0 + rh) * p.n + col0 + jj]; }
-      hTile[rh * TILE + jj] = hv;
+      let ty = e / TILE_K;
+      let i = row0 + ty;
+      wTile[rr * WG + ty] = vec4f(wAt(i, r0 + rr), wAt(i + WG, r0 + rr), wAt(i + 2u * WG, r0 + rr), wAt(i + 3u * WG, r0 + rr));
+      let tx = e % WG;      // along n: H is row-major k×n
+      let rh = e / WG;
+      let j = col0 + tx;
+      hTile[rh * WG + tx] = vec4f(hAt(r0 + rh, j), hAt(r0 + rh, j + WG), hAt(r0 + rh, j + 2u * WG), hAt(r0 + rh, j + 3u * WG));
     }
     workgroupBarrier();
     for (var rr = 0u; rr < TILE_K; rr++) {
-      var a: array<f32, R>;
-      var b: array<f32, R>;
-      for (var u = 0u; u < R; u++) {
-        a[u] = wTile[rr * TILE + lid.y + u * WG];
-        b[u] = hTile[rr * TILE + lid.x + u * WG];
-      }
-      for (var u = 0u; u < R; u++) {
-        for (var v = 0u; v < R; v++) { acc[u * R + v] = fma(a[u], b[v], acc[u * R + v]); }
-      }
+      let av = wTile[rr * WG + lid.y];
+      let bv = hTile[rr * WG + lid.x];
+      acc0 = fma(vec4f(av.x), bv, acc0);
+      acc1 = fma(vec4f(av.y), bv, acc1);
+      acc2 = fma(vec4f(av.z), bv, acc2);
+      acc3 = fma(vec4f(av.w), bv, acc3);
     }
     workgroupBarrier();
   }
-  var s = 0.0;
-  for (var u = 0u; u < R; u++) {
-    let i = row0 + lid.y + u * WG;
-    for (var v = 0u; v < R; v++) {
-      let j = col0 + lid.x + v * WG;
-      if (i < p.rows && j < p.n) {
-        var xv = 0.0;
-        if (HAS_X) { xv = x[i * p.n + j]; }
-        s += denseTerm(xv, acc[u * R + v]);
-      }
-    }
-  }
+  let i = row0 + lid.y;
+  let j = col0 + lid.x;
+  var s = rowTerms(i, j, acc0);
+  s += rowTerms(i + WG, j, acc1);
+  s += rowTerms(i + 2u * WG, j, acc2);
+  s += rowTerms(i + 3u * WG, j, acc3);
   writePartial(s, li, wg.y * nwg.x + wg.x);
 }
 

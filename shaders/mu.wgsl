@@ -34,6 +34,8 @@ override WANT_DEN: bool = BETA_CLASS != 1u;
 override WG_M: u32 = 8u;
 override WG_N: u32 = 8u;
 override TILE_K: u32 = 8u;
+// Fixed 4 × 4 register block, held in vec4f accumulators (one per row of the block) and unrolled, as
+// in gemm.wgsl: no function-scope array indexed in a loop.
 const RM: u32 = 4u;
 const RN: u32 = 4u;
 override TILE_M: u32 = WG_M * RM;
@@ -51,14 +53,16 @@ const EPSILON: f32 = 1.1920928955078125e-7; // float32 eps, scikit-learn's EPSIL
 @group(0) @binding(8) var<storage, read> denIn: array<f32>;
 @group(0) @binding(9) var<storage, read> sums: array<f32>;
 
-// muProductsW: a1, a3 = numerator factors, a2 = denominator operand (TILE_K × TILE_M), b1 = Hᵀ tile.
-// muProductsH: a1 = Wᵀ tile, b1, b3 = numerator factors, b2 = denominator operand (TILE_K × TILE_N).
-var<workgroup> a1: array<f32, TILE_K * TILE_M>;
-var<workgroup> a2: array<f32, TILE_K * TILE_M>;
-var<workgroup> a3: array<f32, TILE_K * TILE_M>;
-var<workgroup> b1: array<f32, TILE_K * TILE_N>;
-var<workgroup> b2: array<f32, TILE_K * TILE_N>;
-var<workgroup> b3: array<f32, TILE_K * TILE_N>;
+// Tiles of vec4f, each written whole by one thread; component u (or v) is row ty + u·WG_M of the block
+// (column tx + v·WG_N), the 4 × 4 block a thread owns.
+// muProductsW: a1, a3 = numerator factors, a2 = denominator operand (a[kk·WG_M + ty]), b1 = Hᵀ tile (b[kk·WG_N + tx]).
+// muProductsH: a1 = Wᵀ tile, b1, b3 = numerator factors, b2 = denominator operand.
+var<workgroup> a1: array<vec4f, TILE_K * WG_M>;
+var<workgroup> a2: array<vec4f, TILE_K * WG_M>;
+var<workgroup> a3: array<vec4f, TILE_K * WG_M>;
+var<workgroup> b1: array<vec4f, TILE_K * WG_N>;
+var<workgroup> b2: array<vec4f, TILE_K * WG_N>;
+var<workgroup> b3: array<vec4f, TILE_K * WG_N>;
 
 /** v^e for v ≥ 0, with 0^e = 0 for e > 0 and 1 for e = 0 (WGSL's pow is undefined at 0). */
 fn safePow(v: f32, e: f32) -> f32 {
@@ -92,70 +96,110 @@ fn denTerm(wh: f32) -> f32 {
   return safePow(select(wh, safe, p.beta < 1.0), p.beta - 1.0);
 }
 
+/** (numerator factor t, factor s, denominator term) of one entry of this block of X; zeros outside it. */
+fn entry(i: u32, j: u32) -> vec3f {
+  var en = vec2f(0.0, 0.0);
+  var ed = 0.0;
+  if (i < p.rows && j < p.n) {
+    let wh = whAt(p.rowStart + i, j);
+    if (HAS_X) { en = numFactors(x[i * p.n + j], wh); }
+    if (WANT_DEN) { ed = denTerm(wh); }
+  }
+  return vec3f(en, ed);
+}
+
+fn storeW(i: u32, r: u32, n: f32, d: f32) {
+  if (i < p.rows && r < p.k) {
+    let idx = (p.rowStart + i) * p.k + r;
+    if (HAS_X) { num[idx] = n; }
+    if (WANT_DEN) { den[idx] = d; }
+  }
+}
+
+fn storeRowW(i: u32, r: u32, n: vec4f, d: vec4f) {
+  storeW(i, r, n.x, d.x);
+  storeW(i, r + WG_N, n.y, d.y);
+  storeW(i, r + 2u * WG_N, n.z, d.z);
+  storeW(i, r + 3u * WG_N, n.w, d.w);
+}
+
+fn hAt(r: u32, j: u32) -> f32 {
+  if (r < p.k && j < p.n) { return h[r * p.n + j]; }
+  return 0.0;
+}
+
 @compute @workgroup_size(WG_N, WG_M)
 fn muProductsW(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u,
                @builtin(local_invocation_index) li: u32) {
   let row0 = wg.y * TILE_M;
   let col0 = wg.x * TILE_N; // components
   let threads = WG_M * WG_N;
-  var accN: array<f32, RM * RN>;
-  var accD: array<f32, RM * RN>;
+  var accN0 = vec4f(0.0); var accN1 = vec4f(0.0); var accN2 = vec4f(0.0); var accN3 = vec4f(0.0);
+  var accD0 = vec4f(0.0); var accD1 = vec4f(0.0); var accD2 = vec4f(0.0); var accD3 = vec4f(0.0);
   for (var j0 = 0u; j0 < p.n; j0 += TILE_K) {
-    for (var e = li; e < TILE_K * TILE_M; e += threads) {
-      let ii = e / TILE_K;
-      let jj = e % TILE_K;
-      let i = row0 + ii;
+    for (var e = li; e < TILE_K * WG_M; e += threads) {
+      let ty = e / TILE_K;
+      let jj = e % TILE_K; // consecutive threads: consecutive columns of X
+      let i = row0 + ty;
       let j = j0 + jj;
-      var en = vec2f(0.0, 0.0);
-      var ed = 0.0;
-      if (i < p.rows && j < p.n) {
-        let wh = whAt(p.rowStart + i, j);
-        if (HAS_X) { en = numFactors(x[i * p.n + j], wh); }
-        if (WANT_DEN) { ed = denTerm(wh); }
-      }
-      a1[jj * TILE_M + ii] = en.x;
-      a3[jj * TILE_M + ii] = en.y;
-      a2[jj * TILE_M + ii] = ed;
+      let e0 = entry(i, j);
+      let e1 = entry(i + WG_M, j);
+      let e2 = entry(i + 2u * WG_M, j);
+      let e3 = entry(i + 3u * WG_M, j);
+      a1[jj * WG_M + ty] = vec4f(e0.x, e1.x, e2.x, e3.x);
+      a3[jj * WG_M + ty] = vec4f(e0.y, e1.y, e2.y, e3.y);
+      a2[jj * WG_M + ty] = vec4f(e0.z, e1.z, e2.z, e3.z);
     }
-    for (var e = li; e < TILE_K * TILE_N; e += threads) {
-      let rr = e / TILE_K;
+    for (var e = li; e < TILE_K * WG_N; e += threads) {
+      let tx = e / TILE_K;
       let jj = e % TILE_K;
-      var hv = 0.0;
-      if (col0 + rr < p.k && j0 + jj < p.n) { hv = h[(col0 + rr) * p.n + j0 + jj]; }
-      b1[jj * TILE_N + rr] = hv;
+      let r = col0 + tx;
+      let j = j0 + jj;
+      b1[jj * WG_N + tx] = vec4f(hAt(r, j), hAt(r + WG_N, j), hAt(r + 2u * WG_N, j), hAt(r + 3u * WG_N, j));
     }
     workgroupBarrier();
     for (var kk = 0u; kk < TILE_K; kk++) {
-      var an: array<f32, RM>;
-      var aScale: array<f32, RM>;
-      var ad: array<f32, RM>;
-      var br: array<f32, RN>;
-      for (var u = 0u; u < RM; u++) {
-        an[u] = a1[kk * TILE_M + lid.y + u * WG_M];
-        aScale[u] = a3[kk * TILE_M + lid.y + u * WG_M];
-        ad[u] = a2[kk * TILE_M + lid.y + u * WG_M];
-      }
-      for (var v = 0u; v < RN; v++) { br[v] = b1[kk * TILE_N + lid.x + v * WG_N]; }
-      for (var u = 0u; u < RM; u++) {
-        for (var v = 0u; v < RN; v++) {
-          accN[u * RN + v] = fma(an[u] * br[v], aScale[u], accN[u * RN + v]);
-          accD[u * RN + v] = fma(ad[u], br[v], accD[u * RN + v]);
-        }
-      }
+      let an = a1[kk * WG_M + lid.y];
+      let aScale = a3[kk * WG_M + lid.y];
+      let ad = a2[kk * WG_M + lid.y];
+      let br = b1[kk * WG_N + lid.x];
+      accN0 = fma(vec4f(an.x) * br, vec4f(aScale.x), accN0);
+      accN1 = fma(vec4f(an.y) * br, vec4f(aScale.y), accN1);
+      accN2 = fma(vec4f(an.z) * br, vec4f(aScale.z), accN2);
+      accN3 = fma(vec4f(an.w) * br, vec4f(aScale.w), accN3);
+      accD0 = fma(vec4f(ad.x), br, accD0);
+      accD1 = fma(vec4f(ad.y), br, accD1);
+      accD2 = fma(vec4f(ad.z), br, accD2);
+      accD3 = fma(vec4f(ad.w), br, accD3);
     }
     workgroupBarrier();
   }
-  for (var u = 0u; u < RM; u++) {
-    let i = row0 + lid.y + u * WG_M;
-    for (var v = 0u; v < RN; v++) {
-      let r = col0 + lid.x + v * WG_N;
-      if (i < p.rows && r < p.k) {
-        let idx = (p.rowStart + i) * p.k + r;
-        if (HAS_X) { num[idx] = accN[u * RN + v]; }
-        if (WANT_DEN) { den[idx] = accD[u * RN + v]; }
-      }
-    }
+  let i = row0 + lid.y;
+  let r = col0 + lid.x;
+  storeRowW(i, r, accN0, accD0);
+  storeRowW(i + WG_M, r, accN1, accD1);
+  storeRowW(i + 2u * WG_M, r, accN2, accD2);
+  storeRowW(i + 3u * WG_M, r, accN3, accD3);
+}
+
+fn wAt(i: u32, r: u32) -> f32 {
+  if (r < p.k && i < p.rows) { return w[(p.rowStart + i) * p.k + r]; }
+  return 0.0;
+}
+
+fn storeH(r: u32, j: u32, n: f32, d: f32) {
+  if (r < p.k && j < p.n) {
+    let idx = r * p.n + j;
+    if (HAS_X) { num[idx] = n + select(0.0, num[idx], p.accumulate != 0u); }
+    if (WANT_DEN) { den[idx] = d + select(0.0, den[idx], p.accumulate != 0u); }
   }
+}
+
+fn storeRowH(r: u32, j: u32, n: vec4f, d: vec4f) {
+  storeH(r, j, n.x, d.x);
+  storeH(r, j + WG_N, n.y, d.y);
+  storeH(r, j + 2u * WG_N, n.z, d.z);
+  storeH(r, j + 3u * WG_N, n.w, d.w);
 }
 
 @compute @workgroup_size(WG_N, WG_M)
@@ -164,64 +208,52 @@ fn muProductsH(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l
   let r0 = wg.y * TILE_M;   // components
   let col0 = wg.x * TILE_N; // features
   let threads = WG_M * WG_N;
-  var accN: array<f32, RM * RN>;
-  var accD: array<f32, RM * RN>;
+  var accN0 = vec4f(0.0); var accN1 = vec4f(0.0); var accN2 = vec4f(0.0); var accN3 = vec4f(0.0);
+  var accD0 = vec4f(0.0); var accD1 = vec4f(0.0); var accD2 = vec4f(0.0); var accD3 = vec4f(0.0);
   for (var i0 = 0u; i0 < p.rows; i0 += TILE_K) {
-    for (var e = li; e < TILE_K * TILE_M; e += threads) {
-      let rr = e % TILE_M;
-      let ii = e / TILE_M;
-      var wv = 0.0;
-      if (r0 + rr < p.k && i0 + ii < p.rows) { wv = w[(p.rowStart + i0 + ii) * p.k + r0 + rr]; }
-      a1[ii * TILE_M + rr] = wv;
-    }
-    for (var e = li; e < TILE_K * TILE_N; e += threads) {
-      let jj = e % TILE_N;
-      let ii = e / TILE_N;
+    for (var e = li; e < TILE_K * WG_M; e += threads) {
+      let ty = e % WG_M;
+      let ii = e / WG_M;
+      let r = r0 + ty;
       let i = i0 + ii;
-      let j = col0 + jj;
-      var en = vec2f(0.0, 0.0);
-      var ed = 0.0;
-      if (i < p.rows && j < p.n) {
-        let wh = whAt(p.rowStart + i, j);
-        if (HAS_X) { en = numFactors(x[i * p.n + j], wh); }
-        if (WANT_DEN) { ed = denTerm(wh); }
-      }
-      b1[ii * TILE_N + jj] = en.x;
-      b3[ii * TILE_N + jj] = en.y;
-      b2[ii * TILE_N + jj] = ed;
+      a1[ii * WG_M + ty] = vec4f(wAt(i, r), wAt(i, r + WG_M), wAt(i, r + 2u * WG_M), wAt(i, r + 3u * WG_M));
+    }
+    for (var e = li; e < TILE_K * WG_N; e += threads) {
+      let tx = e % WG_N; // consecutive threads: consecutive columns of X
+      let ii = e / WG_N;
+      let i = i0 + ii;
+      let j = col0 + tx;
+      let e0 = entry(i, j);
+      let e1 = entry(i, j + WG_N);
+      let e2 = entry(i, j + 2u * WG_N);
+      let e3 = entry(i, j + 3u * WG_N);
+      b1[ii * WG_N + tx] = vec4f(e0.x, e1.x, e2.x, e3.x);
+      b3[ii * WG_N + tx] = vec4f(e0.y, e1.y, e2.y, e3.y);
+      b2[ii * WG_N + tx] = vec4f(e0.z, e1.z, e2.z, e3.z);
     }
     workgroupBarrier();
     for (var kk = 0u; kk < TILE_K; kk++) {
-      var ar: array<f32, RM>;
-      var bn: array<f32, RN>;
-      var bScale: array<f32, RN>;
-      var bd: array<f32, RN>;
-      for (var u = 0u; u < RM; u++) { ar[u] = a1[kk * TILE_M + lid.y + u * WG_M]; }
-      for (var v = 0u; v < RN; v++) {
-        bn[v] = b1[kk * TILE_N + lid.x + v * WG_N];
-        bScale[v] = b3[kk * TILE_N + lid.x + v * WG_N];
-        bd[v] = b2[kk * TILE_N + lid.x + v * WG_N];
-      }
-      for (var u = 0u; u < RM; u++) {
-        for (var v = 0u; v < RN; v++) {
-          accN[u * RN + v] = fma(ar[u] * bn[v], bScale[v], accN[u * RN + v]);
-          accD[u * RN + v] = fma(ar[u], bd[v], accD[u * RN + v]);
-        }
-      }
+      let ar = a1[kk * WG_M + lid.y];
+      let bn = b1[kk * WG_N + lid.x];
+      let bScale = b3[kk * WG_N + lid.x];
+      let bd = b2[kk * WG_N + lid.x];
+      accN0 = fma(vec4f(ar.x) * bn, bScale, accN0);
+      accN1 = fma(vec4f(ar.y) * bn, bScale, accN1);
+      accN2 = fma(vec4f(ar.z) * bn, bScale, accN2);
+      accN3 = fma(vec4f(ar.w) * bn, bScale, accN3);
+      accD0 = fma(vec4f(ar.x), bd, accD0);
+      accD1 = fma(vec4f(ar.y), bd, accD1);
+      accD2 = fma(vec4f(ar.z), bd, accD2);
+      accD3 = fma(vec4f(ar.w), bd, accD3);
     }
     workgroupBarrier();
   }
-  for (var u = 0u; u < RM; u++) {
-    let r = r0 + lid.y + u * WG_M;
-    for (var v = 0u; v < RN; v++) {
-      let j = col0 + lid.x + v * WG_N;
-      if (r < p.k && j < p.n) {
-        let idx = r * p.n + j;
-        if (HAS_X) { num[idx] = accN[u * RN + v] + select(0.0, num[idx], p.accumulate != 0u); }
-        if (WANT_DEN) { den[idx] = accD[u * RN + v] + select(0.0, den[idx], p.accumulate != 0u); }
-      }
-    }
-  }
+  let r = r0 + lid.y;
+  let j = col0 + lid.x;
+  storeRowH(r, j, accN0, accD0);
+  storeRowH(r + WG_M, j, accN1, accD1);
+  storeRowH(r + 2u * WG_M, j, accN2, accD2);
+  storeRowH(r + 3u * WG_M, j, accN3, accD3);
 }
 
 @compute @workgroup_size(256)

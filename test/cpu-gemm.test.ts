@@ -1,12 +1,16 @@
 // The float64 CPU products (src/backend/cpu/gemm.ts) against naive triple loops: every shape with
 // m, n, k in 1..9 (all row, component and odd-length tails), a few larger ones, subarray views at
-// offsets, atbAdd's accumulation, and the plain-JS fallback through the same cases.
+// offsets, atbAdd's accumulation, and the plain-JS fallback through the same cases. Then the
+// elementwise KL / IS terms, and the worker threads: every kernel split among 2 and 3 threads gives
+// bit-for-bit the result of one.
 
-import { readFileSync } from 'node:fs';
-import wabt from 'wabt';
+import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GEMM_WASM_BASE64 } from '../src/backend/cpu/gemm-wasm.js';
-import { ab, abt, atbAdd, createWorkspace, forceJsKernels, workspaceLength } from '../src/backend/cpu/gemm.js';
+import { EPSILON } from '../src/numerics.js';
+import {
+  ab, abt, atbAdd, createWorkspace, forceJsKernels, ratio, ratioSq, reciprocal, setMinShareWork, workerChunks,
+  workspaceLength,
+} from '../src/backend/cpu/gemm.js';
 
 /** Allowed error relative to Σ|aᵢ·bᵢ| of each entry (a bound that holds under cancellation too). */
 const REL_TOL = 1e-12;
@@ -194,17 +198,190 @@ describe('dispatch and workspace', () => {
   });
 });
 
-describe('gemm-wasm.ts', () => {
-  it('is up to date with gemm.wat (npm run build:wasm)', async () => {
-    const source = readFileSync(new URL('../src/backend/cpu/gemm.wat', import.meta.url), 'utf8');
-    const module = (await wabt()).parseWat('gemm.wat', source, { simd: true });
-    try {
-      module.resolveNames();
-      module.validate();
-      const { buffer } = module.toBinary({ write_debug_names: false });
-      expect(Buffer.from(buffer).toString('base64')).toBe(GEMM_WASM_BASE64);
-    } finally {
-      module.destroy();
+describe('elementwise terms (ratio, ratioSq, reciprocal)', () => {
+  afterEach(() => forceJsKernels(false));
+  const LENGTHS = [0, 1, 2, 3, 7, 8, 9, 31, 64, 257, 1001];
+
+  /** Inputs of one case: zeros in X, and in WH (where the guard applies), values spanning 1e-300..10. */
+  function inputs(len: number): { x: number[]; wh: number[] } {
+    const x = Array.from({ length: len }, (_, q) => (q % 5 === 0 ? 0 : Math.abs(random()) * 10));
+    const wh = Array.from({ length: len }, (_, q) => (q % 3 === 1 ? 0 : Math.abs(random()) * 10 + 1e-300));
+    return { x, wh };
+  }
+  const guarded = (w: number): number => (w === 0 ? EPSILON : w);
+  const expected = {
+    ratio: (x: number, w: number) => x / guarded(w),
+    ratioSq: (x: number, w: number) => (1 / guarded(w)) * (1 / guarded(w)) * x,
+    reciprocal: (_x: number, w: number) => 1 / guarded(w),
+  };
+  const call = {
+    ratio: (X: Float64Array, WH: Float64Array, V: Float64Array, len: number) => ratio(X, WH, V, len),
+    ratioSq: (X: Float64Array, WH: Float64Array, V: Float64Array, len: number) => ratioSq(X, WH, V, len),
+    reciprocal: (_X: Float64Array, WH: Float64Array, V: Float64Array, len: number) => reciprocal(WH, V, len),
+  };
+  const SENTINEL = -7;
+  const GUARD = 3;
+
+  for (const kernel of ['ratio', 'ratioSq', 'reciprocal'] as const) {
+    it(`${kernel}: WASM and JS agree bit for bit with the formula, zeros in WH guarded, odd lengths and offsets`, () => {
+      for (const len of LENGTHS) {
+        for (const pad of [0, 1]) {
+          const { x, wh } = inputs(len);
+          const outputs = [false, true].map((js) => {
+            const ws = createWorkspace(workspaceLength([0, 1, 2].map(() => len + pad + GUARD)), { threads: 1 });
+            const [X, WH, V] = [0, 1, 2].map(() => ws.alloc(len + pad + GUARD).fill(SENTINEL).subarray(pad, pad + len));
+            X.set(x);
+            WH.set(wh);
+            forceJsKernels(js);
+            call[kernel](X, WH, V, len);
+            forceJsKernels(false);
+            const whole = new Float64Array(V.buffer, V.byteOffset - pad * 8, len + pad + GUARD);
+            const outside = [...whole.subarray(0, pad), ...whole.subarray(pad + len)];
+            expect(outside, `${kernel} len ${len}: written outside V`).toEqual(Array(pad + GUARD).fill(SENTINEL));
+            for (let q = 0; q < len; q++) expect(V[q], `${kernel} len ${len} [${q}]`).toBe(expected[kernel](x[q], wh[q]));
+            return V.slice();
+          });
+          expect(bits(outputs[0]), `${kernel} len ${len} +${pad}: WASM vs JS`).toEqual(bits(outputs[1]));
+        }
+      }
+    });
+  }
+
+  it('WH == 0 gives finite terms (EPSILON, not a division by zero)', () => {
+    const ws = createWorkspace(workspaceLength([3, 3, 3]), { threads: 1 });
+    const [X, WH, V] = [ws.alloc(3), ws.alloc(3), ws.alloc(3)];
+    X.set([1, 0, 2]);
+    ratio(X, WH, V, 3);
+    expect([...V]).toEqual([1 / EPSILON, 0, 2 / EPSILON]);
+    reciprocal(WH, V, 3);
+    expect([...V]).toEqual([1 / EPSILON, 1 / EPSILON, 1 / EPSILON]);
+  });
+});
+
+/** The bit patterns of a float64 array, so toEqual tells −0 from 0 and compares NaNs. */
+const bits = (a: Float64Array): BigInt64Array => new BigInt64Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
+
+/** The first index where two float64 arrays differ in bits (or length), else −1; quicker than toEqual on long arrays. */
+function firstBitDifference(a: Float64Array, b: Float64Array): number {
+  const [x, y] = [bits(a), bits(b)];
+  if (x.length !== y.length) return Math.min(x.length, y.length);
+  return x.findIndex((v, i) => v !== y[i]);
+}
+
+describe('worker threads', () => {
+  afterEach(() => setMinShareWork());
+
+  const SHAPES: [number, number, number][] = [];
+  for (const m of [1, 3, 4, 5, 8, 13, 17, 64, 67]) for (const n of [1, 2, 7, 16, 33, 130]) for (const k of [1, 2, 5, 20]) SHAPES.push([m, n, k]);
+  SHAPES.push([203, 1001, 20], [64, 257, 19], [9, 2050, 3]);
+  const MAX_ELEMENTS = 203 * 1001;
+  const NAMES = ['A', 'B', 'Ck', 'Wn', 'Acc', 'Acc2', 'elems', 'out'] as const;
+
+  /** Per thread count, one workspace with an array of MAX_ELEMENTS per name, cut to each shape's sizes. */
+  const arenas = new Map<number, Promise<Record<(typeof NAMES)[number], Float64Array>>>();
+  const arena = (threads: number) => {
+    if (!arenas.has(threads)) {
+      arenas.set(threads, (async () => {
+        const ws = createWorkspace(workspaceLength(NAMES.map(() => MAX_ELEMENTS)), { threads });
+        expect(ws.threads).toBe(threads); // Node always has worker_threads and shared memory
+        await ws.ready();
+        return Object.fromEntries(NAMES.map((name) => [name, ws.alloc(MAX_ELEMENTS)])) as Record<(typeof NAMES)[number], Float64Array>;
+      })());
     }
+    return arenas.get(threads)!;
+  };
+
+  /** Every kernel on one set of inputs, on `threads` threads, each call split as finely as allowed. */
+  async function runAll(threads: number, [m, n, k]: [number, number, number], inputSeed: number): Promise<Float64Array[]> {
+    const whole = await arena(threads);
+    const sizes = { A: m * n, B: k * n, Ck: m * k, Wn: m * n, Acc: k * n, Acc2: k * k, elems: m * n, out: m * n };
+    const a = Object.fromEntries(NAMES.map((name) => [name, whole[name].subarray(0, sizes[name])])) as typeof whole;
+    seed = inputSeed;
+    for (const x of [a.A, a.B, a.Ck, a.Acc, a.Acc2]) fillRandom(x);
+    for (let q = 0; q < m * n; q++) a.elems[q] = q % 7 === 3 ? 0 : Math.abs(a.A[q]);
+    const results: Float64Array[] = [];
+    setMinShareWork(0);
+    abt(a.A, a.B, a.Ck, m, n, k); // C[m×k] = A·Bᵀ
+    results.push(a.Ck.slice());
+    ab(a.Ck, a.B, a.Wn, m, k, n); // [m×n] = C·B
+    results.push(a.Wn.slice());
+    atbAdd(a.Ck, a.A, a.Acc, m, k, n); // Acc[k×n] += Cᵀ·A, onto random values
+    results.push(a.Acc.slice());
+    atbAdd(a.Ck, a.Ck, a.Acc2, m, k, k);
+    results.push(a.Acc2.slice());
+    for (const kernel of [ratio, ratioSq]) {
+      kernel(a.A, a.elems, a.out, m * n);
+      results.push(a.out.slice());
+    }
+    reciprocal(a.elems, a.out, m * n);
+    results.push(a.out.slice());
+    setMinShareWork();
+    return results;
+  }
+
+  it('split among 2 and 3 threads, every kernel gives the bits of 1 thread (many shapes, all tails)', async () => {
+    const before = workerChunks();
+    for (const [s, shape] of SHAPES.entries()) {
+      const [one, two, three] = [await runAll(1, shape, 100 + s), await runAll(2, shape, 100 + s), await runAll(3, shape, 100 + s)];
+      for (const [r, reference] of one.entries()) {
+        expect(firstBitDifference(two[r], reference), `result ${r} of ${shape.join('×')}, 2 threads`).toBe(-1);
+        expect(firstBitDifference(three[r], reference), `result ${r} of ${shape.join('×')}, 3 threads`).toBe(-1);
+      }
+    }
+    expect(workerChunks(), 'worker threads ran chunks').toBeGreaterThan(before);
+  });
+
+  it('splits a large call at the default threshold, with the right result', async () => {
+    const [m, n, k] = [256, 1000, 20];
+    const ws = createWorkspace(workspaceLength([m * n, k * n, m * k]), { threads: 2 });
+    await ws.ready();
+    const [A, B, C] = [m * n, k * n, m * k].map((l) => fillRandom(ws.alloc(l)));
+    // 5.1 M multiply-adds. A worker may wake too late to claim a chunk of one call (the caller
+    // then runs them all), but not of ten.
+    const before = workerChunks();
+    for (let call = 0; call < 10; call++) abt(A, B, C, m, n, k);
+    expect(workerChunks()).toBeGreaterThan(before);
+    const { value, magnitude } = naive('abt', A, B, C, m, n, k);
+    for (let e = 0; e < m * k; e++) expect(Math.abs(C[e] - value[e])).toBeLessThanOrEqual(REL_TOL * magnitude[e]);
+    ws.destroy();
+  });
+
+  it('threads option: validated, reported, and destroy() is safe twice and leaves a working workspace', async () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => createWorkspace(8, { threads: bad })).toThrow(/threads must be a positive integer/);
+    }
+    expect(createWorkspace(8, { threads: 1 }).threads).toBe(1);
+    const ws = createWorkspace(workspaceLength([64 * 100, 20 * 100, 64 * 20]), { threads: 2 });
+    expect(ws.threads).toBe(2); // Node always has worker_threads and shared memory
+    await ws.ready();
+    const [A, B, C] = [64 * 100, 20 * 100, 64 * 20].map((l) => fillRandom(ws.alloc(l)));
+    setMinShareWork(0);
+    abt(A, B, C, 64, 100, 20);
+    const threaded = C.slice();
+    ws.destroy();
+    ws.destroy();
+    C.fill(0);
+    abt(A, B, C, 64, 100, 20); // on the calling thread alone now
+    expect(bits(C)).toEqual(bits(threaded));
+    await ws.ready(); // resolves after destroy too
+  });
+
+  it('workers never keep a Node process alive', () => {
+    const script = `
+      import { abt, createWorkspace } from ${JSON.stringify(new URL('../src/backend/cpu/gemm.ts', import.meta.url).pathname)};
+      const ws = createWorkspace(100000, { threads: 2 });
+      await ws.ready();
+      const [A, B, C] = [40000, 20000, 800].map((l) => ws.alloc(l).fill(1));
+      abt(A, B, C, 40, 1000, 20);
+      console.log(C[0]);`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(out.trim()).toBe('1000');
+  });
+});
+
+describe('gemm-wasm.ts', () => {
+  it('is up to date with gemm.wat (npm run build:wasm)', () => {
+    const script = new URL('../scripts/build-wasm.mjs', import.meta.url).pathname;
+    expect(() => execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
   });
 });

@@ -15,6 +15,13 @@
 ;; host (gemm.ts) allocates 16-byte aligned. Sizes may be any value ≥ 0; all tails are handled here.
 ;; Addresses are compared unsigned (`_u`) so a memory larger than 2 GiB still works.
 ;;
+;; Threads: the host splits one call into calls on disjoint parts of the output, one per thread
+;; (gemm.ts): abt, ab by rows of C (offset pointers, fewer rows), the elementwise kernels by
+;; elements, atbAdd by columns of C (its `ld` parameter keeps the row stride while n shrinks).
+;; Every output element is computed by the same instruction sequence wherever a part starts, so
+;; results do not depend on the number of threads. scripts/build-wasm.mjs assembles this file
+;; twice: as written, and with the memory import below declared `shared` (for threads).
+;;
 ;; Why register blocking: a scalar loop does one load per multiply-add. Each kernel below keeps a
 ;; small tile of results (or of weights) in v128 locals, which V8 maps to xmm registers, so every
 ;; loaded vector feeds several multiply-adds. x64 has 16 xmm registers, so tiles stay at ≤ 14 live
@@ -255,9 +262,13 @@
   ;; Tails: the last chunk may be narrower, and when n is odd ends with one scalar column; odd k
   ;; leaves one row of C, done with 4 rows of B alone; the last m mod 4 rows of B are added one
   ;; at a time. (atbAdd accumulates, so rows cannot be clamped and recomputed as in abt.)
+  ;;
+  ;; Column range: only the first n columns of B and C are read and written, while their rows are
+  ;; ld doubles apart (ld = n for whole matrices; a thread passes B and C offset to its first
+  ;; column, its column count as n, and the full row length as ld).
   (func $atbAdd (export "atbAdd")
-    (param $A i32) (param $B i32) (param $C i32) (param $m i32) (param $k i32) (param $n i32)
-    (local $rowA i32) (local $rowB i32) (local $m4 i32) (local $j0 i32) (local $j1 i32) (local $j1v i32)
+    (param $A i32) (param $B i32) (param $C i32) (param $m i32) (param $k i32) (param $n i32) (param $ld i32)
+    (local $rowA i32) (local $rowB i32) (local $colEnd i32) (local $m4 i32) (local $j0 i32) (local $j1 i32) (local $j1v i32)
     (local $i i32) (local $q i32) (local $j i32)
     (local $a0 i32) (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $c i32)
     (local $a1 i32) (local $c1 i32)
@@ -265,13 +276,14 @@
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
     (local.set $rowA (i32.shl (local.get $k) (i32.const 3)))
-    (local.set $rowB (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $rowB (i32.shl (local.get $ld) (i32.const 3)))      ;; row stride of B and C
+    (local.set $colEnd (i32.shl (local.get $n) (i32.const 3)))     ;; bytes of each row to update
     (local.set $m4 (i32.and (local.get $m) (i32.const -4)))
     (block $doneChunk (loop $overChunk
-      (br_if $doneChunk (i32.ge_u (local.get $j0) (local.get $rowB)))
+      (br_if $doneChunk (i32.ge_u (local.get $j0) (local.get $colEnd)))
       ;; columns [j0, j1) in bytes; [j0, j1v) in whole vectors
       (local.set $j1 (i32.add (local.get $j0) (i32.const 1024)))   ;; CHUNK·8
-      (if (i32.gt_u (local.get $j1) (local.get $rowB)) (then (local.set $j1 (local.get $rowB))))
+      (if (i32.gt_u (local.get $j1) (local.get $colEnd)) (then (local.set $j1 (local.get $colEnd))))
       (local.set $j1v (i32.add (local.get $j0)
         (i32.and (i32.sub (local.get $j1) (local.get $j0)) (i32.const -16))))
       ;; rows of B four at a time

@@ -51,6 +51,8 @@ class CpuFitPlan implements FitPlan {
   /** (WH)_ij at CSR X's stored entries */
   private readonly sampled: Float64Array;
   private violation = 0;
+  /** the fit's WASM memory; destroy() releases the worker threads' hold on it */
+  private readonly ws: ReturnType<typeof createWorkspace>;
 
   constructor(p: FitProblem) {
     const m = (this.m = p.X.rows), n = (this.n = p.X.cols), k = (this.k = p.W.cols);
@@ -63,7 +65,7 @@ class CpuFitPlan implements FitPlan {
       X: this.csr ? 0 : m * n, W: m * k, H: k * n, XHt: m * k, HHt: k * k, Hsum: k, WtX: k * n, WtW: k * k,
       numW: m * k, denW: m * k, numH: k * n, denH: k * n, WHb: b * n, Vb: b * n, Db: b * n,
     };
-    const ws = createWorkspace(workspaceLength(Object.values(sizes)));
+    const ws = (this.ws = createWorkspace(workspaceLength(Object.values(sizes))));
     const a = Object.fromEntries(Object.entries(sizes).map(([name, len]) => [name, ws.alloc(len)])) as Record<keyof typeof sizes, Float64Array>;
     if (!isCsr(p.X)) a.X.set(p.X.data);
     a.W.set(p.W.data);
@@ -222,7 +224,9 @@ class CpuFitPlan implements FitPlan {
     return { W: dense(this.m, this.k, this.W.slice()), H: dense(this.k, this.n, this.H.slice()) };
   }
 
-  destroy(): void {}
+  destroy(): void {
+    this.ws.destroy();
+  }
 }
 
 /** V = X ⊙ (WH)^(β−2) over a block, WH == 0 → EPSILON for β < 2 (scikit-learn's guard). */

@@ -6,7 +6,8 @@
 //   4. readbacks (mapAsync) per fit
 //   5. where webnmf's GPU time goes: each step and each kernel of an iteration, with its GFLOP/s
 // Options: --quick (fewer and shorter measurements, to check the bench itself runs);
-//          --sections=2,5 (run only those sections).
+//          --sections=2,5 (run only those sections); --sizes=1000x800 and --losses=kullback-leibler
+//          (only those cases in sections 1 and 5, for quick iteration on one kernel).
 
 import { cpus, loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -21,8 +22,10 @@ import { fmt, median, table, verdict } from './webgpu/report.js';
 const QUICK = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--sections='))?.slice('--sections='.length).split(',').map(Number);
 const section = (i: number) => !only || only.includes(i);
-const SIZES: [number, number, number][] = [[400, 300, 10], [1000, 800, 20]];
-const LOSSES: Loss[] = ['frobenius', 'kullback-leibler'];
+const listArg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(',');
+const sizeFilter = listArg('sizes'), lossFilter = listArg('losses');
+const SIZES = ([[400, 300, 10], [1000, 800, 20]] as [number, number, number][]).filter(([m, n]) => !sizeFilter || sizeFilter.includes(`${m}x${n}`));
+const LOSSES = (['frobenius', 'kullback-leibler'] as Loss[]).filter((l) => !lossFilter || lossFilter.includes(l));
 /** wall time the longer public fit aims at, ms (its iteration count follows from it) */
 const BUDGET_MS = QUICK ? 1500 : 4000;
 /** side by side: rounds, and the wall time one chunk of iterations aims at */
@@ -238,9 +241,9 @@ if (section(5)) {
   const profileCases: [BenchProblem, number, 'mu' | 'cd', string][] = [];
   for (const [m, n, k] of SIZES) {
     const p = makeProblem(m, n, k);
-    profileCases.push([p, 2, 'mu', `${m}×${n} k=${k} mu frobenius`], [p, 1, 'mu', `${m}×${n} k=${k} mu kullback-leibler`]);
+    for (const loss of LOSSES) profileCases.push([p, loss === 'frobenius' ? 2 : 1, 'mu', `${m}×${n} k=${k} mu ${loss}`]);
   }
-  profileCases.push([small, 2, 'cd', '400×300 k=10 cd frobenius']);
+  if (!sizeFilter && !lossFilter) profileCases.push([small, 2, 'cd', '400×300 k=10 cd frobenius']);
   for (const [p, beta, solver, name] of profileCases) {
     log(`5. profile ${name}`);
     const r = await profileKernels(device, p, beta, solver, QUICK ? 1 : 3);
@@ -257,12 +260,14 @@ if (section(5)) {
     console.log('');
   }
 
+  if (SIZES.length > 0 && !lossFilter) {
   log('5. the dominant products, with and without the register-block rewrite');
   const [bm, bn, bk] = SIZES[SIZES.length - 1];
   const shapes = await nmfProductFigures(device, bm, bn, bk, QUICK ? 1 : 3);
   console.log(`### Investigation: the two products of a frobenius iteration at ${bm}×${bn} k=${bk}\n`);
   console.log(table(shapes.map((x) => ({ product: x.product, kernel: x.kernel, ms: fmt(x.ms, 1), 'GFLOP/s': fmt(x.gflops, 3) }))));
   console.log('');
+  }
 }
 
 // ── Summary ──────────────────────────────────────────────────────────────────────────────────────

@@ -1,20 +1,24 @@
 // gemm.wgsl — C = op(A)·op(B), or C += op(A)·op(B) when accumulating (row blocks of X add up).
 //   C[i, j] = Σ_p A(i, p)·B(p, j),   i < M, j < N, p < K
-//   A(i, p) = a[aOffset + (TRANS_A ? p·lda + i : i·lda + p)],   B(p, j) likewise with ldb, TRANS_B.
+//   A(i, p) = a[aOffset + (TRANS_A ? p·LDA + i : i·LDA + p)],   B(p, j) likewise with LDB, TRANS_B.
 // Serves X·Hᵀ, Wᵀ·X, Wᵀ·W, H·Hᵀ, W·(HHᵀ), (WᵀW)·H and, with B = ones, row and column sums.
-// Register tiling: a workgroup of WG_M × WG_N threads owns a TILE_M × TILE_N tile of C, each thread
-// an RM × RN block of it in registers; A and B pass through workgroup memory TILE_K at a time.
+// divideX: C = X ⊘ (A·B) (Kullback-Leibler's X / WH for a block of rows, WH == 0 → EPSILON).
+//
+// Shaped for SwiftShader (and other CPU-like WebGPU), where it beats a workgroup-memory tiling 3–4×:
+// every invocation computes a 4 × 4 block of C straight from storage, no workgroup memory and no
+// barrier (SwiftShader runs a workgroup's invocations 4 at a time and a barrier switches between
+// them), the inner loop unrolled over 4 steps of p, four vec4f accumulators (no function-scope
+// array indexed in a loop, which SwiftShader keeps in memory). The sizes are override constants,
+// so the compiler sees constant strides and trip counts (2–3× over the same code reading them from
+// a uniform); pipelines are cached per shape, and a fit has a handful of shapes.
+// Out-of-range rows and columns are clamped for loading (no bounds test inside the loop) and
+// skipped when storing.
 
 struct Params {
-  M: u32,
-  N: u32,
-  K: u32,
-  lda: u32,
-  ldb: u32,
-  ldc: u32,
   aOffset: u32,
   bOffset: u32,
   cOffset: u32,
+  xOffset: u32,    // divideX: offset of this block of rows of X (its row stride is LDC)
   accumulate: u32,
 }
 
@@ -22,97 +26,136 @@ struct Params {
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
+@group(0) @binding(4) var<storage, read> x: array<f32>;
 
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
-override WG_M: u32 = 8u;
-override WG_N: u32 = 8u;
-override TILE_K: u32 = 8u;
-// The register block is a fixed 4 × 4 (RM × RN), held in four vec4f accumulators, one per row of the
-// block, fully unrolled: no function-scope array indexed in a loop (SwiftShader, and some GPU
-// compilers, keep those in memory). Thread (lid.y, lid.x) owns rows row0 + lid.y + u·WG_M and columns
-// col0 + lid.x + v·WG_N, u, v < 4, so neighbouring threads still store neighbouring columns.
-const RM: u32 = 4u;
-const RN: u32 = 4u;
-override TILE_M: u32 = WG_M * RM;
-override TILE_N: u32 = WG_N * RN;
+override M: u32;
+override N: u32;
+override K: u32;
+override LDA: u32;
+override LDB: u32;
+override LDC: u32;
+override WG: u32 = 64u;
+const EPSILON: f32 = 1.1920928955078125e-7; // float32 eps, scikit-learn's EPSILON
 
-// aTile[pp·WG_M + ty][u] = A(row0 + ty + u·WG_M, p0 + pp);  bTile[pp·WG_N + tx][v] = B(p0 + pp, col0 + tx + v·WG_N).
-// Each vec4f is written whole by one thread (a write to one component may touch the whole vector).
-var<workgroup> aTile: array<vec4f, TILE_K * WG_M>;
-var<workgroup> bTile: array<vec4f, TILE_K * WG_N>;
-
-fn loadA(i: u32, q: u32) -> f32 {
-  if (i >= p.M || q >= p.K) { return 0.0; }
-  if (TRANS_A) { return a[p.aOffset + q * p.lda + i]; }
-  return a[p.aOffset + i * p.lda + q];
+/** A(i, q … q+3) */
+fn rowA(i: u32, q: u32) -> vec4f {
+  if (TRANS_A) {
+    let base = p.aOffset + q * LDA + i;
+    return vec4f(a[base], a[base + LDA], a[base + 2u * LDA], a[base + 3u * LDA]);
+  }
+  let base = p.aOffset + i * LDA + q;
+  return vec4f(a[base], a[base + 1u], a[base + 2u], a[base + 3u]);
 }
 
-fn loadB(q: u32, j: u32) -> f32 {
-  if (q >= p.K || j >= p.N) { return 0.0; }
-  if (TRANS_B) { return b[p.bOffset + j * p.ldb + q]; }
-  return b[p.bOffset + q * p.ldb + j];
+fn elemA(i: u32, q: u32) -> f32 {
+  if (TRANS_A) { return a[p.aOffset + q * LDA + i]; }
+  return a[p.aOffset + i * LDA + q];
 }
 
-fn store(i: u32, j: u32, acc: f32) {
-  if (i < p.M && j < p.N) {
-    let idx = p.cOffset + i * p.ldc + j;
-    var value = acc;
+/** B(q, j.x … j.w) */
+fn rowB(q: u32, j: vec4u) -> vec4f {
+  if (TRANS_B) {
+    let base = p.bOffset + q;
+    return vec4f(b[base + j.x * LDB], b[base + j.y * LDB], b[base + j.z * LDB], b[base + j.w * LDB]);
+  }
+  let base = p.bOffset + q * LDB;
+  return vec4f(b[base + j.x], b[base + j.y], b[base + j.z], b[base + j.w]);
+}
+
+/** The 4 × 4 block of op(A)·op(B) at rows i0 …, columns j0 …; rows [0 … 3] of the result. */
+struct Block {
+  r0: vec4f,
+  r1: vec4f,
+  r2: vec4f,
+  r3: vec4f,
+}
+
+fn block(i0: u32, j0: u32) -> Block {
+  let last = M - 1u;
+  let i1 = min(i0 + 1u, last);
+  let i2 = min(i0 + 2u, last);
+  let i3 = min(i0 + 3u, last);
+  let j = min(vec4u(j0, j0 + 1u, j0 + 2u, j0 + 3u), vec4u(N - 1u));
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var q = 0u;
+  for (; q + 4u <= K; q += 4u) {
+    let b0 = rowB(q, j);
+    let b1 = rowB(q + 1u, j);
+    let b2 = rowB(q + 2u, j);
+    let b3 = rowB(q + 3u, j);
+    let a0 = rowA(i0, q);
+    let a1 = rowA(i1, q);
+    let a2 = rowA(i2, q);
+    let a3 = rowA(i3, q);
+    acc0 += a0.x * b0 + a0.y * b1 + a0.z * b2 + a0.w * b3;
+    acc1 += a1.x * b0 + a1.y * b1 + a1.z * b2 + a1.w * b3;
+    acc2 += a2.x * b0 + a2.y * b1 + a2.z * b2 + a2.w * b3;
+    acc3 += a3.x * b0 + a3.y * b1 + a3.z * b2 + a3.w * b3;
+  }
+  for (; q < K; q++) {
+    let bq = rowB(q, j);
+    acc0 += elemA(i0, q) * bq;
+    acc1 += elemA(i1, q) * bq;
+    acc2 += elemA(i2, q) * bq;
+    acc3 += elemA(i3, q) * bq;
+  }
+  return Block(acc0, acc1, acc2, acc3);
+}
+
+/** This invocation's block (row, column of its top-left entry), or none past the end. */
+fn origin(wg: vec3u, nwg: vec3u, li: u32) -> vec2u {
+  let t = (wg.y * nwg.x + wg.x) * WG + li;
+  let blocksPerRow = (N + 3u) / 4u;
+  return vec2u((t / blocksPerRow) * 4u, (t % blocksPerRow) * 4u);
+}
+
+fn store(i: u32, j: u32, v: f32) {
+  if (i < M && j < N) {
+    let idx = p.cOffset + i * LDC + j;
+    var value = v;
     if (p.accumulate != 0u) { value += c[idx]; }
     c[idx] = value;
   }
 }
 
-fn storeRow(i: u32, j: u32, acc: vec4f) {
-  store(i, j, acc.x);
-  store(i, j + WG_N, acc.y);
-  store(i, j + 2u * WG_N, acc.z);
-  store(i, j + 3u * WG_N, acc.w);
+fn storeRow(i: u32, j: u32, v: vec4f) {
+  store(i, j, v.x);
+  store(i, j + 1u, v.y);
+  store(i, j + 2u, v.z);
+  store(i, j + 3u, v.w);
 }
 
-@compute @workgroup_size(WG_N, WG_M)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u,
-        @builtin(local_invocation_index) li: u32) {
-  let row0 = wg.y * TILE_M;
-  let col0 = wg.x * TILE_N;
-  let threads = WG_M * WG_N;
-  var acc0 = vec4f(0.0);
-  var acc1 = vec4f(0.0);
-  var acc2 = vec4f(0.0);
-  var acc3 = vec4f(0.0);
-  for (var p0 = 0u; p0 < p.K; p0 += TILE_K) {
-    // Consecutive threads read consecutive addresses: along p when A is row-major, along i when transposed.
-    for (var e = li; e < TILE_K * WG_M; e += threads) {
-      var ty = e / TILE_K;
-      var pp = e % TILE_K;
-      if (TRANS_A) { ty = e % WG_M; pp = e / WG_M; }
-      let i = row0 + ty;
-      let q = p0 + pp;
-      aTile[pp * WG_M + ty] = vec4f(loadA(i, q), loadA(i + WG_M, q), loadA(i + 2u * WG_M, q), loadA(i + 3u * WG_M, q));
-    }
-    for (var e = li; e < TILE_K * WG_N; e += threads) {
-      var tx = e % WG_N;
-      var pp = e / WG_N;
-      if (TRANS_B) { tx = e / TILE_K; pp = e % TILE_K; }
-      let j = col0 + tx;
-      let q = p0 + pp;
-      bTile[pp * WG_N + tx] = vec4f(loadB(q, j), loadB(q, j + WG_N), loadB(q, j + 2u * WG_N), loadB(q, j + 3u * WG_N));
-    }
-    workgroupBarrier();
-    for (var pp = 0u; pp < TILE_K; pp++) {
-      let av = aTile[pp * WG_M + lid.y];
-      let bv = bTile[pp * WG_N + lid.x];
-      acc0 = fma(vec4f(av.x), bv, acc0);
-      acc1 = fma(vec4f(av.y), bv, acc1);
-      acc2 = fma(vec4f(av.z), bv, acc2);
-      acc3 = fma(vec4f(av.w), bv, acc3);
-    }
-    workgroupBarrier();
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) li: u32) {
+  let o = origin(wg, nwg, li);
+  if (o.x >= M) { return; }
+  let r = block(o.x, o.y);
+  storeRow(o.x, o.y, r.r0);
+  storeRow(o.x + 1u, o.y, r.r1);
+  storeRow(o.x + 2u, o.y, r.r2);
+  storeRow(o.x + 3u, o.y, r.r3);
+}
+
+fn storeRatio(i: u32, j: u32, wh: vec4f) {
+  if (i >= M) { return; }
+  let safe = select(wh, vec4f(EPSILON), wh == vec4f(0.0));
+  for (var t = 0u; t < 4u; t++) {
+    if (j + t < N) { c[p.cOffset + i * LDC + j + t] = x[p.xOffset + i * LDC + j + t] / safe[t]; }
   }
-  let i = row0 + lid.y;
-  let j = col0 + lid.x;
-  storeRow(i, j, acc0);
-  storeRow(i + WG_M, j, acc1);
-  storeRow(i + 2u * WG_M, j, acc2);
-  storeRow(i + 3u * WG_M, j, acc3);
+}
+
+@compute @workgroup_size(WG)
+fn divideX(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) li: u32) {
+  let o = origin(wg, nwg, li);
+  if (o.x >= M) { return; }
+  let r = block(o.x, o.y);
+  storeRatio(o.x, o.y, r.r0);
+  storeRatio(o.x + 1u, o.y, r.r1);
+  storeRatio(o.x + 2u, o.y, r.r2);
+  storeRatio(o.x + 3u, o.y, r.r3);
 }

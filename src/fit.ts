@@ -6,11 +6,13 @@ import { acquireBackend } from './backend/select.js';
 import { InvalidParameterError, NMFError, consoleWarning, type NMFWarning } from './errors.js';
 import { initializeNmf } from './init/initialize.js';
 import { toDenseMatrix } from './matrix/coerce.js';
+import { imputeUnobserved, observedEntries } from './matrix/mask.js';
 import { dense, max, mean, min, type DataMatrix, type DenseMatrix } from './matrix/matrix.js';
 import { betaToFloat, checkCombinations, computeRegularization, type ResolvedOptions } from './params.js';
 import { fitCoordinateDescent } from './solvers/cd.js';
 import type { SolverOptions } from './solvers/loop.js';
 import { fitMultiplicativeUpdate } from './solvers/mu.js';
+import { fitProjectedGradient } from './solvers/pg.js';
 
 export interface FitResult {
   W: DenseMatrix;
@@ -29,10 +31,12 @@ export interface FitRequest {
   updateH: boolean;
   options: ResolvedOptions;
   computeError?: boolean;
+  /** weighted NMF: the weight of each entry of X (see the mask option) */
+  mask?: unknown;
 }
 
 /** The number of components: an int, or (null / 'auto') inferred as scikit-learn does. */
-function resolveComponents(o: ResolvedOptions, X: DataMatrix, W: unknown, H: unknown, updateH: boolean): number {
+export function resolveComponents(o: ResolvedOptions, X: DataMatrix, W: unknown, H: unknown, updateH: boolean): number {
   if (typeof o.nComponents === 'number') return o.nComponents;
   if (o.nComponents === 'auto') {
     const usesH = (o.init === 'custom' && updateH) || !updateH;
@@ -43,7 +47,7 @@ function resolveComponents(o: ResolvedOptions, X: DataMatrix, W: unknown, H: unk
 }
 
 /** scikit-learn's _check_init: right shape, non-negative, not all zeros. */
-function checkInit(A: unknown, rows: number, cols: number, name: 'W' | 'H'): DenseMatrix<Float64Array> {
+export function checkInit(A: unknown, rows: number, cols: number, name: 'W' | 'H'): DenseMatrix<Float64Array> {
   if (A == null) throw new InvalidParameterError(name, `init='custom' with updateH needs both W and H; ${name} is missing.`);
   const M = toDenseMatrix(A, name);
   if (M.rows !== rows || M.cols !== cols) {
@@ -54,7 +58,7 @@ function checkInit(A: unknown, rows: number, cols: number, name: 'W' | 'H'): Den
 }
 
 /** scikit-learn's _check_w_h: the custom start, the fixed H, or an initialization. */
-function startingPoint(req: FitRequest, k: number, warn: (w: NMFWarning) => void) {
+export function startingPoint(req: FitRequest, k: number, warn: (w: NMFWarning) => void) {
   const { X, options: o, updateH } = req;
   const m = X.rows, n = X.cols;
   if (o.init === 'custom' && updateH) {
@@ -74,14 +78,24 @@ function startingPoint(req: FitRequest, k: number, warn: (w: NMFWarning) => void
   return initializeNmf(X, k, o.init === 'custom' ? null : o.init, o.randomState);
 }
 
+/** β ≤ 0 divides by X's entries: scikit-learn refuses zeros then. */
+export function checkZerosForBeta(minX: number, beta: number): void {
+  if (beta <= 0 && minX === 0) {
+    throw new InvalidParameterError('X', 'When betaLoss <= 0 and X contains zeros, the solver may diverge. Please add small values to X, or use a positive betaLoss.');
+  }
+}
+
 export async function fitFactors(req: FitRequest): Promise<FitResult> {
   const { X, options: o, updateH } = req;
   const warn = o.onWarning ?? consoleWarning;
   checkCombinations(o);
   const beta = betaToFloat(o.betaLoss);
-  if (beta <= 0 && min(X) === 0) {
-    throw new InvalidParameterError('X', 'When betaLoss <= 0 and X contains zeros, the solver may diverge. Please add small values to X, or use a positive betaLoss.');
+  const weighted = req.mask != null ? observedEntries(X, req.mask) : undefined;
+  if (weighted && o.solver !== 'mu') {
+    throw new InvalidParameterError('mask', `mask (weighted NMF) needs solver 'mu'; solver '${o.solver}' counts every entry of X.`);
   }
+  // only the entries that count must be positive for β ≤ 0
+  checkZerosForBeta(weighted ? weighted.values.reduce((a, b) => Math.min(a, b), Infinity) : min(X), beta);
   if (o.solver === 'mu' && o.init === 'nndsvd') {
     warn({
       category: 'UserWarning',
@@ -89,10 +103,11 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
     });
   }
   const k = resolveComponents(o, X, req.W, req.H, updateH);
-  const { W, H } = startingPoint(req, k, warn);
+  // With a mask the start is computed from X with its unobserved entries imputed, so they cannot matter.
+  const { W, H } = startingPoint(weighted ? { ...req, X: imputeUnobserved(weighted) } : req, k, warn);
 
   const backend: Backend = await acquireBackend(o.backend, o.device);
-  const plan = await backend.createFit({ X, W, H, beta, updateH });
+  const plan = await backend.createFit({ X, W, H, beta, updateH, weighted });
   try {
     const solverOptions: SolverOptions = {
       maxIter: o.maxIter,
@@ -107,7 +122,13 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
       onProgress: o.onProgress,
       log: (line) => console.log(line),
     };
-    const nIter = o.solver === 'cd' ? await fitCoordinateDescent(plan, k, solverOptions) : await fitMultiplicativeUpdate(plan, beta, solverOptions);
+    if (o.solver === 'pg' && !plan.pg) {
+      throw new NMFError(`solver 'pg' is not available on the ${backend.description} backend; use backend 'cpu' or 'webgpu', or solver 'cd'.`);
+    }
+    const nIter =
+      o.solver === 'cd' ? await fitCoordinateDescent(plan, k, solverOptions)
+      : o.solver === 'pg' ? await fitProjectedGradient(plan, solverOptions, { nlsMaxIter: o.nlsMaxIter, sparseness: o.sparseness, beta: o.beta, eta: o.eta, warn })
+      : await fitMultiplicativeUpdate(plan, beta, solverOptions);
     if (nIter === o.maxIter && o.tol > 0) {
       warn({ category: 'ConvergenceWarning', message: `Maximum number of iterations ${o.maxIter} reached. Increase it to improve convergence.` });
     }

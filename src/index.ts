@@ -1,6 +1,9 @@
 // webnmf: scikit-learn's NMF on WebGPU, with a float64 CPU fallback. Public exports only.
 
 export { nonNegativeFactorization, NMF, type Factorization } from './nmf.js';
+export { MiniBatchNMF } from './minibatch.js';
+export type { RowSource, RowBlocks } from './stream/row-source.js';
+export { rowBlocks, type RowBlockOptions } from './stream/row-blocks.js';
 export { InvalidParameterError, NMFError, type NMFWarning, type WarningCategory, type WarningHandler } from './errors.js';
 export { toArray, type DenseMatrix, type CsrMatrix, type MatrixInput } from './matrix/matrix.js';
-export type { NMFOptions, FactorizationOptions, ProgressInfo, BetaLossName, Solver, Init, BackendName } from './params.js';
+export type { NMFOptions, FactorizationOptions, MiniBatchNMFOptions, ProgressInfo, BetaLossName, Solver, Init, BackendName } from './params.js';

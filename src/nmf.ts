@@ -4,15 +4,13 @@ import { fitFactors, type FitResult } from './fit.js';
 import { InvalidParameterError, NMFError } from './errors.js';
 import { toDataMatrix, toDenseMatrix } from './matrix/coerce.js';
 import { matmul, type DenseMatrix, type MatrixInput } from './matrix/matrix.js';
-import { ESTIMATOR_PARAMS, PARAMS, resolveOptions, type FactorizationOptions, type NMFOptions, type ParamName, type ResolvedOptions } from './params.js';
+import { ESTIMATOR_PARAMS, FUNCTION_PARAMS, resolveOptions, type FactorizationOptions, type NMFOptions, type ResolvedOptions } from './params.js';
 
 export interface Factorization {
   W: DenseMatrix;
   H: DenseMatrix;
   nIter: number;
 }
-
-const ALL_PARAMS = Object.keys(PARAMS) as ParamName[];
 
 /**
  * Find non-negative W (nSamples × k) and H (k × nFeatures) with X ≈ W·H, minimizing
@@ -21,9 +19,17 @@ const ALL_PARAMS = Object.keys(PARAMS) as ParamName[];
  * exactly as sklearn.decomposition.non_negative_factorization does.
  */
 export async function nonNegativeFactorization(X: MatrixInput, options: FactorizationOptions = {}): Promise<Factorization> {
-  const o = resolveOptions(options, ALL_PARAMS, 'nonNegativeFactorization');
-  const { W, H, nIter } = await fitFactors({ X: toDataMatrix(X, 'X'), W: o.W, H: o.H, updateH: o.updateH, options: o });
+  const o = resolveOptions(options, FUNCTION_PARAMS, 'nonNegativeFactorization');
+  const { W, H, nIter } = await fitFactors({ X: toDataMatrix(X, 'X'), W: o.W, H: o.H, updateH: o.updateH, options: o, mask: o.mask });
   return { W, H, nIter };
+}
+
+/** A custom start (init 'custom'), and weighted NMF's mask, given with the data. */
+export interface FitStart {
+  W?: MatrixInput | null;
+  H?: MatrixInput | null;
+  /** the weight of each entry of X in the loss (see nonNegativeFactorization's mask) */
+  mask?: MatrixInput | null;
 }
 
 /** The NMF estimator: fit learns `components` (H); transform solves W for new data with H fixed. */
@@ -44,15 +50,15 @@ export class NMF {
   }
 
   /** Learn the model; returns this. */
-  async fit(X: MatrixInput, start: { W?: MatrixInput; H?: MatrixInput } = {}): Promise<this> {
+  async fit(X: MatrixInput, start: FitStart = {}): Promise<this> {
     await this.fitTransform(X, start);
     return this;
   }
 
   /** Learn the model and return W for X (more efficient than fit then transform). */
-  async fitTransform(X: MatrixInput, start: { W?: MatrixInput; H?: MatrixInput } = {}): Promise<DenseMatrix> {
+  async fitTransform(X: MatrixInput, start: FitStart = {}): Promise<DenseMatrix> {
     const Xm = toDataMatrix(X, 'X');
-    const r: FitResult = await fitFactors({ X: Xm, W: start.W, H: start.H, updateH: true, options: this.options, computeError: true });
+    const r: FitResult = await fitFactors({ X: Xm, W: start.W, H: start.H, updateH: true, options: this.options, computeError: true, mask: start.mask });
     this.components = r.H;
     this.nComponentsOut = r.H.rows;
     this.nFeaturesIn = Xm.cols;
@@ -63,13 +69,13 @@ export class NMF {
   }
 
   /** W for new data X, with the learned components fixed. */
-  async transform(X: MatrixInput): Promise<DenseMatrix> {
+  async transform(X: MatrixInput, { mask }: { mask?: MatrixInput | null } = {}): Promise<DenseMatrix> {
     const H = this.fitted();
     const Xm = toDataMatrix(X, 'X');
     if (Xm.cols !== this.nFeaturesIn) {
       throw new InvalidParameterError('X', `X has ${Xm.cols} features, but NMF is expecting ${this.nFeaturesIn} features as input.`);
     }
-    const r = await fitFactors({ X: Xm, W: null, H, updateH: false, options: this.options });
+    const r = await fitFactors({ X: Xm, W: null, H, updateH: false, options: this.options, mask });
     return r.W;
   }
 

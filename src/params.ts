@@ -6,9 +6,11 @@ import { InvalidParameterError, type WarningHandler } from './errors.js';
 import type { MatrixInput } from './matrix/matrix.js';
 
 export type BetaLossName = 'frobenius' | 'kullback-leibler' | 'itakura-saito';
-export type Solver = 'cd' | 'mu';
+export type Solver = 'cd' | 'mu' | 'pg';
+/** scikit-learn 0.18's 'pg' solver: where its sparseness constraint applies (Hoyer's stacking). */
+export type Sparseness = 'data' | 'components';
 export type Init = 'random' | 'nndsvd' | 'nndsvda' | 'nndsvdar' | 'custom';
-export type BackendName = 'auto' | 'webgpu' | 'cpu';
+export type BackendName = 'auto' | 'webgpu' | 'gpujs' | 'cpu';
 
 export interface ProgressInfo {
   iteration: number;
@@ -16,6 +18,10 @@ export interface ProgressInfo {
   loss?: number;
   /** HALS violation relative to the first iteration's, reported by 'cd' */
   violation?: number;
+  /** MiniBatchNMF: mini-batch steps so far (iteration counts epochs) */
+  step?: number;
+  /** MiniBatchNMF: the last batch's mean cost (β-divergence + regularization, per row) */
+  batchCost?: number;
   elapsedMs: number;
 }
 
@@ -41,12 +47,42 @@ export interface NMFOptions {
   signal?: AbortSignal | null;
   onProgress?: ((info: ProgressInfo) => void) | null;
   onWarning?: WarningHandler | null;
+  /** 'pg' only (scikit-learn 0.18): iterations of each non-negative least squares subproblem */
+  nlsMaxIter?: number;
+  /** 'pg' only: enforce sparseness on W ('data') or H ('components') */
+  sparseness?: Sparseness | null;
+  /** 'pg' only: degree of sparseness, when sparseness is set */
+  beta?: number;
+  /** 'pg' only: degree of correctness to keep, when sparseness is set */
+  eta?: number;
 }
+
+/** MiniBatchNMF's own options (scikit-learn 1.2's MiniBatchNMF; it has no solver and no shuffle). */
+export interface MiniBatchOnlyOptions {
+  /** rows per mini-batch (default 1024) */
+  batchSize?: number;
+  /** weight of past batches in H's running averages: ρ = forgetFactor^(batchSize / nSamples) */
+  forgetFactor?: number;
+  /** solve W from scratch for every batch (and for all of X at the end) instead of one MU step */
+  freshRestarts?: boolean;
+  freshRestartsMaxIter?: number;
+  /** MU steps of transform's solve (null: maxIter) */
+  transformMaxIter?: number | null;
+  /** stop after this many steps without improvement of the smoothed batch cost (null: never) */
+  maxNoImprovement?: number | null;
+}
+
+export type MiniBatchNMFOptions = Omit<NMFOptions, 'solver' | 'shuffle' | 'checkEvery'> & MiniBatchOnlyOptions;
 
 export interface FactorizationOptions extends NMFOptions {
   W?: MatrixInput | null;
   H?: MatrixInput | null;
   updateH?: boolean;
+  /**
+   * Weighted NMF ('mu'): the weight of each entry of X in the loss, same shape as X; 0 leaves an entry
+   * out (a missing value). Dense 0/1 or weights, or CSR whose stored entries are the observed ones.
+   */
+  mask?: MatrixInput | null;
 }
 
 interface Constraint {
@@ -89,7 +125,7 @@ interface ParamSpec {
 export const PARAMS = {
   nComponents: { default: null, rules: [interval('int', 1, Infinity, 'left'), options('auto'), isNull] },
   init: { default: null, rules: [options('random', 'nndsvd', 'nndsvda', 'nndsvdar', 'custom'), isNull] },
-  solver: { default: 'cd', rules: [options('cd', 'mu')] },
+  solver: { default: 'cd', rules: [options('cd', 'mu', 'pg')] },
   betaLoss: { default: 'frobenius', rules: [options('frobenius', 'kullback-leibler', 'itakura-saito'), finiteReal] },
   tol: { default: 1e-4, rules: [interval('float', 0, Infinity, 'left')] },
   maxIter: { default: 200, rules: [interval('int', 1, Infinity, 'left')] },
@@ -99,23 +135,44 @@ export const PARAMS = {
   l1Ratio: { default: 0, rules: [interval('float', 0, 1, 'both')] },
   verbose: { default: 0, rules: [interval('int', 0, Infinity, 'left'), boolean] },
   shuffle: { default: false, rules: [boolean] },
-  backend: { default: 'auto', rules: [options('auto', 'webgpu', 'cpu')] },
+  backend: { default: 'auto', rules: [options('auto', 'webgpu', 'gpujs', 'cpu')] },
   checkEvery: { default: null, rules: [interval('int', 1, Infinity, 'left'), isNull] },
   device: { default: null, rules: [object, isNull] },
   signal: { default: null, rules: [abortSignal, isNull] },
   onProgress: { default: null, rules: [fn, isNull] },
   onWarning: { default: null, rules: [fn, isNull] },
+  nlsMaxIter: { default: 2000, rules: [interval('int', 1, Infinity, 'left')] },
+  sparseness: { default: null, rules: [options('data', 'components'), isNull] },
+  beta: { default: 1, rules: [interval('float', 0, Infinity, 'left')] },
+  eta: { default: 0.1, rules: [interval('float', 0, Infinity, 'left')] },
   W: { default: null, rules: [matrix, isNull] },
   H: { default: null, rules: [matrix, isNull] },
   updateH: { default: true, rules: [boolean] },
+  mask: { default: null, rules: [matrix, isNull] },
+  batchSize: { default: 1024, rules: [interval('int', 1, Infinity, 'left')] },
+  forgetFactor: { default: 0.7, rules: [interval('float', 0, 1, 'both')] },
+  freshRestarts: { default: false, rules: [boolean] },
+  freshRestartsMaxIter: { default: 30, rules: [interval('int', 1, Infinity, 'left')] },
+  transformMaxIter: { default: null, rules: [interval('int', 1, Infinity, 'left'), isNull] },
+  maxNoImprovement: { default: 10, rules: [interval('int', 1, Infinity, 'left'), isNull] },
 } satisfies Record<string, ParamSpec>;
 
 export type ParamName = keyof typeof PARAMS;
 
 /** Options for the estimator: everything but the custom start and updateH, which fitTransform takes. */
-export const ESTIMATOR_PARAMS = (Object.keys(PARAMS) as ParamName[]).filter((p) => !['W', 'H', 'updateH'].includes(p));
+const MINIBATCH_ONLY: ParamName[] = ['batchSize', 'forgetFactor', 'freshRestarts', 'freshRestartsMaxIter', 'transformMaxIter', 'maxNoImprovement'];
+/** Options of nonNegativeFactorization: all but MiniBatchNMF's own. */
+export const FUNCTION_PARAMS = (Object.keys(PARAMS) as ParamName[]).filter((p) => !MINIBATCH_ONLY.includes(p));
+export const ESTIMATOR_PARAMS = FUNCTION_PARAMS.filter((p) => !['W', 'H', 'updateH', 'mask'].includes(p));
+/** MiniBatchNMF's, in scikit-learn's order, then webnmf's own (where it runs, abort, progress). */
+export const MINIBATCH_PARAMS: ParamName[] = [
+  'nComponents', 'init', 'batchSize', 'betaLoss', 'tol', 'maxNoImprovement', 'maxIter', 'alphaW', 'alphaH', 'l1Ratio',
+  'forgetFactor', 'freshRestarts', 'freshRestartsMaxIter', 'transformMaxIter', 'randomState', 'verbose',
+  'backend', 'device', 'signal', 'onProgress', 'onWarning',
+];
 
-export type ResolvedOptions = Required<{ [K in keyof FactorizationOptions]-?: Exclude<FactorizationOptions[K], undefined> }>;
+type AllOptions = FactorizationOptions & MiniBatchOnlyOptions;
+export type ResolvedOptions = Required<{ [K in keyof AllOptions]-?: Exclude<AllOptions[K], undefined> }>;
 
 function describe(v: unknown): string {
   if (typeof v === 'string') return `'${v}'`;
@@ -175,6 +232,12 @@ export function checkCombinations(o: ResolvedOptions): void {
     throw new InvalidParameterError(
       'betaLoss',
       `Invalid betaLoss parameter: solver '${o.solver}' does not handle betaLoss = ${describe(o.betaLoss)}; only 'mu' handles losses other than 'frobenius'.`,
+    );
+  }
+  if (o.sparseness !== null && o.solver !== 'pg') {
+    throw new InvalidParameterError(
+      'sparseness',
+      `The 'sparseness' parameter is used only by solver 'pg' (scikit-learn 0.18's projected gradient); got sparseness = ${describe(o.sparseness)} with solver ${describe(o.solver)}. Use alphaW, alphaH and l1Ratio to regularize other solvers.`,
     );
   }
 }

@@ -268,7 +268,7 @@ describe.concurrent('bad input: one line on stderr, a non-zero exit, no stack tr
     ['1-D npy', () => ['fit', file('vec.npy', npy('<f8', false, [2], new Uint8Array(16)))], 'expected a 2-D array (samples × features), got shape (2,)'],
     ['unknown file type', () => ['fit', file('x.txt', '1,2\n')], "unknown file type '.txt'"],
     ['bad flag value', () => ['fit', file('ok1.csv', '1,2\n3,4\n'), '--max-iter', '0'], "--max-iter: The 'maxIter' parameter of NMF must be an int in the range [1, inf). Got 0 instead.", 2],
-    ['bad enum value', () => ['fit', file('ok2.csv', '1,2\n3,4\n'), '--solver', 'newton'], "--solver: The 'solver' parameter of NMF must be a str among {'cd', 'mu'}. Got 'newton' instead."],
+    ['bad enum value', () => ['fit', file('ok2.csv', '1,2\n3,4\n'), '--solver', 'newton'], "--solver: The 'solver' parameter of NMF must be a str among {'cd', 'mu', 'pg'}. Got 'newton' instead."],
     ['non-numeric flag value', () => ['fit', file('ok3.csv', '1,2\n3,4\n'), '--n-components', 'many'], "Got 'many' instead."],
     ['solver and loss that do not go together', () => ['fit', file('ok4.csv', '1,2\n3,4\n'), '--beta-loss', 'kullback-leibler'], "solver 'cd' does not handle betaLoss"],
     ['unknown flag', () => ['fit', file('ok5.csv', '1,2\n3,4\n'), '--colour', 'blue'], "unknown option '--colour'", 2],

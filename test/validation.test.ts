@@ -4,8 +4,8 @@
 // a new option is covered by the message-shape checks at the bottom without editing this file.
 
 import { describe, expect, it } from 'vitest';
-import { InvalidParameterError, NMF, NMFError, nonNegativeFactorization, type FactorizationOptions } from '../src/index.js';
-import { ESTIMATOR_PARAMS, PARAMS, type ParamName } from '../src/params.js';
+import { InvalidParameterError, MiniBatchNMF, NMF, NMFError, nonNegativeFactorization, type FactorizationOptions } from '../src/index.js';
+import { ESTIMATOR_PARAMS, FUNCTION_PARAMS, MINIBATCH_PARAMS, PARAMS, type ParamName } from '../src/params.js';
 
 type ErrorClass = typeof InvalidParameterError | typeof NMFError;
 
@@ -103,8 +103,14 @@ const badInputs: BadInput[] = [
   { name: 'nComponents -1', run: withOption('nComponents', -1), error: IPE, parameter: 'nComponents', message: tableMessage('nComponents', RANGE_INT_1, '-1') },
   { name: 'nComponents 2.5', run: withOption('nComponents', 2.5), error: IPE, parameter: 'nComponents', message: tableMessage('nComponents', RANGE_INT_1, '2\\.5') },
   { name: "nComponents 'many'", run: withOption('nComponents', 'many'), error: IPE, parameter: 'nComponents', message: tableMessage('nComponents', /'auto'/, "'many'") },
-  { name: "solver 'pg' (removed in scikit-learn 1.0)", run: withOption('solver', 'pg'), error: IPE, parameter: 'solver', message: tableMessage('solver', /a str among \{'cd', 'mu'\}/, "'pg'") },
-  { name: "solver 'foo'", run: withOption('solver', 'foo'), error: IPE, parameter: 'solver', message: tableMessage('solver', /a str among \{'cd', 'mu'\}/, "'foo'") },
+  { name: "solver 'PG' (case matters)", run: withOption('solver', 'PG'), error: IPE, parameter: 'solver', message: tableMessage('solver', /a str among \{'cd', 'mu', 'pg'\}/, "'PG'") },
+  { name: "solver 'foo'", run: withOption('solver', 'foo'), error: IPE, parameter: 'solver', message: tableMessage('solver', /a str among \{'cd', 'mu', 'pg'\}/, "'foo'") },
+  { name: "solver 'pg' with betaLoss KL (0.18's pg is Frobenius only)", run: () => nnf(A, { solver: 'pg', betaLoss: 'kullback-leibler' }), error: IPE, parameter: 'betaLoss', message: /solver 'pg' does not handle betaLoss/ },
+  { name: "sparseness with solver 'cd'", run: () => nnf(A, { sparseness: 'data' }), error: IPE, parameter: 'sparseness', message: /used only by solver 'pg'/ },
+  { name: 'nlsMaxIter 0', run: withOption('nlsMaxIter', 0), error: IPE, parameter: 'nlsMaxIter', message: tableMessage('nlsMaxIter', RANGE_INT_1, '0') },
+  { name: "sparseness 'both'", run: withOption('sparseness', 'both'), error: IPE, parameter: 'sparseness', message: tableMessage('sparseness', /a str among \{'data', 'components'\} or null/, "'both'") },
+  { name: 'beta -1', run: withOption('beta', -1), error: IPE, parameter: 'beta', message: tableMessage('beta', /a float in the range \[0, inf\)/, '-1') },
+  { name: 'eta -1', run: withOption('eta', -1), error: IPE, parameter: 'eta', message: tableMessage('eta', /a float in the range \[0, inf\)/, '-1') },
   { name: "init 'svd'", run: withOption('init', 'svd'), error: IPE, parameter: 'init', message: tableMessage('init', /a str among \{'random', 'nndsvd', 'nndsvda', 'nndsvdar', 'custom'\}/, "'svd'") },
   { name: "betaLoss 'euclidean'", run: withOption('betaLoss', 'euclidean'), error: IPE, parameter: 'betaLoss', message: tableMessage('betaLoss', /'frobenius', 'kullback-leibler', 'itakura-saito'/, "'euclidean'") },
   { name: 'betaLoss NaN', run: withOption('betaLoss', NaN), error: IPE, parameter: 'betaLoss', message: tableMessage('betaLoss', /a finite float/, 'NaN') },
@@ -152,7 +158,7 @@ const badInputs: BadInput[] = [
 
   // the estimator
   { name: 'NMF constructor with maxIter 0', run: () => new NMF({ maxIter: 0 }), error: IPE, parameter: 'maxIter', message: tableMessage('maxIter', RANGE_INT_1, '0', 'NMF') },
-  { name: "NMF constructor with solver 'pg'", run: () => new NMF({ solver: 'pg' as never }), error: IPE, parameter: 'solver', message: tableMessage('solver', /'cd', 'mu'/, "'pg'", 'NMF') },
+  { name: "NMF constructor with solver 'sgd'", run: () => new NMF({ solver: 'sgd' as never }), error: IPE, parameter: 'solver', message: tableMessage('solver', /'cd', 'mu', 'pg'/, "'sgd'", 'NMF') },
   { name: 'NMF constructor with W (a fitTransform argument)', run: () => new NMF({ W: A } as never), error: IPE, parameter: 'W', message: /^Unknown option 'W' for NMF/ },
   { name: 'NMF constructor with n_components (snake_case)', run: () => new NMF({ n_components: 2 } as never), error: IPE, parameter: 'n_components', message: /^Unknown option 'n_components' for NMF/ },
   { name: "NMF.fit with solver 'cd' and betaLoss 1", run: () => new NMF({ betaLoss: 1, backend: 'cpu' }).fit(A), error: IPE, parameter: 'betaLoss', message: /solver 'cd' does not handle betaLoss/ },
@@ -205,7 +211,6 @@ describe('messages of table-driven options read like scikit-learn\'s', () => {
 
   // A symbol satisfies no rule of any option, so every option of the table must refuse it.
   const BAD = Symbol('bad');
-  const FUNCTION_PARAMS = Object.keys(PARAMS) as ParamName[];
 
   it.each(FUNCTION_PARAMS)('nonNegativeFactorization refuses a bad %s with the table\'s message', async (name) => {
     const err = await caught(() => nnf(A, { [name]: BAD }));
@@ -228,12 +233,25 @@ describe('messages of table-driven options read like scikit-learn\'s', () => {
     expect((err as Error).message).toMatch(new RegExp(`^The '${name}' parameter of NMF must be .+\\. Got Symbol\\(bad\\) instead\\.$`));
   });
 
-  it.each(FUNCTION_PARAMS)('the default of %s satisfies its own rule', (name) => {
+  it.each(MINIBATCH_PARAMS)('MiniBatchNMF refuses a bad %s at construction with the table\'s message', (name) => {
+    expect(() => new MiniBatchNMF({ [name]: BAD } as never)).toThrow(new RegExp(`^The '${name}' parameter of MiniBatchNMF must be .+\\. Got Symbol\\(bad\\) instead\\.$`));
+  });
+
+  it.each(Object.keys(PARAMS) as ParamName[])('the default of %s satisfies its own rule', (name) => {
     const spec = PARAMS[name];
     expect(spec.rules.some((r) => r.test(spec.default))).toBe(true);
   });
 
-  it('the estimator takes every option but the custom start and updateH', () => {
-    expect([...ESTIMATOR_PARAMS].sort()).toEqual(FUNCTION_PARAMS.filter((p) => !['W', 'H', 'updateH'].includes(p)).sort());
+  it('the estimator takes every option but the custom start, updateH and the mask (given with X)', () => {
+    expect([...ESTIMATOR_PARAMS].sort()).toEqual(FUNCTION_PARAMS.filter((p) => !['W', 'H', 'updateH', 'mask'].includes(p)).sort());
+  });
+
+  it("MiniBatchNMF's options are scikit-learn's MiniBatchNMF parameters, plus where it runs and how it reports", () => {
+    const sklearn = ['nComponents', 'init', 'batchSize', 'betaLoss', 'tol', 'maxNoImprovement', 'maxIter', 'alphaW', 'alphaH', 'l1Ratio',
+      'forgetFactor', 'freshRestarts', 'freshRestartsMaxIter', 'transformMaxIter', 'randomState', 'verbose'];
+    expect([...MINIBATCH_PARAMS].sort()).toEqual([...sklearn, 'backend', 'device', 'signal', 'onProgress', 'onWarning'].sort());
+    expect(() => new MiniBatchNMF({ solver: 'mu' } as never)).toThrow(/Unknown option 'solver' for MiniBatchNMF/);
+    expect(() => new MiniBatchNMF({ batchSize: 0 })).toThrow("The 'batchSize' parameter of MiniBatchNMF must be an int in the range [1, inf). Got 0 instead.");
+    expect(() => new MiniBatchNMF({ forgetFactor: 1.5 })).toThrow("The 'forgetFactor' parameter of MiniBatchNMF must be a float in the range [0, 1]. Got 1.5 instead.");
   });
 });

@@ -12,8 +12,34 @@ export interface FitProblem {
   H: DenseMatrix<Float64Array>;
   /** β of the loss (2 frobenius, 1 KL, 0 IS, any float) */
   beta: number;
-  /** false: H stays fixed, so products of H alone may be computed once */
+  /**
+   * false: non_negative_factorization with update_H=False (H fixed; scikit-learn's cached-H-sum quirk
+   * applies to KL with L1). Plans that never update H may still say true.
+   */
   updateH: boolean;
+  /** MiniBatchNMF's running numerator and denominator of H (k × nFeatures); the plan copies them */
+  averages?: HAverages;
+  /** Weighted NMF ('mu' only): the loss counts these entries only, each with its weight */
+  weighted?: WeightedEntries;
+}
+
+/**
+ * The observed entries of X for weighted NMF, in CSR layout (rows in order, columns sorted within a
+ * row): weights[p] > 0 and X's value values[p] at (row of p, indices[p]).
+ */
+export interface WeightedEntries {
+  rows: number;
+  cols: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  weights: Float64Array;
+  values: Float64Array;
+}
+
+/** scikit-learn's MiniBatchNMF `_components_numerator` (A) and `_components_denominator` (B). */
+export interface HAverages {
+  A: DenseMatrix;
+  B: DenseMatrix;
 }
 
 /** One multiplicative update: num / den with L1 added to den, L2·(the factor) added to den, then ^γ. */
@@ -22,6 +48,11 @@ export interface MuStep {
   l2: number;
   /** exponent of the MM update: 1/(2−β) for β < 1, 1/(β−1) for β > 2, else 1 */
   gamma: number;
+  /**
+   * Set entries below float64's eps to 0 after the update (W for β < 1, H for β ≤ 1), as scikit-learn's
+   * fit loops do. Default true; MiniBatchNMF's _solve_W does not.
+   */
+  clip?: boolean;
 }
 
 /** One HALS sweep over the k components in `order` (scikit-learn's permutation). */
@@ -52,10 +83,83 @@ export interface FitPlan {
   read(): Promise<{ W: DenseMatrix; H: DenseMatrix }>;
   /** Free everything the plan holds; safe to call twice. */
   destroy(): void;
+  /** The extra steps MiniBatchNMF needs; absent on backends that cannot run it. */
+  readonly minibatch?: MiniBatchSteps;
+  /** The steps of solver 'pg' (scikit-learn 0.18's projected gradient); absent on backends that cannot run it. */
+  readonly pg?: PgSteps;
+}
+
+/**
+ * One non-negative least squares subproblem of 'pg': min_{F ≥ 0} ½‖V − A·F‖² + l1·ΣF + ½·l2·‖F‖²,
+ * for F = H (A = W, V = X) or F = Wᵀ (A = Hᵀ, V = Xᵀ; the same problem on transposes). Only the Gram
+ * matrix G = AᵀA (k × k) and the cross product C = AᵀV enter, so 0.18's sparseness stacking (extra
+ * rows under A and zero rows under V) is a change of G alone: G ← G + gramDiag·I + gramAll·11ᵀ.
+ */
+export interface PgSubproblem {
+  factor: 'W' | 'H';
+  gramDiag: number;
+  gramAll: number;
+  l1: number;
+  l2: number;
+}
+
+/** What one line-search trial reports, in one readback. */
+export interface PgTrial {
+  /** ‖P[∇]‖² of the gradient of the last gradient() call: Σ ∇² over entries where ∇ < 0 or F > 0 */
+  projGradNormSq: number;
+  /** ⟨∇, d⟩ and ⟨d, G·d⟩ (per vector of F) for the step d = F_trial − F: the two scalars of Armijo's test */
+  gradd: number;
+  dQd: number;
+  /** F_trial equals the compared matrix (F or F_previous) entry for entry */
+  unchanged: boolean;
+}
+
+/**
+ * 'pg' steps (Lin 2007, as scikit-learn 0.18 runs it). A plan holds the gradients of both factors
+ * (the outer stopping rule reads them), the current subproblem's G and C, and two scratch copies of
+ * the factor being solved: F_trial (the line search's candidate) and F_previous (its last accepted
+ * candidate while the step grows).
+ */
+export interface PgSteps {
+  /** Make what the steps need (GPU buffers and pipelines); call once, before any other step */
+  prepare(): Promise<void>;
+  /** ∇W = W·HHᵀ − XHᵀ and ∇H = WᵀW·H − WᵀX at the current W, H (no penalty); returns ‖∇W‖² + ‖∇H‖² */
+  initialGradients(): Promise<number>;
+  /** ‖P[∇W]‖² + ‖P[∇H]‖² for the current W, H and the gradients last computed for each */
+  projectedGradientNormSq(): Promise<number>;
+  /** Start a subproblem: G and C from the other factor (H's products for W, W's for H), with its changes */
+  begin(sub: PgSubproblem): void;
+  /** ∇ ← G·F − C (+ l1 + l2·F where a penalty is set) for the current subproblem; also ‖P[∇]‖² */
+  gradient(): void;
+  /** F_trial ← max(F − γ·∇, 0); Armijo's scalars, and whether F_trial equals F or F_previous */
+  trial(gamma: number, compare: 'current' | 'previous'): Promise<PgTrial>;
+  /** F ← F_trial, or F ← F_previous */
+  accept(which: 'trial' | 'previous'): void;
+  /** F_previous ← F_trial */
+  keepTrial(): void;
+}
+
+/** MiniBatchNMF's steps on one batch (scikit-learn's _minibatch_step, _solve_W, _minibatch_convergence). */
+export interface MiniBatchSteps {
+  /**
+   * The online H step: with the usual numerator N and denominator D (regularized, guarded),
+   * A ← ρA + N ⊙ H^(1/γ), B ← ρB + D, H ← (A / B)^γ, then H's clipping. Needs `averages`.
+   */
+  muUpdateHAveraged(step: MuStep, rho: number): void;
+  /** W[W < eps] = 0 (float64's eps), as _minibatch_step does for β < 1 */
+  clipW(): void;
+  /** ‖W − W′‖_F / ‖W‖_F for W′ the W of the previous call (or of the start); then W′ ← W */
+  wChange(): Promise<number>;
+  /** ‖H − H₀‖_F / ‖H‖_F for H₀ the plan's starting H */
+  hChange(): Promise<number>;
+  /** Σ W, Σ W², Σ H, Σ H²: the regularization terms of the batch cost */
+  factorSums(): Promise<{ sumW: number; sumW2: number; sumH: number; sumH2: number }>;
+  /** The running averages after the plan's H steps */
+  readAverages(): Promise<HAverages>;
 }
 
 export interface Backend {
-  readonly name: 'cpu' | 'webgpu';
+  readonly name: 'cpu' | 'webgpu' | 'gpujs';
   /** Human-readable description of where it runs ("cpu (float64)", "webgpu: SwiftShader …"). */
   readonly description: string;
   /** Default convergence readback interval for 'cd' (CPU: 1, as scikit-learn; GPU: 10). */

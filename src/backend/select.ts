@@ -1,7 +1,8 @@
-// Which backend runs a fit: 'cpu'; 'webgpu' (fails at once, clearly, without an adapter); or 'auto':
-// WebGPU on a hardware adapter, else the CPU. A software adapter (SwiftShader, lavapipe) emulates a
-// GPU on the CPU more slowly than the CPU backend computes, so 'auto' passes it over; ask for it by
-// name with backend: 'webgpu'.
+// Which backend runs a fit: 'cpu'; 'webgpu' (fails at once, clearly, without an adapter); 'gpujs'
+// (gpu.js: WebGL2 in a browser, else its WebAssembly backend); or 'auto': WebGPU on a hardware
+// adapter, else gpu.js on a hardware WebGL2 context (browsers without WebGPU), else the CPU. A
+// software adapter or renderer (SwiftShader, lavapipe, llvmpipe) emulates a GPU on the CPU more slowly
+// than the CPU backend computes, so 'auto' passes it over; ask for it by name ('webgpu', 'gpujs').
 
 import { NMFError } from '../errors.js';
 import type { Backend } from './backend.js';
@@ -42,8 +43,35 @@ function webgpu(device: unknown): Promise<Backend> {
   return pending;
 }
 
-export async function acquireBackend(name: 'auto' | 'webgpu' | 'cpu', device: unknown): Promise<Backend> {
+/** The process-wide gpujs backend (WebGL2 where a context exists, else webasm), created on first use. */
+let gpujsBackend: Promise<Backend> | null = null;
+
+function gpujs(): Promise<Backend> {
+  const pending = (gpujsBackend ??= import('./gpujs/index.js').then((m) => m.createGpujsBackend()));
+  pending.catch(() => {
+    if (gpujsBackend === pending) gpujsBackend = null;
+  });
+  return pending;
+}
+
+/** gpu.js on WebGL2, for 'auto': only where a hardware WebGL2 context exists (never in Node). */
+async function gpujsOnHardwareWebGL2(): Promise<Backend | null> {
+  const { probeWebGL2 } = await import('./gpujs/index.js');
+  const probe = probeWebGL2();
+  if (!probe || !probe.floatTargets || SOFTWARE_ADAPTER.test(probe.renderer)) return null;
+  const backend = await gpujs();
+  return backend.description.startsWith('gpujs (webgl2') ? backend : null;
+}
+
+export async function acquireBackend(name: 'auto' | 'webgpu' | 'gpujs' | 'cpu', device: unknown): Promise<Backend> {
   if (name === 'cpu') return cpu;
+  if (name === 'gpujs') {
+    try {
+      return await gpujs();
+    } catch (e) {
+      throw new NMFError(`backend: 'gpujs' was asked for, but ${(e as Error).message} Use backend: 'auto' or 'cpu'.`);
+    }
+  }
   if (name === 'webgpu') {
     try {
       return await webgpu(device);
@@ -55,7 +83,13 @@ export async function acquireBackend(name: 'auto' | 'webgpu' | 'cpu', device: un
     const backend = await webgpu(device);
     if (device || !SOFTWARE_ADAPTER.test(backend.description)) return backend;
   } catch {
-    // no WebGPU here: the CPU it is
+    // no WebGPU here: gpu.js on WebGL2, or the CPU
+  }
+  try {
+    const backend = await gpujsOnHardwareWebGL2();
+    if (backend) return backend;
+  } catch {
+    // no usable WebGL2: the CPU it is
   }
   return cpu;
 }

@@ -2,22 +2,8 @@
 // (recognized when the first line is not all numbers), blank lines and '#' comment lines skipped.
 
 import type { DenseMatrix } from '../matrix/matrix.js';
+import { csvFields as fields, toNumber } from '../stream/formats.js';
 import { CliError } from './errors.js';
-
-/** A decimal number as numpy's loadtxt reads one, plus nan and inf (which the fit then refuses). */
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:nan|inf|infinity)$/i;
-
-function toNumber(field: string): number | null {
-  if (!NUMBER.test(field)) return null;
-  const lower = field.toLowerCase();
-  if (lower.endsWith('nan')) return NaN;
-  if (lower.endsWith('inf') || lower.endsWith('infinity')) return lower.startsWith('-') ? -Infinity : Infinity;
-  return Number(field);
-}
-
-function fields(line: string, delimiter: string): string[] {
-  return line.split(delimiter).map((f) => f.trim().replace(/^"(.*)"$/, '$1').trim());
-}
 
 export function parseCsv(text: string, file: string, delimiter = ','): DenseMatrix<Float64Array> & { header: string[] | null } {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);

@@ -20,7 +20,7 @@ interface Flag {
 export const NMF_FLAGS: Record<string, Flag> = {
   'n-components': { param: 'nComponents', meta: 'K|auto|none', help: 'number of components (none: every feature)', nullable: true },
   init: { param: 'init', meta: 'METHOD|none', help: "random, nndsvd, nndsvda, nndsvdar, custom; none: scikit-learn's rule", nullable: true },
-  solver: { param: 'solver', meta: 'cd|mu', help: 'coordinate descent or multiplicative update' },
+  solver: { param: 'solver', meta: 'cd|mu|pg', help: "coordinate descent, multiplicative update, or scikit-learn 0.18's projected gradient" },
   'beta-loss': { param: 'betaLoss', meta: 'LOSS', help: 'frobenius, kullback-leibler, itakura-saito or a number (mu)' },
   tol: { param: 'tol', meta: 'X', help: 'tolerance of the stopping condition' },
   'max-iter': { param: 'maxIter', meta: 'N', help: 'maximum number of iterations' },
@@ -32,6 +32,10 @@ export const NMF_FLAGS: Record<string, Flag> = {
   verbose: { param: 'verbose', meta: '', help: "print the solver's own progress lines", boolean: true },
   backend: { param: 'backend', meta: 'auto|webgpu|cpu', help: 'where to compute' },
   'check-every': { param: 'checkEvery', meta: 'N', help: 'iterations between convergence checks' },
+  'nls-max-iter': { param: 'nlsMaxIter', meta: 'N', help: "iterations of each least squares subproblem ('pg')" },
+  sparseness: { param: 'sparseness', meta: 'data|components|none', help: "where to enforce sparseness ('pg')", nullable: true },
+  beta: { param: 'beta', meta: 'X', help: "degree of sparseness ('pg', with --sparseness)" },
+  eta: { param: 'eta', meta: 'X', help: "degree of correctness to keep ('pg', with --sparseness)" },
 };
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

@@ -65,11 +65,16 @@ export function initializeNmf(
 }
 
 function randomInit(X: DataMatrix, k: number, randomState: number | null) {
-  const avg = Math.sqrt(numpyMean(X) / k);
+  return randomStart(X.rows, X.cols, numpyMean(X), k, randomState);
+}
+
+/** The 'random' start from X's shape and mean alone (so a streamed X need not be held). */
+export function randomStart(rows: number, cols: number, meanX: number, k: number, randomState: number | null) {
+  const avg = Math.sqrt(meanX / k);
   const rng = checkRandomState(randomState);
   // H first, then W, as scikit-learn draws them
-  const H = dense(k, X.cols, rng.standardNormal(k * X.cols));
-  const W = dense(X.rows, k, rng.standardNormal(X.rows * k));
+  const H = dense(k, cols, rng.standardNormal(k * cols));
+  const W = dense(rows, k, rng.standardNormal(rows * k));
   for (const A of [H, W]) for (let i = 0; i < A.data.length; i++) A.data[i] = Math.abs(avg * A.data[i]);
   return { W, H };
 }

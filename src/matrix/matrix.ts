@@ -100,3 +100,12 @@ export function matmul(A: DenseMatrix, B: DenseMatrix): DenseMatrix<Float64Array
   }
   return dense(m, n, C);
 }
+
+/** Rows start … end−1 of X (a copy for CSR, a view of the data for dense). */
+export function sliceRows(X: DataMatrix, start: number, end: number): DataMatrix {
+  if (!isCsr(X)) return dense(end - start, X.cols, X.data.subarray(start * X.cols, end * X.cols));
+  const p0 = X.indptr[start], p1 = X.indptr[end];
+  const indptr = new Int32Array(end - start + 1);
+  for (let i = start; i <= end; i++) indptr[i - start] = X.indptr[i] - p0;
+  return { rows: end - start, cols: X.cols, indptr, indices: X.indices.slice(p0, p1), data: X.data.slice(p0, p1) };
+}

@@ -55,15 +55,16 @@ export function findBrowser(): string {
   );
 }
 
-export function launchBrowser(executablePath: string): Promise<Browser> {
-  return puppeteer.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+/** `args`: other flags than CHROMIUM_ARGS (the gpujs suite launches without WebGPU). */
+export function launchBrowser(executablePath: string, args: readonly string[] = CHROMIUM_ARGS): Promise<Browser> {
+  return puppeteer.launch({ executablePath, headless: true, args: [...args] });
 }
 
-/** Bundle page/ (and through it src/ and the parity fixtures) into a fresh temp dir. */
-export async function buildPage(): Promise<string> {
+/** Bundle page/ (or `pageDir`; and through it src/ and the parity fixtures) into a fresh temp dir. */
+export async function buildPage(pageDir: string = PAGE_DIR): Promise<string> {
   const outDir = await mkdtemp(join(tmpdir(), 'webnmf-browser-'));
   await build({
-    root: PAGE_DIR,
+    root: pageDir,
     // not the repository's vite.config.ts: that one builds the library, not a page
     configFile: false,
     logLevel: 'warn',

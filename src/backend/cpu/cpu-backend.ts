@@ -3,12 +3,14 @@
 // one Workspace per fit; β ≠ 2 updates walk X in blocks of rows, recomputing that block of WH, so no
 // m×n temporary exists.
 
-import type { Backend, FitPlan, FitProblem, HalsStep, MuStep } from '../backend.js';
+import type { Backend, FitPlan, FitProblem, HalsStep, HAverages, MiniBatchSteps, MuStep } from '../backend.js';
 import { dense, isCsr, type CsrMatrix } from '../../matrix/matrix.js';
 import { EPSILON, FLOAT64_EPS } from '../../numerics.js';
 import { betaDivergence } from './divergence.js';
 import { ab, abt, atbAdd, createWorkspace, ratio, ratioSq, reciprocal, workspaceLength } from './gemm.js';
 import { csrABt, csrAtB, sampleWH } from './sparse.js';
+import { WeightedTerms } from './weighted.js';
+import { CpuPgSteps } from './pg-steps.js';
 
 /** Rows of X per block in the β ≠ 2 updates: about this many doubles of WH per block (fits in L2). */
 const BLOCK_DOUBLES = 16384;
@@ -51,6 +53,15 @@ class CpuFitPlan implements FitPlan {
   /** (WH)_ij at CSR X's stored entries */
   private readonly sampled: Float64Array;
   private violation = 0;
+  /** MiniBatchNMF's state: running averages of H's update, W of the previous wChange, H at the start */
+  private readonly averages: { A: Float64Array; B: Float64Array } | null;
+  private readonly wPrevious: Float64Array;
+  private readonly hStart: Float64Array;
+  readonly minibatch: MiniBatchSteps;
+  /** weighted NMF: the products and the loss over the observed entries only */
+  private readonly weighted: WeightedTerms | null;
+  /** solver 'pg': its subproblems use the product arrays (XHt, HHt, WtX, WtW) as scratch */
+  readonly pg: CpuPgSteps;
   /** the fit's WASM memory; destroy() releases the worker threads' hold on it */
   private readonly ws: ReturnType<typeof createWorkspace>;
 
@@ -75,11 +86,17 @@ class CpuFitPlan implements FitPlan {
     this.den = { W: a.denW, H: a.denH };
     ({ WHb: this.WHb, Vb: this.Vb, Db: this.Db } = a);
     this.sampled = new Float64Array(this.csr ? this.csr.data.length : 0);
+    this.averages = p.averages ? { A: Float64Array.from(p.averages.A.data), B: Float64Array.from(p.averages.B.data) } : null;
+    this.wPrevious = Float64Array.from(p.W.data);
+    this.hStart = Float64Array.from(p.H.data);
+    this.minibatch = this.minibatchSteps();
+    this.weighted = p.weighted ? new WeightedTerms(p.weighted, k, p.beta) : null;
+    this.pg = new CpuPgSteps({ m, n, k, X: this.X, csr: this.csr, W: this.W, H: this.H, XHt: this.XHt, HHt: this.HHt, WtX: this.WtX, WtW: this.WtW });
   }
 
   /** X·Hᵀ, H·Hᵀ and H's row sums; skipped when H is fixed and they are already known. */
   private hProducts(): void {
-    if (this.hFixed && this.hProductsValid) return;
+    if (this.hProductsValid) return;
     const { H, m, n, k } = this;
     if (this.csr) csrABt(this.csr, H, k, this.XHt);
     else abt(this.X, H, this.XHt, m, n, k);
@@ -127,8 +144,9 @@ class CpuFitPlan implements FitPlan {
   muUpdateW(step: MuStep): void {
     const { m, k, n, W, beta, csr } = this;
     const num = this.num.W, den = this.den.W;
-    if (beta === 2 || beta === 1) this.hProducts(); // XHt, HHt; H's row sums for KL
-    if (beta === 2) {
+    if (this.weighted) this.weighted.forW(W, this.H, num, den);
+    else if (beta === 2) {
+      this.hProducts();
       num.set(this.XHt);
       ab(W, this.HHt, den, m, k, k);
     } else {
@@ -141,19 +159,36 @@ class CpuFitPlan implements FitPlan {
         else abt(this.Vb, this.H, numBlock, rows, n, k);
         if (beta !== 1) abt(this.Db, this.H, den.subarray(i0 * k, (i0 + rows) * k), rows, n, k);
       }
-      if (beta === 1) for (let i = 0; i < m; i++) den.set(this.Hsum, i * k);
+      if (beta === 1) {
+        this.hProducts(); // H's row sums
+        for (let i = 0; i < m; i++) den.set(this.Hsum, i * k);
+      }
     }
     applyUpdate(W, num, den, step);
-    if (beta < 1) zeroBelow(W, FLOAT64_EPS);
+    if (beta < 1 && step.clip !== false) zeroBelow(W, FLOAT64_EPS);
     // scikit-learn adds L1 to a view of its cached H row sums (`denominator += l1_reg_W`), so with H
     // fixed the KL denominator grows by l1 every iteration. Reproduced for identical results.
-    if (beta === 1 && this.hFixed && step.l1 > 0) for (let r = 0; r < k; r++) this.Hsum[r] += step.l1;
+    if (beta === 1 && this.hFixed && step.l1 > 0 && !this.weighted) for (let r = 0; r < k; r++) this.Hsum[r] += step.l1;
   }
 
   muUpdateH(step: MuStep): void {
+    this.hTerms();
+    applyUpdate(this.H, this.num.H, this.den.H, step);
+    this.afterHUpdate(step);
+  }
+
+  /** H's clipping, and products of H are stale. */
+  private afterHUpdate(step: MuStep): void {
+    if (this.beta <= 1 && step.clip !== false) zeroBelow(this.H, FLOAT64_EPS);
+    this.hProductsValid = false;
+  }
+
+  /** num.H and den.H: the numerator and (unregularized) denominator of H's multiplicative update. */
+  private hTerms(): void {
     const { m, k, n, W, H, beta, csr } = this;
     const num = this.num.H, den = this.den.H;
-    if (beta === 2) {
+    if (this.weighted) this.weighted.forH(W, H, num, den);
+    else if (beta === 2) {
       this.wProducts();
       num.set(this.WtX);
       ab(this.WtW, H, den, k, k, n);
@@ -178,9 +213,29 @@ class CpuFitPlan implements FitPlan {
         }
       }
     }
-    applyUpdate(H, num, den, step);
-    if (beta <= 1) zeroBelow(H, FLOAT64_EPS);
-    this.hProductsValid = false;
+  }
+
+  private minibatchSteps(): MiniBatchSteps {
+    return {
+      muUpdateHAveraged: (step, rho) => {
+        if (!this.averages) throw new Error('muUpdateHAveraged needs a plan made with averages');
+        this.hTerms();
+        applyAveragedUpdate(this.H, this.num.H, this.den.H, this.averages.A, this.averages.B, rho, step);
+        this.afterHUpdate(step);
+      },
+      clipW: () => zeroBelow(this.W, FLOAT64_EPS),
+      wChange: async () => {
+        const change = relativeChange(this.W, this.wPrevious);
+        this.wPrevious.set(this.W);
+        return change;
+      },
+      hChange: async () => relativeChange(this.H, this.hStart),
+      factorSums: async () => ({ sumW: sum(this.W, 1), sumW2: sum(this.W, 2), sumH: sum(this.H, 1), sumH2: sum(this.H, 2) }),
+      readAverages: async (): Promise<HAverages> => {
+        if (!this.averages) throw new Error('readAverages needs a plan made with averages');
+        return { A: dense(this.k, this.n, this.averages.A.slice()), B: dense(this.k, this.n, this.averages.B.slice()) };
+      },
+    };
   }
 
   halsSweepW(step: HalsStep): void {
@@ -211,6 +266,7 @@ class CpuFitPlan implements FitPlan {
 
   async reconstructionError(): Promise<number> {
     const { m, n, k, W, H } = this;
+    if (this.weighted) return Math.sqrt(2 * Math.max(this.weighted.divergence(W, H), 0));
     const X = this.csr ?? dense(m, n, this.X);
     const whRows = (i0: number, rows: number): Float64Array => {
       ab(W.subarray(i0 * k, (i0 + rows) * k), H, this.WHb, rows, k, n);
@@ -295,6 +351,40 @@ function applyUpdate(A: Float64Array, num: Float64Array, den: Float64Array, { l1
     const delta = num[q] / d;
     A[q] *= gamma === 1 ? delta : Math.pow(delta, gamma);
   }
+}
+
+/**
+ * MiniBatchNMF's H step (scikit-learn's _multiplicative_update_h with A and B): the denominator
+ * regularized and guarded as in applyUpdate, then A ← ρA + num ⊙ H^(1/γ), B ← ρB + den, H ← (A/B)^γ.
+ */
+function applyAveragedUpdate(H: Float64Array, num: Float64Array, den: Float64Array, A: Float64Array, B: Float64Array, rho: number, { l1, l2, gamma }: MuStep): void {
+  for (let q = 0; q < H.length; q++) {
+    let d = den[q];
+    if (l1 > 0) d += l1;
+    if (l2 > 0) d += l2 * H[q];
+    if (d === 0) d = EPSILON;
+    const h = gamma === 1 ? H[q] : Math.pow(H[q], 1 / gamma);
+    A[q] = A[q] * rho + num[q] * h;
+    B[q] = B[q] * rho + d;
+    const ratio = A[q] / B[q];
+    H[q] = gamma === 1 ? ratio : Math.pow(ratio, gamma);
+  }
+}
+
+/** ‖A − B‖_F / ‖A‖_F (scipy.linalg.norm of the difference over the norm) */
+function relativeChange(A: Float64Array, B: Float64Array): number {
+  let diff = 0, norm = 0;
+  for (let q = 0; q < A.length; q++) {
+    diff += (A[q] - B[q]) ** 2;
+    norm += A[q] * A[q];
+  }
+  return Math.sqrt(diff) / Math.sqrt(norm);
+}
+
+function sum(A: Float64Array, power: 1 | 2): number {
+  let s = 0;
+  for (let q = 0; q < A.length; q++) s += power === 1 ? A[q] : A[q] * A[q];
+  return s;
 }
 
 function zeroBelow(A: Float64Array, eps: number): void {

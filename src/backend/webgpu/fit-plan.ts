@@ -11,6 +11,7 @@ import { MAP_READ_MODE } from './buffers.js';
 import { encodePass, type Launch } from './dispatch.js';
 import type { KernelContext } from './kernels/context.js';
 import { buildPlanResources, type PlanResources } from './plan-resources.js';
+import { WebGPUPgSteps } from './pg-steps.js';
 
 export async function createWebGPUFitPlan(ctx: KernelContext, problem: FitProblem, maxXBindingBytes: number, lost: Promise<Error>): Promise<FitPlan> {
   try {
@@ -43,6 +44,8 @@ class WebGPUFitPlan implements FitPlan {
   /** the last HALS iteration also swept H, so its violation partials count */
   private hSwept = false;
   private reads: Promise<unknown> = Promise.resolve();
+  /** solver 'pg'; its buffers and pipelines are made by pg.prepare(), only for fits that run it */
+  readonly pg: WebGPUPgSteps;
 
   constructor(private readonly ctx: KernelContext, p: FitProblem, private readonly r: PlanResources, private readonly lost: Promise<Error>) {
     this.m = p.X.rows;
@@ -52,6 +55,7 @@ class WebGPUFitPlan implements FitPlan {
     this.hFixed = !p.updateH;
     this.nnz = isCsr(p.X) ? p.X.indptr[p.X.rows] : null;
     lost.then((e) => (this.lostError = e));
+    this.pg = new WebGPUPgSteps(ctx, p, r, lost, () => this.assertUsable());
   }
 
   /** The H products a W step needs, skipped when H has not changed since they were computed. */

@@ -1,7 +1,7 @@
-// Launchers for gemm.wgsl: C = op(A)·op(B) (+ C). The tile shape follows the output's shape, so the
-// skinny products of NMF (k × n, m × k, sums) do not leave most of a square tile idle.
+// Launchers for gemm.wgsl: C = op(A)·op(B) (+ C), and KL's X ⊘ (WH). One invocation per 4 × 4 block
+// of C, so the skinny products of NMF (k × n, m × k, sums) waste at most 3 rows or columns.
 
-import { tileGrid, type Launch } from '../dispatch.js';
+import { linearGrid, type Launch } from '../dispatch.js';
 import { makeLaunch, type KernelContext } from './context.js';
 
 export interface GemmSpec {
@@ -23,22 +23,24 @@ export interface GemmSpec {
   accumulate?: boolean;
 }
 
-const RM = 4, RN = 4; // gemm.wgsl's register block
+/** Workgroups for a C of M × N: one invocation per 4 × 4 block, gemm.wgsl's WG per workgroup. */
+function gemmGrid(ctx: KernelContext, M: number, N: number, label: string): [number, number] {
+  return linearGrid(Math.ceil((Math.ceil(M / 4) * Math.ceil(N / 4)) / WG), ctx.maxPerDim, label);
+}
 
-/** Threads per workgroup side: 64 threads, shaped to the output (a row of k components is short). */
-export function tileShape(M: number, N: number): { WG_M: number; WG_N: number } {
-  if (M <= 8) return { WG_M: 2, WG_N: 32 };
-  if (N <= 8) return { WG_M: 32, WG_N: 2 };
-  return { WG_M: 8, WG_N: 8 };
+const WG = 64;
+
+function gemmConstants(s: GemmSpec) {
+  return { TRANS_A: !!s.transA, TRANS_B: !!s.transB, M: s.M, N: s.N, K: s.K, LDA: s.lda, LDB: s.ldb, LDC: s.ldc, WG };
 }
 
 export async function gemmLaunch(ctx: KernelContext, s: GemmSpec): Promise<Launch> {
-  const shape = tileShape(s.M, s.N);
-  const constants = { TRANS_A: !!s.transA, TRANS_B: !!s.transB, WG_M: shape.WG_M, WG_N: shape.WG_N, TILE_K: 8 };
-  const values = {
-    M: s.M, N: s.N, K: s.K, lda: s.lda, ldb: s.ldb, ldc: s.ldc,
-    aOffset: s.aOffset ?? 0, bOffset: s.bOffset ?? 0, cOffset: s.cOffset ?? 0, accumulate: !!s.accumulate,
-  };
-  const grid = tileGrid(Math.ceil(s.N / (shape.WG_N * RN)), Math.ceil(s.M / (shape.WG_M * RM)), ctx.maxPerDim, s.label);
-  return makeLaunch(ctx, 'gemm', 'main', constants, s.label, values, { 1: s.a, 2: s.b, 3: s.c }, grid);
+  const values = { aOffset: s.aOffset ?? 0, bOffset: s.bOffset ?? 0, cOffset: s.cOffset ?? 0, accumulate: !!s.accumulate };
+  return makeLaunch(ctx, 'gemm', 'main', gemmConstants(s), s.label, values, { 1: s.a, 2: s.b, 3: s.c }, gemmGrid(ctx, s.M, s.N, s.label));
+}
+
+/** C = X ⊘ (op(A)·op(B)) for a block of rows of X (row stride ldc, from xOffset), WH == 0 → EPSILON. */
+export async function divideXLaunch(ctx: KernelContext, s: GemmSpec & { x: GPUBuffer; xOffset: number }): Promise<Launch> {
+  const values = { aOffset: s.aOffset ?? 0, bOffset: s.bOffset ?? 0, cOffset: s.cOffset ?? 0, xOffset: s.xOffset };
+  return makeLaunch(ctx, 'gemm', 'divideX', gemmConstants(s), s.label, values, { 1: s.a, 2: s.b, 3: s.c, 4: s.x }, gemmGrid(ctx, s.M, s.N, s.label));
 }

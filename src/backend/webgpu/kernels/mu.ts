@@ -2,7 +2,6 @@
 
 import { linearGrid, tileGrid, type Launch } from '../dispatch.js';
 import { makeLaunch, type KernelContext } from './context.js';
-import { tileShape } from './gemm.js';
 
 /** The β-class override: scikit-learn special-cases β = 2, 1 and 0; any other β is class 3. */
 export function betaClass(beta: number): 0 | 1 | 2 | 3 {
@@ -10,6 +9,13 @@ export function betaClass(beta: number): 0 | 1 | 2 | 3 {
 }
 
 const R = 4; // mu.wgsl's register block
+
+/** Threads per workgroup side: 64 threads, shaped to the output (a row of k components is short). */
+function tileShape(M: number, N: number): { WG_M: number; WG_N: number } {
+  if (M <= 8) return { WG_M: 2, WG_N: 32 };
+  if (N <= 8) return { WG_M: 32, WG_N: 2 };
+  return { WG_M: 8, WG_N: 8 };
+}
 
 export interface MuProductsSpec {
   label: string;

@@ -1,0 +1,83 @@
+// Weighted NMF for the CPU backend: the β-divergence summed over observed entries only, each with
+// its weight (a 0/1 mask of missing values, or any non-negative weights). The MU updates are the
+// usual ones with M ⊙ in front of every elementwise term (Blondel, Ho & Van Dooren 2008):
+//   W ← W ⊙ [(M ⊙ X ⊙ (WH)^(β−2))·Hᵀ] / [(M ⊙ (WH)^(β−1))·Hᵀ],   and likewise for H,
+// computed at the observed entries only, so the cost is O(entries·k) whatever X's size.
+
+import type { WeightedEntries } from '../backend.js';
+import { EPSILON } from '../../numerics.js';
+import { csrABt, csrAtB, sampleWH } from './sparse.js';
+
+export class WeightedTerms {
+  /** (WH) at the entries, then the numerator's and the denominator's elementwise terms */
+  private readonly wh: Float64Array;
+  private readonly V: Float64Array;
+  private readonly D: Float64Array;
+
+  constructor(private readonly E: WeightedEntries, private readonly k: number, private readonly beta: number) {
+    const nnz = E.weights.length;
+    this.wh = new Float64Array(nnz);
+    this.V = new Float64Array(nnz);
+    this.D = new Float64Array(nnz);
+  }
+
+  private structure(data: Float64Array) {
+    const { rows, cols, indptr, indices } = this.E;
+    return { rows, cols, indptr, indices, data };
+  }
+
+  /** V = M ⊙ X ⊙ (WH)^(β−2), D = M ⊙ (WH)^(β−1) at the entries, guarded as the unweighted updates are. */
+  private terms(W: Float64Array, H: Float64Array): void {
+    const { E, beta, wh, V, D } = this;
+    sampleWH(this.structure(E.values), W, H, this.k, wh);
+    for (let p = 0; p < wh.length; p++) {
+      const w = E.weights[p], x = E.values[p];
+      const vNum = beta < 2 && wh[p] === 0 ? EPSILON : wh[p];
+      const vDen = beta < 1 && wh[p] === 0 ? EPSILON : wh[p];
+      V[p] = w * (beta === 1 ? x / vNum : beta === 0 ? x / (vNum * vNum) : Math.pow(vNum, beta - 2) * x);
+      D[p] = w * (beta === 1 ? 1 : beta === 0 ? 1 / vDen : beta === 2 ? vDen : Math.pow(vDen, beta - 1));
+    }
+  }
+
+  /** num = V·Hᵀ, den = D·Hᵀ (m × k) */
+  forW(W: Float64Array, H: Float64Array, num: Float64Array, den: Float64Array): void {
+    this.terms(W, H);
+    csrABt(this.structure(this.V), H, this.k, num);
+    csrABt(this.structure(this.D), H, this.k, den);
+  }
+
+  /** num = Wᵀ·V, den = Wᵀ·D (k × n) */
+  forH(W: Float64Array, H: Float64Array, num: Float64Array, den: Float64Array): void {
+    this.terms(W, H);
+    csrAtB(W, this.structure(this.V), this.k, num);
+    csrAtB(W, this.structure(this.D), this.k, den);
+  }
+
+  /** Σ M ⊙ d_β(X ‖ WH) over the entries, with the unweighted divergence's conventions (x ≤ EPSILON: no data term). */
+  divergence(W: Float64Array, H: Float64Array): number {
+    const { E, beta, wh } = this;
+    sampleWH(this.structure(E.values), W, H, this.k, wh);
+    let data = 0, model = 0;
+    for (let p = 0; p < wh.length; p++) {
+      const w = E.weights[p], x = E.values[p], y = wh[p];
+      if (beta === 2) {
+        data += (w * (x - y) * (x - y)) / 2;
+        continue;
+      }
+      const v = y === 0 ? EPSILON : y;
+      const observed = x > EPSILON;
+      if (beta === 1) {
+        model += w * y;
+        if (observed) data += w * (x * Math.log(x / v) - x);
+      } else if (beta === 0) {
+        model -= w;
+        if (observed) data += w * (x / v - Math.log(x / v));
+      } else {
+        model += w * (beta - 1) * Math.pow(y, beta);
+        if (observed) data += w * (Math.pow(x, beta) - beta * x * Math.pow(v, beta - 1));
+      }
+    }
+    if (beta === 2 || beta === 1 || beta === 0) return data + model;
+    return (data + model) / (beta * (beta - 1));
+  }
+}

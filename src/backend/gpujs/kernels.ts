@@ -1,0 +1,396 @@
+// The gpu.js kernels of the gpujs backend, as JavaScript source strings (gpu.js transpiles them to
+// GLSL on WebGL2 and to WebAssembly on its webasm backend). Strings rather than functions, so no
+// bundler, minifier or coverage tool can rewrite a kernel body into syntax gpu.js does not read.
+//
+// Layouts (gpu.js indexes a 2-D value as a[row][col]; an output [cols, rows] has thread.x = col):
+//   X  m × n            X[i][j]       (CSR X is densified: see fit-plan.ts)
+//   W  m × (k+1)        W[i][r], r < k; column k holds the row's share of the HALS violation
+//   H  (k+1) × n        H[r][j], r < k; row k holds the column's share of the HALS violation
+//   XHt m × k, HHt k × k, Hsum k, WtX k × n, WtW k × k, Wsum k
+//   WH, V, D  m × n     W·H and the β ≠ 2 elementwise terms of the MU numerator and denominator
+// Loop bounds are gpu.js constants (m, n, k), fixed per fit, so every loop compiles to a fixed count.
+
+import { EPSILON, FLOAT64_EPS } from '../../numerics.js';
+
+/** Literal for a float in kernel source (always with a decimal point or exponent, so GLSL reads a float). */
+function lit(x: number): string {
+  const s = String(x);
+  return /[.e]/.test(s) ? s : `${s}.0`;
+}
+
+const EPS = lit(EPSILON);
+const F64EPS = lit(FLOAT64_EPS);
+
+/** Copies an array into the kernel's own storage (a texture on WebGL2). */
+export const COPY = `function (a) {
+  return a[this.thread.y][this.thread.x];
+}`;
+
+/** XHt[i][r] = Σ_j X[i][j]·H[r][j]; output [k, m]. */
+export const XHT = `function (X, H) {
+  let s = 0;
+  for (let j = 0; j < this.constants.n; j++) {
+    s += X[this.thread.y][j] * H[this.thread.x][j];
+  }
+  return s;
+}`;
+
+/** HHt[r][s] = Σ_j H[r][j]·H[s][j]; output [k, k]. */
+export const HHT = `function (H) {
+  let s = 0;
+  for (let j = 0; j < this.constants.n; j++) {
+    s += H[this.thread.y][j] * H[this.thread.x][j];
+  }
+  return s;
+}`;
+
+/** Hsum[r] = Σ_j H[r][j]; output [k]. */
+export const HSUM = `function (H) {
+  let s = 0;
+  for (let j = 0; j < this.constants.n; j++) {
+    s += H[this.thread.x][j];
+  }
+  return s;
+}`;
+
+/** WtX[r][j] = Σ_i W[i][r]·X[i][j]; output [n, k]. */
+export const WTX = `function (W, X) {
+  let s = 0;
+  for (let i = 0; i < this.constants.m; i++) {
+    s += W[i][this.thread.y] * X[i][this.thread.x];
+  }
+  return s;
+}`;
+
+/** WtW[r][s] = Σ_i W[i][r]·W[i][s]; output [k, k]. */
+export const WTW = `function (W) {
+  let s = 0;
+  for (let i = 0; i < this.constants.m; i++) {
+    s += W[i][this.thread.y] * W[i][this.thread.x];
+  }
+  return s;
+}`;
+
+/** Wsum[r] = Σ_i W[i][r]; output [k]. */
+export const WSUM = `function (W) {
+  let s = 0;
+  for (let i = 0; i < this.constants.m; i++) {
+    s += W[i][this.thread.x];
+  }
+  return s;
+}`;
+
+/** WH[i][j] = Σ_r W[i][r]·H[r][j]; output [n, m]. */
+export const WH = `function (W, H) {
+  let s = 0;
+  for (let r = 0; r < this.constants.k; r++) {
+    s += W[this.thread.y][r] * H[r][this.thread.x];
+  }
+  return s;
+}`;
+
+/**
+ * The end of every multiplicative update (CPU: applyUpdate): the denominator `d` gets L1 and L2·a,
+ * an exact 0 becomes EPSILON, a ← a·(num/d)^γ; then, with clip, entries below float64's eps become 0.
+ */
+const APPLY = `
+  if (l1 > 0) {
+    d += l1;
+  }
+  if (l2 > 0) {
+    d += l2 * a;
+  }
+  if (d == 0) {
+    d = ${EPS};
+  }
+  const delta = num / d;
+  let out = a * delta;
+  if (gamma != 1) {
+    out = a * Math.pow(delta, gamma);
+  }
+  if (clip > 0) {
+    if (out < ${F64EPS}) {
+      out = 0;
+    }
+  }
+  return out;`;
+
+/** β = 2, W: num = XHt, den = W·HHt (scikit-learn's trick); output [k+1, m], violation column zeroed. */
+export const MU_W_FRO = `function (W, XHt, HHt, l1, l2, gamma, clip) {
+  const i = this.thread.y;
+  const r = this.thread.x;
+  if (r == this.constants.k) {
+    return 0;
+  }
+  const a = W[i][r];
+  const num = XHt[i][r];
+  let d = 0;
+  for (let s = 0; s < this.constants.k; s++) {
+    d += W[i][s] * HHt[s][r];
+  }${APPLY}
+}`;
+
+/** β = 2, H: num = WtX, den = WtW·H; output [n, k+1], violation row zeroed. */
+export const MU_H_FRO = `function (H, WtX, WtW, l1, l2, gamma, clip) {
+  const r = this.thread.y;
+  const j = this.thread.x;
+  if (r == this.constants.k) {
+    return 0;
+  }
+  const a = H[r][j];
+  const num = WtX[r][j];
+  let d = 0;
+  for (let s = 0; s < this.constants.k; s++) {
+    d += WtW[r][s] * H[s][j];
+  }${APPLY}
+}`;
+
+/**
+ * V = X ⊙ (WH)^(β−2), WH == 0 → EPSILON for β < 2 (scikit-learn's guard); zeros of X give 0 (as CSR
+ * X's absent entries do, and as dense X's do wherever the power is finite). Output [n, m].
+ */
+export function numeratorTerms(beta: number): string {
+  const power = beta === 1 ? 'x / v' : beta === 0 ? '(1 / v) * (1 / v) * x' : `Math.pow(v, ${lit(beta - 2)}) * x`;
+  return `function (X, WH) {
+  const x = X[this.thread.y][this.thread.x];
+  if (x == 0) {
+    return 0;
+  }
+  let v = WH[this.thread.y][this.thread.x];${beta < 2 ? `
+  if (v == 0) {
+    v = ${EPS};
+  }` : ''}
+  return ${power};
+}`;
+}
+
+/** D = (WH)^(β−1) (β ≠ 1), WH == 0 → EPSILON for β < 1. Output [n, m]. */
+export function denominatorTerms(beta: number): string {
+  const power = beta === 0 ? '1 / v' : `Math.pow(v, ${lit(beta - 1)})`;
+  return `function (WH) {
+  let v = WH[this.thread.y][this.thread.x];${beta < 1 ? `
+  if (v == 0) {
+    v = ${EPS};
+  }` : ''}
+  return ${power};
+}`;
+}
+
+/** β ≠ 2, W: num = V·Hᵀ, den = D·Hᵀ; output [k+1, m]. */
+export const MU_W_BETA = `function (W, V, D, H, l1, l2, gamma, clip) {
+  const i = this.thread.y;
+  const r = this.thread.x;
+  if (r == this.constants.k) {
+    return 0;
+  }
+  const a = W[i][r];
+  let num = 0;
+  let d = 0;
+  for (let j = 0; j < this.constants.n; j++) {
+    num += V[i][j] * H[r][j];
+    d += D[i][j] * H[r][j];
+  }${APPLY}
+}`;
+
+/**
+ * β = 1, W: num = V·Hᵀ, den = H's row sums (plus `shift`: scikit-learn's cached row sums gain L1 at
+ * every W step while H is fixed; see the CPU backend); output [k+1, m].
+ */
+export const MU_W_KL = `function (W, V, Hsum, H, l1, l2, gamma, clip, shift) {
+  const i = this.thread.y;
+  const r = this.thread.x;
+  if (r == this.constants.k) {
+    return 0;
+  }
+  const a = W[i][r];
+  let num = 0;
+  for (let j = 0; j < this.constants.n; j++) {
+    num += V[i][j] * H[r][j];
+  }
+  let d = Hsum[r] + shift;${APPLY}
+}`;
+
+/** β ≠ 2, H: num = Wᵀ·V, den = Wᵀ·D; output [n, k+1]. */
+export const MU_H_BETA = `function (H, V, D, W, l1, l2, gamma, clip) {
+  const r = this.thread.y;
+  const j = this.thread.x;
+  if (r == this.constants.k) {
+    return 0;
+  }
+  const a = H[r][j];
+  let num = 0;
+  let d = 0;
+  for (let i = 0; i < this.constants.m; i++) {
+    num += W[i][r] * V[i][j];
+    d += W[i][r] * D[i][j];
+  }${APPLY}
+}`;
+
+/** β = 1, H: num = Wᵀ·V, den = W's column sums, an empty column's set to 1; output [n, k+1]. */
+export const MU_H_KL = `function (H, V, Wsum, W, l1, l2, gamma, clip) {
+  const r = this.thread.y;
+  const j = this.thread.x;
+  if (r == this.constants.k) {
+    return 0;
+  }
+  const a = H[r][j];
+  let num = 0;
+  for (let i = 0; i < this.constants.m; i++) {
+    num += W[i][r] * V[i][j];
+  }
+  let d = Wsum[r];
+  if (d == 0) {
+    d = 1;
+  }${APPLY}
+}`;
+
+/**
+ * One component t of a HALS sweep of W (scikit-learn's _update_cdnmf_fast; rows are independent):
+ * grad = −(XHt − l1)[i][t] + Σ_r (HHt + l2·I)[t][r]·W[i][r], W[i][t] ← max(W[i][t] − grad/hess, 0).
+ * Column k accumulates |projected gradient| over the sweep (restarted when `first` is 1). Output [k+1, m].
+ */
+export const HALS_W = `function (W, XHt, HHt, t, first, l1, l2) {
+  const i = this.thread.y;
+  const c = this.thread.x;
+  if (c != t) {
+    if (c != this.constants.k) {
+      return W[i][c];
+    }
+  }
+  let grad = l1 - XHt[i][t];
+  for (let r = 0; r < this.constants.k; r++) {
+    grad += HHt[t][r] * W[i][r];
+  }
+  const w = W[i][t];
+  grad += l2 * w;
+  const hess = HHt[t][t] + l2;
+  if (c == t) {
+    if (hess != 0) {
+      return Math.max(w - grad / hess, 0);
+    }
+    return w;
+  }
+  let pg = grad;
+  if (w == 0) {
+    pg = Math.min(0, grad);
+  }
+  let acc = Math.abs(pg);
+  if (first == 0) {
+    acc += W[i][this.constants.k];
+  }
+  return acc;
+}`;
+
+/** One component t of a HALS sweep of H (columns are independent); row k accumulates the violation. Output [n, k+1]. */
+export const HALS_H = `function (H, WtX, WtW, t, first, l1, l2) {
+  const r = this.thread.y;
+  const j = this.thread.x;
+  if (r != t) {
+    if (r != this.constants.k) {
+      return H[r][j];
+    }
+  }
+  let grad = l1 - WtX[t][j];
+  for (let s = 0; s < this.constants.k; s++) {
+    grad += WtW[t][s] * H[s][j];
+  }
+  const h = H[t][j];
+  grad += l2 * h;
+  const hess = WtW[t][t] + l2;
+  if (r == t) {
+    if (hess != 0) {
+      return Math.max(h - grad / hess, 0);
+    }
+    return h;
+  }
+  let pg = grad;
+  if (h == 0) {
+    pg = Math.min(0, grad);
+  }
+  let acc = Math.abs(pg);
+  if (first == 0) {
+    acc += H[this.constants.k][j];
+  }
+  return acc;
+}`;
+
+/**
+ * Per row i, Σ_j of the β-divergence's terms (scikit-learn's _beta_divergence, entry by entry): the
+ * data terms only where X > EPSILON, WH == 0 → EPSILON there; Σ (WH)^β (β ∉ {0, 1, 2}) and Σ WH (β = 1)
+ * over every entry. The host scales the total: /2 for β = 2, /(β(β−1)) for the general β. Output [m].
+ */
+export function lossRows(beta: number): string {
+  let body: string;
+  if (beta === 2) {
+    body = `
+    const d = x - wh;
+    s += d * d;`;
+  } else if (beta === 1) {
+    body = `
+    s += wh;
+    if (x > ${EPS}) {
+      let v = wh;
+      if (v == 0) {
+        v = ${EPS};
+      }
+      s += x * Math.log(x / v) - x;
+    }`;
+  } else if (beta === 0) {
+    body = `
+    if (x > ${EPS}) {
+      let v = wh;
+      if (v == 0) {
+        v = ${EPS};
+      }
+      const q = x / v;
+      s += q - Math.log(q) - 1;
+    } else {
+      s -= 1;
+    }`;
+  } else {
+    body = `
+    s += Math.pow(wh, ${lit(beta)}) * ${lit(beta - 1)};
+    if (x > ${EPS}) {
+      let v = wh;
+      if (v == 0) {
+        v = ${EPS};
+      }
+      s += Math.pow(x, ${lit(beta)}) - ${lit(beta)} * x * Math.pow(v, ${lit(beta - 1)});
+    }`;
+  }
+  return `function (X, W, H) {
+  const i = this.thread.x;
+  let s = 0;
+  for (let j = 0; j < this.constants.n; j++) {
+    let wh = 0;
+    for (let r = 0; r < this.constants.k; r++) {
+      wh += W[i][r] * H[r][j];
+    }
+    const x = X[i][j];${body}
+  }
+  return s;
+}`;
+}
+
+/** Σ of a vector of m values; output [1] (one thread: the final reduction of a per-row sum). */
+export const SUM_ROWS = `function (v) {
+  let s = 0;
+  for (let i = 0; i < this.constants.m; i++) {
+    s += v[i];
+  }
+  return s;
+}`;
+
+/** The HALS violation: Σ of W's column k, plus (withH) Σ of H's row k; output [1]. */
+export const VIOLATION = `function (W, H, withH) {
+  let s = 0;
+  for (let i = 0; i < this.constants.m; i++) {
+    s += W[i][this.constants.k];
+  }
+  if (withH > 0) {
+    for (let j = 0; j < this.constants.n; j++) {
+      s += H[this.constants.k][j];
+    }
+  }
+  return s;
+}`;

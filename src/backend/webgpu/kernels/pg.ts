@@ -1,0 +1,63 @@
+// Launchers for pg.wgsl: the projected-gradient subproblem steps of solver 'pg', for one factor.
+
+import { linearGrid, type Launch } from '../dispatch.js';
+import { makeLaunch, type KernelContext } from './context.js';
+
+export const PG_WORKGROUP = 64;
+/** Partial slots: 0 ‖P[∇]‖², 1 ⟨∇, d⟩, 2 dᵀGd, 3 entries that differ, 4/5 ‖∇W‖²/‖∇H‖², 6/7 ‖P[∇W]‖²/‖P[∇H]‖² */
+export const PG_SLOTS = 8;
+export const PG_SLOT = { projected: 0, gradd: 1, dQd: 2, differ: 3, full: { W: 4, H: 5 }, outer: { W: 6, H: 7 } } as const;
+
+/** Partials per slot: the workgroups of a per-vector dispatch over the larger factor. */
+export function pgPartialStride(m: number, n: number): number {
+  return Math.max(1, Math.ceil(Math.max(m, n) / PG_WORKGROUP));
+}
+
+export interface PgFactorSpec {
+  factor: 'W' | 'H';
+  m: number;
+  n: number;
+  k: number;
+  /** the factor (W m×k or H k×n), its cross product (XHt or WtX), its gradient, the plain Gram (HHt or WtW) */
+  f: GPUBuffer;
+  c: GPUBuffer;
+  grad: GPUBuffer;
+  gram0: GPUBuffer;
+  /** shared: G, the trial and previous copies of F, partials */
+  g: GPUBuffer;
+  trial: GPUBuffer;
+  previous: GPUBuffer;
+  partials: GPUBuffer;
+}
+
+export interface PgFactorLaunches {
+  gram: Launch;
+  gradient: Launch;
+  trial: Launch;
+  projnorm: Launch;
+}
+
+export async function pgFactorLaunches(ctx: KernelContext, s: PgFactorSpec): Promise<PgFactorLaunches> {
+  const { m, n, k } = s;
+  const layout = s.factor === 'W' ? { count: m, vStride: k, rStride: 1 } : { count: n, vStride: 1, rStride: n };
+  const partialStride = pgPartialStride(m, n);
+  const base = { ...layout, k, partialStride, compare: 0, gramDiag: 0, gramAll: 0, l1: 0, l2: 0, gamma: 1 };
+  const perVector = linearGrid(partialStride, ctx.maxPerDim, `pg ${s.factor}`);
+  const label = (what: string) => `pg:${what}${s.factor}`;
+  const [gram, gradient, trial, projnorm] = await Promise.all([
+    makeLaunch(ctx, 'pg', 'gram', {}, label('gram'), { ...base, fullSlot: 0 }, { 3: s.g, 8: s.gram0 },
+      linearGrid(Math.ceil((k * k) / PG_WORKGROUP), ctx.maxPerDim, label('gram'))),
+    makeLaunch(ctx, 'pg', 'gradient', {}, label('gradient'), { ...base, fullSlot: PG_SLOT.full[s.factor] },
+      { 1: s.f, 2: s.c, 3: s.g, 4: s.grad, 7: s.partials }, perVector),
+    makeLaunch(ctx, 'pg', 'trial', {}, label('trial'), { ...base, fullSlot: 0 },
+      { 1: s.f, 3: s.g, 4: s.grad, 5: s.trial, 6: s.previous, 7: s.partials }, perVector),
+    makeLaunch(ctx, 'pg', 'projnorm', {}, label('projnorm'), { ...base, fullSlot: PG_SLOT.outer[s.factor] },
+      { 1: s.f, 4: s.grad, 7: s.partials }, perVector),
+  ]);
+  return { gram, gradient, trial, projnorm };
+}
+
+/** out[s] = Σ of slot s's partials, for every slot. */
+export function pgSumsLaunch(ctx: KernelContext, m: number, n: number, partials: GPUBuffer, out: GPUBuffer): Promise<Launch> {
+  return makeLaunch(ctx, 'pg', 'sums', {}, 'pg:sums', { partialStride: pgPartialStride(m, n) }, { 7: partials, 9: out }, [PG_SLOTS, 1]);
+}

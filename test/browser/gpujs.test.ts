@@ -1,0 +1,144 @@
+// scikit-learn parity on backend 'gpujs' in a browser without WebGPU: headless Chromium launched
+// without --enable-unsafe-webgpu (so navigator.gpu gives no adapter), where gpu.js runs its kernels
+// as GLSL on WebGL2 — SwiftShader's software WebGL2 where there is no GPU. The page
+// (gpujs-page/main.ts) is built with vite from the same runner and fixtures as the Node suites. No
+// browser or no WebGL2 is a failure, not a skip.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'puppeteer';
+import { SKLEARN_VERSION, TOLERANCE, cases, relativeError, type DenseFixture, type ParityCase } from '../parity-cases.js';
+import { CHROMIUM_ARGS, buildPage, findBrowser, launchBrowser, removeDir, serveDir, type StaticServer } from './harness.js';
+import { GPUJS_BROWSER_CASES, type GpujsEnvironment } from './gpujs-page-api.js';
+import type { PageMatrix } from './page-api.js';
+
+const PAGE_DIR = fileURLToPath(new URL('./gpujs-page/', import.meta.url));
+
+/**
+ * The harness's flags without --enable-unsafe-webgpu (no WebGPU adapter), with
+ * --disable-blink-features=WebGPU (no navigator.gpu at all) and --enable-unsafe-swiftshader (Chromium
+ * no longer falls back to software WebGL silently: without it the page logs a deprecation warning).
+ */
+const ARGS = [...CHROMIUM_ARGS.filter((a) => a !== '--enable-unsafe-webgpu'), '--disable-blink-features=WebGPU', '--enable-unsafe-swiftshader'];
+
+/** ANGLE's performance notes ("GPU stall due to ReadPixels"): every readback on a software GL says so. */
+const BENIGN = /GL Driver Message \(OpenGL, Performance/;
+
+const tolerance = TOLERANCE.webgpu;
+const SOFTWARE = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
+const SETUP_TIMEOUT = 120_000;
+const CASE_TIMEOUT = 90_000;
+
+let outDir: string | undefined;
+let server: StaticServer | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let environment: GpujsEnvironment;
+const problems: string[] = [];
+const timings: Record<string, number> = {};
+
+async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    timings[label] = Math.round(performance.now() - t0);
+  }
+}
+
+beforeAll(async () => {
+  const executablePath = findBrowser();
+  outDir = await timed('vite build', () => buildPage(PAGE_DIR));
+  server = await serveDir(outDir);
+  browser = await timed('launch', () => launchBrowser(executablePath, ARGS));
+  page = await browser.newPage();
+  page.on('console', (m) => {
+    if ((m.type() === 'error' || m.type() === 'warn') && !BENIGN.test(m.text())) problems.push(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${(e as Error).message ?? String(e)}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  await timed('page load', async () => {
+    await page.goto(server!.url, { waitUntil: 'load' });
+    try {
+      await page.waitForFunction(() => window.webnmfGpujs !== undefined, { timeout: 30_000 });
+    } catch (e) {
+      throw new Error(`The page never exposed window.webnmfGpujs: ${(e as Error).message}\n${problems.join('\n')}`);
+    }
+  });
+  environment = await page.evaluate(() => window.webnmfGpujs!.environment);
+  if (!environment.webgl2) throw new Error(`Chromium (${executablePath}) gave the page no WebGL2 context. Flags: ${ARGS.join(' ')}.`);
+  console.info(`browser: ${executablePath} (${await browser.version()}); ${JSON.stringify(environment)}`);
+}, SETUP_TIMEOUT);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await removeDir(outDir);
+  console.info(`gpujs browser suite timings (ms): ${JSON.stringify(timings)}`);
+}, SETUP_TIMEOUT);
+
+function byName(name: string): ParityCase {
+  const c = cases.find((x) => x.name === name);
+  if (!c) throw new Error(`GPUJS_BROWSER_CASES names '${name}', which test/fixtures/parity.json does not have`);
+  return c;
+}
+
+function expectMatrix(got: PageMatrix | undefined, want: DenseFixture | undefined, what: string, fromGpu = true): void {
+  expect(got, `${what} was returned`).toBeDefined();
+  expect(want, `${what} has an expected value`).toBeDefined();
+  if (fromGpu) expect(got!.arrayType, `${what} is float32: the fit really ran on gpu.js`).toBe('Float32Array');
+  expect({ rows: got!.rows, cols: got!.cols }, `shape of ${what}`).toEqual({ rows: want!.rows, cols: want!.cols });
+  expect(relativeError(got!, want!), `relative error of ${what}`).toBeLessThan(tolerance);
+}
+
+describe(`webnmf on gpu.js (WebGL2) in headless Chromium without WebGPU matches scikit-learn ${SKLEARN_VERSION}`, () => {
+  it('the page has no WebGPU and a WebGL2 context with float render targets', () => {
+    expect(environment.webgpu).toMatch(/absent|returned null/);
+    expect(environment.webgl2!.floatTargets).toBe(true);
+    expect(environment.webgl2!.maxTextureSize).toBeGreaterThan(0);
+  });
+
+  it("backend 'gpujs' runs on WebGL2 and says so", async () => {
+    const description = await timed('describe', () => page.evaluate(() => window.webnmfGpujs!.describe()));
+    expect(description).toMatch(/^gpujs \(webgl2: .+\)$/);
+    expect(description).toContain(environment.webgl2!.renderer);
+  }, CASE_TIMEOUT);
+
+  it.each(GPUJS_BROWSER_CASES.map((name) => [name, byName(name)] as const))(
+    '%s',
+    async (name, c) => {
+      const before = problems.length;
+      const got = await timed(name, () => page.evaluate((n) => window.webnmfGpujs!.run(n), name));
+      const e = c.expected;
+      expectMatrix(got.W, e.W, `${name}: W`);
+      expectMatrix(got.H, e.H, `${name}: H`);
+      if (c.options.tol === 0) expect(got.nIter, `${name}: nIter`).toBe(e.nIter);
+      if (c.kind === 'estimator') {
+        expect(got.nComponentsOut, `${name}: nComponentsOut`).toBe(e.H.rows);
+        const errGap = Math.abs(got.reconstructionErr! - e.reconstructionErr!) / e.reconstructionErr!;
+        expect(errGap, `${name}: relative error of reconstructionErr`).toBeLessThan(tolerance);
+        expectMatrix(got.transformW, e.transformW, `${name}: transform(X2)`);
+        expectMatrix(got.inverseTransform, e.inverseTransform, `${name}: inverseTransform(W)`, false);
+      }
+      expect(problems.slice(before), `${name}: console errors or warnings, page errors`).toEqual([]);
+    },
+    CASE_TIMEOUT,
+  );
+
+  it("backend 'auto' without WebGPU: gpu.js on a hardware WebGL2, the CPU on a software one", async () => {
+    const got = await timed('auto', () => page.evaluate(() => window.webnmfGpujs!.fitAuto()));
+    if (SOFTWARE.test(environment.webgl2!.renderer)) {
+      expect(got.backendUsed, `auto on '${environment.webgl2!.renderer}'`).toBe('cpu (float64)');
+      expect(got.arrayType).toBe('Float64Array');
+    } else {
+      expect(got.backendUsed, `auto on '${environment.webgl2!.renderer}'`).toMatch(/^gpujs \(webgl2: /);
+      expect(got.arrayType).toBe('Float32Array');
+    }
+  }, CASE_TIMEOUT);
+
+  it('the page saw no uncaught errors, unhandled rejections or console errors', async () => {
+    const pageErrors = await page.evaluate(() => window.webnmfGpujs!.errors);
+    expect(pageErrors).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});

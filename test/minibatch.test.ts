@@ -1,0 +1,54 @@
+// scikit-learn parity of MiniBatchNMF (fit_transform, partial_fit, transform) on every backend that
+// runs it. Fixtures: /usr/bin/python3 test/fixtures/gen_minibatch.py (also run by generate.py).
+
+import { describe, expect, it } from 'vitest';
+import fixtures from './fixtures/minibatch.json' with { type: 'json' };
+import { MiniBatchNMF, type MiniBatchNMFOptions } from '../src/index.js';
+import { relativeError, TOLERANCE, type DenseFixture, type MatrixFixture } from './parity-cases.js';
+
+interface MiniBatchCase {
+  name: string;
+  kind: 'fit' | 'partial';
+  X?: MatrixFixture;
+  batches?: MatrixFixture[];
+  X2: MatrixFixture;
+  W0: DenseFixture | null;
+  H0: DenseFixture | null;
+  options: MiniBatchNMFOptions;
+  expected: { W?: DenseFixture; H: DenseFixture; nIter?: number; nSteps: number; reconstructionErr?: number; transformW: DenseFixture };
+}
+
+const cases = (fixtures as unknown as { cases: MiniBatchCase[] }).cases;
+export const MINIBATCH_BACKENDS = ['cpu', 'webgpu'] as const;
+const quiet = () => {};
+
+/** One case through the public API; returns what scikit-learn's fixture records. */
+export async function runMiniBatchCase(c: MiniBatchCase, backend: 'cpu' | 'webgpu') {
+  const start = { ...(c.W0 ? { W: c.W0 } : {}), ...(c.H0 ? { H: c.H0 } : {}) };
+  const model = new MiniBatchNMF({ ...c.options, backend, onWarning: quiet });
+  let W;
+  if (c.kind === 'fit') W = await model.fitTransform(c.X!, start);
+  else for (const [i, batch] of c.batches!.entries()) await model.partialFit(batch, i === 0 ? start : {});
+  return { model, W, transformW: await model.transform(c.X2) };
+}
+
+describe.each(MINIBATCH_BACKENDS)('MiniBatchNMF matches scikit-learn (%s)', (backend) => {
+  const tolerance = TOLERANCE[backend];
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (name, c) => {
+    const inputs = JSON.stringify(c);
+    const { model, W, transformW } = await runMiniBatchCase(c, backend);
+    const e = c.expected;
+    expect(relativeError(model.components!, e.H), `${name}: H`).toBeLessThan(tolerance);
+    expect(relativeError(transformW, e.transformW), `${name}: transform`).toBeLessThan(tolerance);
+    if (e.W) expect(relativeError(W!, e.W), `${name}: W`).toBeLessThan(tolerance);
+    // every step's stopping test is exact in float64; in float32 a tol or EWA decision may move
+    if (backend === 'cpu' || (c.options.tol === 0 && c.options.maxNoImprovement === null)) {
+      expect(model.nSteps, `${name}: nSteps`).toBe(e.nSteps);
+      if (e.nIter !== undefined) expect(model.nIter, `${name}: nIter`).toBe(e.nIter);
+    }
+    if (e.reconstructionErr !== undefined) expect(Math.abs(model.reconstructionErr! - e.reconstructionErr) / e.reconstructionErr).toBeLessThan(tolerance);
+    expect(model.nComponentsOut).toBe(e.H.rows);
+    expect(model.nFeaturesIn).toBe(e.H.cols);
+    expect(JSON.stringify(c), `${name}: inputs unchanged`).toBe(inputs);
+  });
+});

@@ -3,7 +3,7 @@
 // and the algorithm's descent and stopping properties), plus its options' rules and the fit's plumbing.
 
 import { describe, expect, it } from 'vitest';
-import { InvalidParameterError, NMF, nonNegativeFactorization, type FactorizationOptions } from '../src/index.js';
+import { InvalidParameterError, NMF, NMFError, nonNegativeFactorization, type FactorizationOptions } from '../src/index.js';
 import { relativeError } from './parity-cases.js';
 import { NLS_WARNING, pgCases, runPgCase } from './pg-cases.js';
 
@@ -53,6 +53,12 @@ describe("solver 'pg': options", () => {
     expect(err).toBeInstanceOf(InvalidParameterError);
     expect(err.parameter).toBe(name);
     expect(err.message).toMatch(message);
+  });
+
+  it('a fit whose gradient overflows rejects with NMFError, not a silent NaN', async () => {
+    const fit = nonNegativeFactorization([[1e200, 1], [1, 1e200]], { solver: 'pg', nComponents: 2, init: 'random', randomState: 0, backend: 'cpu', onWarning: () => {} });
+    await expect(fit).rejects.toThrow(NMFError);
+    await expect(fit).rejects.toThrow(/gradient norm became (Infinity|NaN)/);
   });
 
   it('pg handles the Frobenius loss only, as 0.18', async () => {

@@ -47,6 +47,7 @@ async function solveSubproblem(steps: PgSteps, sub: PgSubproblem, tol: number, m
     steps.gradient();
     // The first trial rides along with the gradient's norm: one readback answers both questions.
     let trial = await steps.trial(gamma, 'current');
+    clock.checkFinite(`projected gradient norm of the ${sub.factor} subproblem`, trial.projGradNormSq, nIter);
     if (Math.sqrt(trial.projGradNormSq) < tol) break;
     let previousIsCurrent = true; // 0.18's Hp = H
     let decreaseGamma = false;

@@ -169,3 +169,24 @@ fn divergenceSparse(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) n
   if (q < p.count) { s = sparseTerm(x[q], wh[q]); }
   writePartial(s, li, group);
 }
+
+// divergenceWeighted (weighted NMF: the stored entries are the observed ones, WH sampled there), per
+// entry weights[q]·d_β(X | WH), whole, so the host only sums:
+//   β = 2: (X − WH)²/2;  β = 1: WH + [X > ε](X·log(X/WH) − X);  β = 0: [X > ε](X/WH − 1 − log(X/WH)) − [X ≤ ε];
+//   other: ((β−1)·WH^β + [X > ε](X^β − β·X·WH^(β−1))) / (β(β−1)).
+@group(0) @binding(6) var<storage, read> weights: array<f32>;
+
+@compute @workgroup_size(64)
+fn divergenceWeighted(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
+                      @builtin(local_invocation_index) li: u32) {
+  let group = wg.y * nwg.x + wg.x;
+  let q = group * 64u + li;
+  var s = 0.0;
+  if (q < p.count) {
+    var t = denseTerm(x[q], wh[q]);
+    if (BETA_CLASS == 2u) { t = 0.5 * t; }
+    if (BETA_CLASS == 3u) { t = t / (p.beta * (p.beta - 1.0)); }
+    s = weights[q] * t;
+  }
+  writePartial(s, li, group);
+}

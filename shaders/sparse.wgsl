@@ -7,6 +7,8 @@
 // 2 → X_p / WH_p² (β = 0); 3 → X_p·WH_p^(β−2): the multiplicative-update numerators.
 // WH_p == 0 becomes EPSILON when β < 2 (no negative power of 0), as scikit-learn. For β < 2 the term
 // is applied as (X·WH^(β−1)·H)·(1/WH), so tiny WH does not overflow float32 (see mu.wgsl).
+// Weighted NMF (the stored entries are the observed ones): WEIGHTED multiplies v_p by weights[p], and
+// DEN replaces v_p by the denominator term WH_p^(β−1) (1 for β = 1; WH == 0 → EPSILON for β < 1).
 
 struct Params {
   m: u32,
@@ -17,6 +19,8 @@ struct Params {
 }
 
 override VALUE: u32 = 0u;
+override WEIGHTED: bool = false;
+override DEN: bool = false;
 const WG: u32 = 64u;
 const EPSILON: f32 = 1.1920928955078125e-7;
 
@@ -34,13 +38,28 @@ const EPSILON: f32 = 1.1920928955078125e-7;
 @group(0) @binding(11) var<storage, read> cscRow: array<u32>;
 @group(0) @binding(12) var<storage, read> cscData: array<f32>;
 @group(0) @binding(13) var<storage, read> cscPerm: array<u32>; // CSR position of each CSC entry
+@group(0) @binding(14) var<storage, read> weights: array<f32>;  // CSR order; bound to X's data when unweighted
 
 fn linearId(wg: vec3u, nwg: vec3u, li: u32) -> u32 {
   return (wg.y * nwg.x + wg.x) * WG + li;
 }
 
-/** v_p as two factors (t, s), v_p = t·s, applied as (t·other)·s. */
-fn value(xv: f32, whv: f32) -> vec2f {
+/** v_p as two factors (t, s), v_p = t·s, applied as (t·other)·s; weighted by entry `e` (CSR order). */
+fn value(xv: f32, whv: f32, e: u32) -> vec2f {
+  var v = termOf(xv, whv);
+  if (WEIGHTED) { v.x *= weights[e]; }
+  return v;
+}
+
+fn termOf(xv: f32, whv: f32) -> vec2f {
+  if (DEN) {
+    if (p.beta == 1.0) { return vec2f(1.0, 1.0); }
+    if (p.beta == 2.0) { return vec2f(whv, 1.0); }
+    let safeDen = select(whv, EPSILON, whv == 0.0 && p.beta < 1.0);
+    if (p.beta == 0.0) { return vec2f(1.0, 1.0 / safeDen); }
+    if (safeDen == 0.0) { return vec2f(0.0, 1.0); } // β > 1: 0^(β−1) = 0
+    return vec2f(pow(safeDen, p.beta - 1.0), 1.0);
+  }
   if (VALUE == 0u) { return vec2f(xv, 1.0); }
   let safe = select(whv, EPSILON, whv == 0.0);
   if (VALUE == 1u) { return vec2f(xv, 1.0 / safe); }
@@ -71,7 +90,7 @@ fn csrTimesHt(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: ve
   let r = q % p.k;
   var s = 0.0;
   for (var e = indptr[i]; e < indptr[i + 1u]; e++) {
-    let v = value(data[e], whIn[e]);
+    let v = value(data[e], whIn[e], e);
     s = fma(v.x * h[r * p.n + colIdx[e]], v.y, s);
   }
   out[q] = s;
@@ -86,7 +105,7 @@ fn cscWtTimes(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: ve
   let j = q % p.n;
   var s = 0.0;
   for (var e = cscPtr[j]; e < cscPtr[j + 1u]; e++) {
-    let v = value(cscData[e], whIn[cscPerm[e]]);
+    let v = value(cscData[e], whIn[cscPerm[e]], cscPerm[e]);
     s = fma(w[cscRow[e] * p.k + r] * v.x, v.y, s);
   }
   out[q] = s;

@@ -16,7 +16,7 @@ export interface ProgressInfo {
   iteration: number;
   /** sqrt(2·β-divergence), reported by 'mu' at its checks */
   loss?: number;
-  /** HALS violation relative to the first iteration's, reported by 'cd' */
+  /** HALS violation relative to the first iteration's, reported by 'cd'; for 'pg', ‖projected gradient‖ relative to the start's gradient */
   violation?: number;
   /** MiniBatchNMF: mini-batch steps so far (iteration counts epochs) */
   step?: number;
@@ -72,7 +72,7 @@ export interface MiniBatchOnlyOptions {
   maxNoImprovement?: number | null;
 }
 
-export type MiniBatchNMFOptions = Omit<NMFOptions, 'solver' | 'shuffle' | 'checkEvery'> & MiniBatchOnlyOptions;
+export type MiniBatchNMFOptions = Omit<NMFOptions, 'solver' | 'shuffle' | 'checkEvery' | 'nlsMaxIter' | 'sparseness' | 'beta' | 'eta'> & MiniBatchOnlyOptions;
 
 export interface FactorizationOptions extends NMFOptions {
   W?: MatrixInput | null;

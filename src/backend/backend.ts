@@ -19,6 +19,8 @@ export interface FitProblem {
   updateH: boolean;
   /** MiniBatchNMF's running numerator and denominator of H (k × nFeatures); the plan copies them */
   averages?: HAverages;
+  /** the plan will run MiniBatchSteps (GPU backends prepare them only then) */
+  minibatch?: boolean;
   /** Weighted NMF ('mu' only): the loss counts these entries only, each with its weight */
   weighted?: WeightedEntries;
 }

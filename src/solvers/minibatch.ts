@@ -61,7 +61,7 @@ async function solveWOnPlan(plan: FitPlan, rows: number, cols: number, maxIter: 
 
 /** scikit-learn's _solve_W: W for X with H fixed (transform, and fresh restarts). */
 export async function solveW(backend: Backend, X: DataMatrix, H: DenseMatrix<Float64Array>, maxIter: number, s: MiniBatchSettings, clock: IterationClock): Promise<DenseMatrix> {
-  const plan = await backend.createFit({ X, W: constantW(X, s.k), H, beta: s.beta, updateH: true });
+  const plan = await backend.createFit({ X, W: constantW(X, s.k), H, beta: s.beta, updateH: true, minibatch: true });
   try {
     await solveWOnPlan(plan, X.rows, X.cols, maxIter, s, clock);
     return (await plan.read()).W;
@@ -88,7 +88,7 @@ export async function minibatchStep(
 ): Promise<StepResult> {
   const reg = s.regularization(X.rows, X.cols);
   const fresh = s.freshRestarts || W === null;
-  const plan = await backend.createFit({ X, W: fresh ? constantW(X, s.k) : W, H: state.H, beta: s.beta, updateH: true, averages: state.averages });
+  const plan = await backend.createFit({ X, W: fresh ? constantW(X, s.k) : W, H: state.H, beta: s.beta, updateH: true, averages: state.averages, minibatch: true });
   try {
     const mb = steps(plan);
     if (fresh) {

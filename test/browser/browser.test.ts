@@ -137,6 +137,21 @@ describe(`webnmf in headless Chromium matches scikit-learn ${SKLEARN_VERSION} (w
     CASE_TIMEOUT,
   );
 
+  it.each(['cpu', 'webgpu'] as const)(
+    'MiniBatchNMF fits from a File read in row blocks as it does in memory (%s)',
+    async (backend) => {
+      const rows = Array.from({ length: 45 }, (_, i) => Array.from({ length: 8 }, (_, j) => 0.1 + ((i * 7 + j * 13) % 17) / 10));
+      const csv = rows.map((r) => r.join(',')).join('\n') + '\n';
+      const got = await timed('stream', () => page.evaluate((text, b) => window.webnmf!.streamFile(text, b), csv, backend));
+      expect(got.blockRows).toEqual([7, 7, 7, 7, 7, 7, 3]);
+      expect(got.streamed.nSteps).toBe(got.inMemory.nSteps);
+      expect(got.streamed.nIter).toBe(got.inMemory.nIter);
+      expectMatrix(got.streamed.H, { rows: 3, cols: 8, data: got.inMemory.H.data }, 'streamed H', false);
+      expect(Math.abs(got.streamed.reconstructionErr / got.inMemory.reconstructionErr - 1)).toBeLessThan(1e-6);
+    },
+    CASE_TIMEOUT,
+  );
+
   it('the page saw no uncaught errors, unhandled rejections or console errors', async () => {
     const pageErrors = await page.evaluate(() => window.webnmf!.errors);
     expect(pageErrors).toEqual([]);

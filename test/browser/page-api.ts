@@ -62,6 +62,12 @@ export interface AutoReport {
   arrayType: string;
 }
 
+export interface StreamReport {
+  streamed: { H: PageMatrix; nSteps: number; nIter: number; reconstructionErr: number };
+  inMemory: { H: PageMatrix; nSteps: number; nIter: number; reconstructionErr: number };
+  blockRows: number[];
+}
+
 export interface PageApi {
   adapter: AdapterReport | null;
   /** why there is no adapter (navigator.gpu absent, requestAdapter() null, or its error) */
@@ -74,6 +80,11 @@ export interface PageApi {
   run(name: string): Promise<PageCaseResult>;
   /** fit an NMF with backend 'auto' (the named case's X and start) and report what it ran on */
   fitAuto(name: string): Promise<AutoReport>;
+  /**
+   * MiniBatchNMF on `backend` twice: from a File holding `csv` read through rowBlocks (never whole),
+   * and from the same matrix in memory; returns both models' components and step counts.
+   */
+  streamFile(csv: string, backend: 'cpu' | 'webgpu'): Promise<StreamReport>;
 }
 
 declare global {

@@ -11,21 +11,38 @@ export const Usage = {
 } as const;
 export const MAP_READ_MODE = 0x0001;
 
-const live = new WeakMap<GPUDevice, { count: number }>();
+interface Counter {
+  count: number;
+  bytes: number;
+  /** the most bytes live at once since the last resetPeakBufferBytes */
+  peak: number;
+}
+const live = new WeakMap<GPUDevice, Counter>();
 
 /** Buffers created by webnmf on this device and not yet destroyed. */
 export function liveBufferCount(device: GPUDevice): number {
   return live.get(device)?.count ?? 0;
 }
 
+/** Bytes of webnmf's buffers on this device: live now, and at most at once since the last reset. */
+export function bufferBytes(device: GPUDevice): { live: number; peak: number } {
+  const c = live.get(device);
+  return { live: c?.bytes ?? 0, peak: c?.peak ?? 0 };
+}
+
+export function resetPeakBufferBytes(device: GPUDevice): void {
+  const c = live.get(device);
+  if (c) c.peak = c.bytes;
+}
+
 /** The buffers of one fit: created up front, destroyed together by destroyAll(). */
 export class BufferSet {
   private readonly owned = new Set<GPUBuffer>();
-  private readonly counter: { count: number };
+  private readonly counter: Counter;
 
   constructor(private readonly device: GPUDevice) {
     let c = live.get(device);
-    if (!c) live.set(device, (c = { count: 0 }));
+    if (!c) live.set(device, (c = { count: 0, bytes: 0, peak: 0 }));
     this.counter = c;
   }
 
@@ -61,7 +78,10 @@ export class BufferSet {
   }
 
   destroyAll(): void {
-    for (const b of this.owned) b.destroy();
+    for (const b of this.owned) {
+      b.destroy();
+      this.counter.bytes -= b.size;
+    }
     this.counter.count -= this.owned.size;
     this.owned.clear();
   }
@@ -69,5 +89,7 @@ export class BufferSet {
   private track(buffer: GPUBuffer): void {
     this.owned.add(buffer);
     this.counter.count++;
+    this.counter.bytes += buffer.size;
+    this.counter.peak = Math.max(this.counter.peak, this.counter.bytes);
   }
 }

@@ -11,11 +11,15 @@ import { MAP_READ_MODE } from './buffers.js';
 import { encodePass, type Launch } from './dispatch.js';
 import type { KernelContext } from './kernels/context.js';
 import { buildPlanResources, type PlanResources } from './plan-resources.js';
+import { FLOAT64_EPS } from './kernels/online.js';
+import { WebGPUMiniBatchSteps } from './minibatch-steps.js';
 import { WebGPUPgSteps } from './pg-steps.js';
 
 export async function createWebGPUFitPlan(ctx: KernelContext, problem: FitProblem, maxXBindingBytes: number, lost: Promise<Error>): Promise<FitPlan> {
   try {
-    return new WebGPUFitPlan(ctx, problem, await buildPlanResources(ctx, problem, maxXBindingBytes), lost);
+    const plan = new WebGPUFitPlan(ctx, problem, await buildPlanResources(ctx, problem, maxXBindingBytes), lost);
+    if (problem.minibatch) await plan.prepareMiniBatch();
+    return plan;
   } catch (e) {
     // A fit that could not be planned leaves nothing behind.
     ctx.buffers.destroyAll();
@@ -46,6 +50,11 @@ class WebGPUFitPlan implements FitPlan {
   private reads: Promise<unknown> = Promise.resolve();
   /** solver 'pg'; its buffers and pipelines are made by pg.prepare(), only for fits that run it */
   readonly pg: WebGPUPgSteps;
+  /** MiniBatchNMF's steps, for plans made with `minibatch` */
+  minibatch?: WebGPUMiniBatchSteps;
+  /** weighted NMF: the products are sparse over the observed entries, the loss is summed whole */
+  private readonly weighted: boolean;
+  private readonly problem: FitProblem;
 
   constructor(private readonly ctx: KernelContext, p: FitProblem, private readonly r: PlanResources, private readonly lost: Promise<Error>) {
     this.m = p.X.rows;
@@ -56,6 +65,33 @@ class WebGPUFitPlan implements FitPlan {
     this.nnz = isCsr(p.X) ? p.X.indptr[p.X.rows] : null;
     lost.then((e) => (this.lostError = e));
     this.pg = new WebGPUPgSteps(ctx, p, r, lost, () => this.assertUsable());
+    this.weighted = !!p.weighted;
+    this.problem = p;
+  }
+
+  async prepareMiniBatch(): Promise<void> {
+    const steps = new WebGPUMiniBatchSteps(this.ctx, this.problem, this.r, {
+      submit: (label, launches) => {
+        this.assertUsable();
+        this.submit(label, launches);
+      },
+      readFloats: (label, launches, source, offset, count, staging) => this.readFloats(label, launches, source, offset, count, staging),
+      hProducts: () => this.r.launches.muH,
+      hChanged: () => this.hChanged(),
+    });
+    await steps.prepare();
+    this.minibatch = steps;
+  }
+
+  /** Run `launches`, then read `count` floats of `source` from `offset` through `staging`. */
+  private readFloats(label: string, launches: Launch[], source: GPUBuffer, offset: number, count: number, staging: GPUBuffer): Promise<Float32Array> {
+    return this.serialized(async () => {
+      const enc = this.ctx.device.createCommandEncoder({ label });
+      encodePass(enc, label, launches);
+      enc.copyBufferToBuffer(source, offset * 4, staging, 0, count * 4);
+      this.ctx.device.queue.submit([enc.finish()]);
+      return this.mapped(staging, (range) => new Float32Array(range.slice(0, count * 4)));
+    });
   }
 
   /** The H products a W step needs, skipped when H has not changed since they were computed. */
@@ -79,12 +115,14 @@ class WebGPUFitPlan implements FitPlan {
   muUpdateW(step: MuStep): void {
     this.assertUsable();
     const L = this.r.launches, out: Launch[] = [];
-    this.hProducts(out, { xht: this.beta === 2, hht: this.beta === 2, hsum: this.beta === 1 });
+    if (!this.weighted) this.hProducts(out, { xht: this.beta === 2, hht: this.beta === 2, hsum: this.beta === 1 });
     out.push(...L.muW);
     if (this.beta !== 2) this.xhtValid = false; // XHt's buffer now holds the numerator
-    L.applyW.params.set({ l1: step.l1, l2: step.l2, gamma: step.gamma, sumShift: this.hsumShift }).write(this.ctx.device.queue);
+    // MiniBatchNMF's _solve_W does not clip (step.clip false); scikit-learn's fit loops do, for β < 1
+    const clip = this.beta < 1 && step.clip !== false ? FLOAT64_EPS : 0;
+    L.applyW.params.set({ l1: step.l1, l2: step.l2, gamma: step.gamma, sumShift: this.hsumShift, clip }).write(this.ctx.device.queue);
     this.submit('muUpdateW', [...out, L.applyW]);
-    if (this.beta === 1 && this.hFixed && step.l1 > 0) this.hsumShift += step.l1;
+    if (this.beta === 1 && this.hFixed && step.l1 > 0 && !this.weighted) this.hsumShift += step.l1;
   }
 
   muUpdateH(step: MuStep): void {
@@ -125,7 +163,8 @@ class WebGPUFitPlan implements FitPlan {
     const sum = await this.readScalarFrom('reconstructionError', L.loss, 1);
     const { beta, m, n, nnz } = this;
     let res: number;
-    if (beta === 2) res = sum / 2;
+    if (this.weighted) res = sum; // divergenceWeighted sums whole terms
+    else if (beta === 2) res = sum / 2;
     else if (beta === 1) res = sum;
     else if (beta === 0) res = sum - (nnz === null ? 0 : m * n - nnz); // implicit zeros of CSR X count −1 each
     else res = sum / (beta * (beta - 1));

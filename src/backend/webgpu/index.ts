@@ -7,7 +7,7 @@ import { BufferSet, liveBufferCount } from './buffers.js';
 import { acquireDevice } from './device.js';
 import { createWebGPUFitPlan } from './fit-plan.js';
 
-export { liveBufferCount } from './buffers.js';
+export { bufferBytes, liveBufferCount, resetPeakBufferBytes } from './buffers.js';
 
 export interface WebGPUBackendOptions {
   /** a GPUDevice of the caller's: used as is, never destroyed */

@@ -10,6 +10,7 @@ import { halsLaunch, halsWorkgroups } from './kernels/hals.js';
 import { muApplyLaunch, muProductsLaunch } from './kernels/mu.js';
 import { reduceLaunch } from './kernels/reduce.js';
 import { cscWtTimesLaunch, csrTimesHtLaunch, sampleWHLaunch } from './kernels/sparse.js';
+import { observedCsr, weightedLaunches } from './weighted.js';
 import { rowsPerBlock, uploadX, type GpuX } from './x-upload.js';
 
 /**
@@ -70,7 +71,8 @@ export interface PlanResources {
 export async function buildPlanResources(ctx: KernelContext, p: FitProblem, maxXBindingBytes: number): Promise<PlanResources> {
   const set = ctx.buffers;
   const m = p.X.rows, n = p.X.cols, k = p.W.cols, beta = p.beta;
-  const X = uploadX(set, p.X, maxXBindingBytes);
+  // weighted NMF: the observed entries of X, as CSR, stand in for X
+  const X = uploadX(set, p.weighted ? observedCsr(p.weighted) : p.X, maxXBindingBytes);
   const nViolation = halsWorkgroups('W', m, n) + halsWorkgroups('H', m, n);
   const lossPlan = lossPartialCount(X, m, n, beta);
   const f32 = (label: string, count: number) => set.storage(label, count);
@@ -163,6 +165,9 @@ export async function buildPlanResources(ctx: KernelContext, p: FitProblem, maxX
   const violationWH = reduceLaunch(ctx, 'violation(W+H)', nViolation, violations, ones, b.scalars, 0);
 
   const loss = lossLaunches(ctx, X, d, b, { ones, lossPartials, dummy, wtw, hht, hsum, wsum }, lossPlan);
+  // Weighted NMF replaces the MU steps and the loss (the unweighted ones above still serve nothing but
+  // are cheap to prepare: their pipelines are cached, they allocate no buffer).
+  const weighted = p.weighted && X.kind === 'csr' ? await weightedLaunches(ctx, p, X.csr, b, lossPartials, ones) : null;
 
   const all = <T>(xs: Promise<T>[]) => Promise.all(xs);
   return {
@@ -170,9 +175,10 @@ export async function buildPlanResources(ctx: KernelContext, p: FitProblem, maxX
     buffers: b,
     launches: {
       xht: await all(xht), hht: [await hht], hsum: [await hsum],
-      muW: await all(muW), applyW: await applyW, muH: await all(muH), applyH: await applyH,
+      muW: weighted?.muW ?? (await all(muW)), applyW: weighted?.applyW ?? (await applyW),
+      muH: weighted?.muH ?? (await all(muH)), applyH: weighted?.applyH ?? (await applyH),
       halsW: await halsW, halsH: await halsH, wtxWtw: await all([...wtx, wtw]),
-      violationW: await violationW, violationWH: await violationWH, loss: await all(loss),
+      violationW: await violationW, violationWH: await violationWH, loss: weighted?.loss ?? (await all(loss)),
     },
   };
 }

@@ -1,9 +1,9 @@
 // The browser page: runs parity cases through the public API on backend 'webgpu' (navigator.gpu)
 // and exposes `window.webnmf` (page-api.ts) for browser.test.ts to drive through puppeteer.
 
-import { NMF } from '../../../src/index.js';
+import { MiniBatchNMF, NMF, rowBlocks } from '../../../src/index.js';
 import { cases, runCase, type ParityCase } from '../../parity-cases.js';
-import type { AdapterReport, AutoReport, PageApi, PageCaseResult, PageMatrix } from '../page-api.js';
+import type { AdapterReport, AutoReport, PageApi, PageCaseResult, PageMatrix, StreamReport } from '../page-api.js';
 
 const errors: string[] = [];
 addEventListener('error', (e) => errors.push(`uncaught: ${e.message} (${e.filename}:${e.lineno})`));
@@ -81,6 +81,19 @@ const api: PageApi = {
     const W = await model.fitTransform(c.X, { ...(c.W0 ? { W: c.W0 } : {}), ...(c.H0 ? { H: c.H0 } : {}) });
     say(`auto: ${model.backendUsed}`);
     return { backendUsed: model.backendUsed, arrayType: W.data.constructor.name };
+  },
+  async streamFile(csv, backend): Promise<StreamReport> {
+    const file = new File([csv], 'x.csv', { type: 'text/csv' });
+    const options = { nComponents: 3, batchSize: 16, maxIter: 6, tol: 1e-4, init: 'random' as const, randomState: 1, backend, onWarning: () => {} };
+    const blockRows: number[] = [];
+    for await (const block of rowBlocks(file, { rowsPerBlock: 7 })) blockRows.push(block.rows);
+    const streamed = await new MiniBatchNMF(options).fit(rowBlocks(file, { rowsPerBlock: 7 }));
+    const rows = csv.trim().split('\n').map((line) => line.split(',').map(Number));
+    const inMemory = new MiniBatchNMF(options);
+    await inMemory.fit(rows);
+    const report = (m: MiniBatchNMF) => ({ H: toPage(m.components!), nSteps: m.nSteps!, nIter: m.nIter!, reconstructionErr: m.reconstructionErr! });
+    say(`streamFile (${backend}): ${blockRows.length} blocks, ${streamed.nSteps} steps`);
+    return { streamed: report(streamed), inMemory: report(inMemory), blockRows };
   },
 };
 

@@ -55,3 +55,11 @@ export function sparseDivergenceLaunch(ctx: KernelContext, s: SparseDivergenceSp
   return makeLaunch(ctx, 'divergence', 'divergenceSparse', { BETA_CLASS: betaClass(s.beta) }, s.label, values,
     { 1: s.data, 4: s.partials, 5: s.wh }, grid);
 }
+
+/** Weighted NMF: Σ weights·d_β(X | WH) over the observed entries (the stored entries of the plan's CSR X). */
+export function weightedDivergenceLaunch(ctx: KernelContext, s: SparseDivergenceSpec & { weights: GPUBuffer }): Promise<Launch> {
+  const values = { rows: 0, n: 0, k: 0, rowStart: 0, count: s.nnz, partialBase: s.partialBase, beta: s.beta };
+  const grid = linearGrid(sparseDivergenceWorkgroups(s.nnz), ctx.maxPerDim, s.label);
+  return makeLaunch(ctx, 'divergence', 'divergenceWeighted', { BETA_CLASS: betaClass(s.beta), HAS_X: true }, s.label, values,
+    { 1: s.data, 4: s.partials, 5: s.wh, 6: s.weights }, grid);
+}

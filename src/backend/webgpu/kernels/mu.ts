@@ -58,6 +58,8 @@ export interface MuApplySpec {
   den: GPUBuffer;
   /** β = 1: row sums of H (W side) or column sums of W (H side) */
   sums: GPUBuffer;
+  /** take the denominator from `den` whatever β (weighted NMF computes it for β = 1 too) */
+  denFromBuffer?: boolean;
 }
 
 /** F ← F ⊙ (num / den')^γ; l1, l2, γ are written per step through the launch's params. */
@@ -70,5 +72,5 @@ export function muApplyLaunch(ctx: KernelContext, s: MuApplySpec): Promise<Launc
     clip, l1: 0, l2: 0, gamma: 1, sumShift: 0,
   };
   const grid = linearGrid(Math.ceil(s.count / 256), ctx.maxPerDim, s.label);
-  return makeLaunch(ctx, 'mu', 'muApply', { BETA_CLASS: betaClass(s.beta) }, s.label, values, { 6: s.f, 7: s.num, 8: s.den, 9: s.sums }, grid);
+  return makeLaunch(ctx, 'mu', 'muApply', { BETA_CLASS: s.denFromBuffer ? 3 : betaClass(s.beta) }, s.label, values, { 6: s.f, 7: s.num, 8: s.den, 9: s.sums }, grid);
 }

@@ -29,16 +29,28 @@ export function sampleWHLaunch(ctx: KernelContext, label: string, X: GpuCsr, d: 
   return makeLaunch(ctx, 'sparse', 'sampleWH', {}, label, values(X, d), { 1: X.rowIdx, 2: X.indices, 3: w, 4: h, 5: X.wh }, grid);
 }
 
+/** Weighted NMF: each entry's value times its weight, and the denominator's term instead of the numerator's. */
+export interface Weighting {
+  weights: GPUBuffer;
+  denominator: boolean;
+}
+
+function weighting(X: GpuCsr, wt: Weighting | undefined): { constants: Record<string, boolean>; buffer: GPUBuffer } {
+  return { constants: wt ? { WEIGHTED: true, DEN: wt.denominator } : {}, buffer: wt?.weights ?? X.data };
+}
+
 /** out (m×k) = V·Hᵀ with V = X, or the β numerator terms at X's entries (`numeratorOf` = β). */
-export function csrTimesHtLaunch(ctx: KernelContext, label: string, X: GpuCsr, d: Dims, numeratorOf: number | null, h: GPUBuffer, out: GPUBuffer): Promise<Launch> {
+export function csrTimesHtLaunch(ctx: KernelContext, label: string, X: GpuCsr, d: Dims, numeratorOf: number | null, h: GPUBuffer, out: GPUBuffer, wt?: Weighting): Promise<Launch> {
   const grid = linearGrid(Math.ceil((d.m * d.k) / WORKGROUP), ctx.maxPerDim, label);
-  return makeLaunch(ctx, 'sparse', 'csrTimesHt', { VALUE: numeratorValue(numeratorOf) }, label, values(X, d),
-    { 6: X.indptr, 2: X.indices, 7: X.data, 8: X.wh, 4: h, 9: out }, grid);
+  const weighted = weighting(X, wt);
+  return makeLaunch(ctx, 'sparse', 'csrTimesHt', { VALUE: numeratorValue(numeratorOf), ...weighted.constants }, label, values(X, d),
+    { 6: X.indptr, 2: X.indices, 7: X.data, 8: X.wh, 4: h, 9: out, 14: weighted.buffer }, grid);
 }
 
 /** out (k×n) = Wᵀ·V, through the CSC copy of X. */
-export function cscWtTimesLaunch(ctx: KernelContext, label: string, X: GpuCsr, d: Dims, numeratorOf: number | null, w: GPUBuffer, out: GPUBuffer): Promise<Launch> {
+export function cscWtTimesLaunch(ctx: KernelContext, label: string, X: GpuCsr, d: Dims, numeratorOf: number | null, w: GPUBuffer, out: GPUBuffer, wt?: Weighting): Promise<Launch> {
   const grid = linearGrid(Math.ceil((d.k * d.n) / WORKGROUP), ctx.maxPerDim, label);
-  return makeLaunch(ctx, 'sparse', 'cscWtTimes', { VALUE: numeratorValue(numeratorOf) }, label, values(X, d),
-    { 10: X.cscPtr, 11: X.cscRow, 12: X.cscData, 13: X.cscPerm, 8: X.wh, 3: w, 9: out }, grid);
+  const weighted = weighting(X, wt);
+  return makeLaunch(ctx, 'sparse', 'cscWtTimes', { VALUE: numeratorValue(numeratorOf), ...weighted.constants }, label, values(X, d),
+    { 10: X.cscPtr, 11: X.cscRow, 12: X.cscData, 13: X.cscPerm, 8: X.wh, 3: w, 9: out, 14: weighted.buffer }, grid);
 }

@@ -1,0 +1,50 @@
+// Launchers for online.wgsl: MiniBatchNMF's averaged H step, relative changes and sums, clipping.
+
+import { linearGrid, type Launch } from '../dispatch.js';
+import { makeLaunch, type KernelContext } from './context.js';
+import { betaClass } from './mu.js';
+
+const WG = 256;
+export const FLOAT64_EPS = 2.220446049250313e-16;
+
+export interface AveragedApplySpec {
+  beta: number;
+  k: number;
+  n: number;
+  h: GPUBuffer;
+  num: GPUBuffer;
+  den: GPUBuffer;
+  /** β = 1: column sums of W */
+  sums: GPUBuffer;
+  a: GPUBuffer;
+  b: GPUBuffer;
+}
+
+/** The online H step; l1, l2, γ, ρ are written per step through the launch's params. */
+export function averagedApplyLaunch(ctx: KernelContext, s: AveragedApplySpec): Promise<Launch> {
+  const count = s.k * s.n;
+  const values = { count, n: s.n, l1: 0, l2: 0, gamma: 1, rho: 1, clip: s.beta <= 1 ? FLOAT64_EPS : 0 };
+  const grid = linearGrid(Math.ceil(count / WG), ctx.maxPerDim, 'averagedApply');
+  return makeLaunch(ctx, 'online', 'averagedApply', { BETA_CLASS: betaClass(s.beta) }, 'H averaged', values, { 1: s.h, 2: s.num, 3: s.den, 4: s.sums, 5: s.a, 6: s.b }, grid);
+}
+
+export function normsWorkgroups(count: number): number {
+  return Math.ceil(count / WG);
+}
+
+/**
+ * Σ(F − P)², ΣF², ΣF into out[outOffset … +2], through `partials` (3 × normsWorkgroups(count));
+ * with copy, P ← F on the way.
+ */
+export async function normsLaunches(ctx: KernelContext, label: string, count: number, f: GPUBuffer, prev: GPUBuffer, copy: boolean, partials: GPUBuffer, out: GPUBuffer, outOffset: number): Promise<Launch[]> {
+  const nwg = normsWorkgroups(count);
+  const grid = linearGrid(nwg, ctx.maxPerDim, label);
+  return Promise.all([
+    makeLaunch(ctx, 'online', 'norms', { COPY: copy }, `${label} partials`, { count, partials: nwg }, { 1: f, 7: prev, 8: partials }, grid),
+    makeLaunch(ctx, 'online', 'finish', {}, `${label} finish`, { partials: nwg, outOffset }, { 8: partials, 9: out }, [1, 1]),
+  ]);
+}
+
+export function clipBelowLaunch(ctx: KernelContext, label: string, count: number, f: GPUBuffer): Promise<Launch> {
+  return makeLaunch(ctx, 'online', 'clipBelow', {}, label, { count, clip: FLOAT64_EPS }, { 1: f }, linearGrid(Math.ceil(count / WG), ctx.maxPerDim, label));
+}

@@ -83,3 +83,22 @@ describe('WebGPU backend lifecycle', () => {
     expect(() => tileGrid(70_000, 1, 65535, 'gemm')).toThrow(/gemm needs a 70000×1 workgroup grid/);
   });
 });
+
+describe('MiniBatchNMF and weighted NMF on one device', () => {
+  it('leave no live buffer behind, and raise no validation error', async () => {
+    const { MiniBatchNMF, nonNegativeFactorization } = await import('../../src/index.js');
+    const backend = await createWebGPUBackend();
+    const device = backend.device;
+    const X = { rows: 30, cols: 8, data: Float64Array.from({ length: 240 }, (_, q) => 0.1 + ((q * 7) % 11) / 10) };
+    const mask = { ...X, data: X.data.map((_, q) => (q % 5 === 0 ? 0 : 1)) };
+    await withValidation(device, async () => {
+      const mb = new MiniBatchNMF({ nComponents: 3, batchSize: 8, maxIter: 3, backend: 'webgpu', device, alphaW: 0.01, freshRestarts: true, freshRestartsMaxIter: 3, onWarning: () => {} });
+      await mb.fitTransform(X);
+      await mb.partialFit(X);
+      await mb.transform(X);
+      await nonNegativeFactorization(X, { nComponents: 3, solver: 'mu', betaLoss: 1, maxIter: 5, mask, backend: 'webgpu', device, onWarning: () => {} });
+    });
+    expect(backend.liveBuffers()).toBe(0);
+    backend.dispose();
+  });
+});

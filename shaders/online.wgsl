@@ -42,6 +42,17 @@ fn linearId(wg: vec3u, nwg: vec3u, li: u32) -> u32 {
   return (wg.y * nwg.x + wg.x) * WG + li;
 }
 
+/** Σ of `v` over the workgroup's threads (valid in thread 0). */
+fn workgroupSum(v: vec3f, li: u32) -> vec3f {
+  red[li] = v;
+  workgroupBarrier();
+  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
+    if (li < stride) { red[li] += red[li + stride]; }
+    workgroupBarrier();
+  }
+  return red[0];
+}
+
 @compute @workgroup_size(WG)
 fn averagedApply(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
                  @builtin(local_invocation_index) li: u32) {
@@ -81,16 +92,11 @@ fn norms(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
     s = vec3f(d * d, x * x, x);
     if (COPY) { prev[q] = x; }
   }
-  red[li] = s;
-  workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (li < stride) { red[li] += red[li + stride]; }
-    workgroupBarrier();
-  }
+  let total = workgroupSum(s, li);
   if (li == 0u) {
-    partials[w] = red[0].x;
-    partials[p.partials + w] = red[0].y;
-    partials[2u * p.partials + w] = red[0].z;
+    partials[w] = total.x;
+    partials[p.partials + w] = total.y;
+    partials[2u * p.partials + w] = total.z;
   }
 }
 
@@ -100,16 +106,11 @@ fn finish(@builtin(local_invocation_index) li: u32) {
   for (var i = li; i < p.partials; i += WG) {
     s += vec3f(partials[i], partials[p.partials + i], partials[2u * p.partials + i]);
   }
-  red[li] = s;
-  workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (li < stride) { red[li] += red[li + stride]; }
-    workgroupBarrier();
-  }
+  let total = workgroupSum(s, li);
   if (li == 0u) {
-    out[p.outOffset] = red[0].x;
-    out[p.outOffset + 1u] = red[0].y;
-    out[p.outOffset + 2u] = red[0].z;
+    out[p.outOffset] = total.x;
+    out[p.outOffset + 1u] = total.y;
+    out[p.outOffset + 2u] = total.z;
   }
 }
 

@@ -5,31 +5,17 @@ import { mkdtempSync, openAsBlob, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MiniBatchNMF, rowBlocks, type CsrMatrix, type DenseMatrix } from '../src/index.js';
+import { MiniBatchNMF, rowBlocks, type DenseMatrix } from '../src/index.js';
 import { formatCsv } from '../src/cli/csv.js';
 import { formatNpy } from '../src/cli/npy.js';
 import { isCsr, toDense } from '../src/matrix/matrix.js';
 import { concatRows } from '../src/stream/row-source.js';
 import { relativeError } from './parity-cases.js';
+import { seededMatrix, toCsr } from './support/matrices.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'webnmf-stream-'));
 
-/** A seeded non-negative matrix with about `zeros` of its entries 0. */
-function matrix(rows: number, cols: number, seed: number, zeros = 0): DenseMatrix<Float64Array> {
-  let s = seed >>> 0;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  const data = Float64Array.from({ length: rows * cols }, () => (next() < zeros ? 0 : 0.1 + next()));
-  return { rows, cols, data };
-}
-
-function toCsr(X: DenseMatrix<Float64Array>): CsrMatrix {
-  const indptr = [0], indices: number[] = [], data: number[] = [];
-  for (let i = 0; i < X.rows; i++) {
-    for (let j = 0; j < X.cols; j++) if (X.data[i * X.cols + j] !== 0) { indices.push(j); data.push(X.data[i * X.cols + j]); }
-    indptr.push(indices.length);
-  }
-  return { rows: X.rows, cols: X.cols, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), data: Float64Array.from(data) };
-}
+const matrix = (rows: number, cols: number, seed: number, zeros = 0) => seededMatrix(rows, cols, seed, { zeros });
 
 function mtxText(X: DenseMatrix<Float64Array>): string {
   const lines: string[] = [];

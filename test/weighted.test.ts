@@ -3,22 +3,15 @@
 // unweighted fit, unobserved entries cannot matter, and a low-rank matrix is recovered from 70% of it.
 
 import { describe, expect, it } from 'vitest';
-import { NMF, nonNegativeFactorization, type CsrMatrix, type DenseMatrix, type FactorizationOptions } from '../src/index.js';
+import { NMF, nonNegativeFactorization, type DenseMatrix, type FactorizationOptions } from '../src/index.js';
 import { relativeError } from './parity-cases.js';
+import { rng, seededMatrix, toCsr } from './support/matrices.js';
 
 export const WEIGHTED_BACKENDS = ['cpu', 'webgpu'] as const;
 /** float64 on the CPU; on WebGPU, float32 arithmetic in another order */
 const TOL = { cpu: 1e-9, webgpu: 2e-3 } as const;
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-function matrix(rows: number, cols: number, seed: number, lo = 0.1): DenseMatrix<Float64Array> {
-  const next = rng(seed);
-  return { rows, cols, data: Float64Array.from({ length: rows * cols }, () => lo + next()) };
-}
+const matrix = (rows: number, cols: number, seed: number, lo = 0.1) => seededMatrix(rows, cols, seed, { lo });
 
 /** 1 where observed (about 1 − missing of the entries), 0 elsewhere; every row and column keeps one. */
 function mask01(rows: number, cols: number, missing: number, seed: number): DenseMatrix<Float64Array> {
@@ -27,15 +20,6 @@ function mask01(rows: number, cols: number, missing: number, seed: number): Dens
   for (let i = 0; i < rows; i++) data[i * cols + (i % cols)] = 1;
   for (let j = 0; j < cols; j++) data[(j % rows) * cols + j] = 1;
   return { rows, cols, data };
-}
-
-function toCsr(X: DenseMatrix<Float64Array>): CsrMatrix {
-  const indptr = [0], indices: number[] = [], data: number[] = [];
-  for (let i = 0; i < X.rows; i++) {
-    for (let j = 0; j < X.cols; j++) if (X.data[i * X.cols + j] !== 0) { indices.push(j); data.push(X.data[i * X.cols + j]); }
-    indptr.push(indices.length);
-  }
-  return { rows: X.rows, cols: X.cols, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), data: Float64Array.from(data) };
 }
 
 const ones = (rows: number, cols: number) => ({ rows, cols, data: new Float64Array(rows * cols).fill(1) });

@@ -294,3 +294,39 @@ describe.concurrent('bad input: one line on stderr, a non-zero exit, no stack tr
     if (code !== undefined) expect(r.code).toBe(code);
   });
 });
+
+describe('webnmf fit --minibatch', () => {
+  it('streams the file in row blocks: H as the library\'s MiniBatchNMF in memory, W by transform', async () => {
+    const { MiniBatchNMF } = await import('../src/index.js');
+    const X = sample(37, 6);
+    const path = file('stream.npy', npy('<f8', false, [37, 6], new Uint8Array(X.data.buffer)));
+    const out = join(dir, 'stream-out');
+    const r = await webnmf('fit', path, '--minibatch', '--batch-size', '10', '--n-components', '2', '--init', 'random', '--random-state', '3', '--max-iter', '4', '--backend', 'cpu', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/MiniBatchNMF: W 37 × 2, H 2 × 6; \d+ epochs, \d+ steps/);
+    const model = new MiniBatchNMF({ nComponents: 2, batchSize: 10, init: 'random', randomState: 3, maxIter: 4, backend: 'cpu', onWarning: () => {} });
+    await model.fit(X);
+    const H = parseNpy(readFileSync(join(out, 'H.npy')), 'H.npy');
+    let diff = 0;
+    for (let q = 0; q < H.data.length; q++) diff = Math.max(diff, Math.abs(H.data[q] - model.components!.data[q]));
+    expect(diff).toBeLessThan(1e-12);
+    const W = parseNpy(readFileSync(join(out, 'W.npy')), 'W.npy');
+    const expectedW = await model.transform(X);
+    let wdiff = 0;
+    for (let q = 0; q < W.data.length; q++) wdiff = Math.max(wdiff, Math.abs(W.data[q] - expectedW.data[q]));
+    expect(W.rows).toBe(37);
+    expect(wdiff).toBeLessThan(1e-12); // 37 rows fit one block of transform
+  });
+
+  it('refuses NMF-only flags, MiniBatchNMF flags without --minibatch, and unstreamable files', async () => {
+    const path = file('mb.csv', '1,2\n3,4\n5,6\n');
+    let r = await webnmf('fit', path, '--minibatch', '--solver', 'mu');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/Unknown option 'solver' for MiniBatchNMF/);
+    r = await webnmf('fit', path, '--batch-size', '2');
+    expect(r.stderr).toMatch(/--batch-size is a MiniBatchNMF option: add --minibatch/);
+    r = await webnmf('fit', file('arr.mtx', '%%MatrixMarket matrix array real general\n2 1\n1\n2\n'), '--minibatch', '--backend', 'cpu');
+    expect(r.stderr).toMatch(/cannot be read row by row/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});

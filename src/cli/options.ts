@@ -5,11 +5,11 @@
 // bar), onWarning (warnings print as `webnmf: ConvergenceWarning: …`).
 
 import type { ParseArgsConfig } from 'node:util';
-import type { FactorizationOptions } from '../params.js';
+import type { FactorizationOptions, MiniBatchOnlyOptions } from '../params.js';
 import { CliError } from './errors.js';
 
 interface Flag {
-  param: keyof FactorizationOptions;
+  param: keyof FactorizationOptions | keyof MiniBatchOnlyOptions;
   meta: string;
   help: string;
   /** accepts 'none' (scikit-learn's None) */
@@ -38,16 +38,26 @@ export const NMF_FLAGS: Record<string, Flag> = {
   eta: { param: 'eta', meta: 'X', help: "degree of correctness to keep ('pg', with --sparseness)" },
 };
 
+/** MiniBatchNMF's own options, for `webnmf fit --minibatch`. */
+export const MINIBATCH_FLAGS: Record<string, Flag> = {
+  'batch-size': { param: 'batchSize', meta: 'N', help: 'rows per mini-batch (--minibatch)' },
+  'forget-factor': { param: 'forgetFactor', meta: 'X', help: 'weight of past batches in H, in [0, 1] (--minibatch)' },
+  'fresh-restarts': { param: 'freshRestarts', meta: '', help: 'solve W from scratch for every batch (--minibatch)', boolean: true },
+  'fresh-restarts-max-iter': { param: 'freshRestartsMaxIter', meta: 'N', help: 'iterations of each fresh-restart solve (--minibatch)' },
+  'transform-max-iter': { param: 'transformMaxIter', meta: 'N|none', help: "iterations of transform's solve; none: --max-iter (--minibatch)", nullable: true },
+  'max-no-improvement': { param: 'maxNoImprovement', meta: 'N|none', help: 'stop after N steps without progress of the smoothed cost (--minibatch)', nullable: true },
+};
+
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-export function nmfFlagConfig(): NonNullable<ParseArgsConfig['options']> {
-  return Object.fromEntries(Object.entries(NMF_FLAGS).map(([name, f]) => [name, { type: f.boolean ? 'boolean' : 'string' }] as const));
+export function nmfFlagConfig(table: Record<string, Flag> = NMF_FLAGS): NonNullable<ParseArgsConfig['options']> {
+  return Object.fromEntries(Object.entries(table).map(([name, f]) => [name, { type: f.boolean ? 'boolean' : 'string' }] as const));
 }
 
 /** The NMF options the user gave, converted; flags not given are absent. */
-export function nmfOptions(values: Record<string, unknown>): Partial<FactorizationOptions> {
+export function nmfOptions(values: Record<string, unknown>, table: Record<string, Flag> = NMF_FLAGS): Partial<FactorizationOptions> {
   const out: Record<string, unknown> = {};
-  for (const [name, flag] of Object.entries(NMF_FLAGS)) {
+  for (const [name, flag] of Object.entries(table)) {
     const raw = values[name];
     if (raw === undefined) continue;
     if (typeof raw === 'boolean') out[flag.param] = flag.param === 'verbose' ? Number(raw) : raw;
@@ -58,8 +68,8 @@ export function nmfOptions(values: Record<string, unknown>): Partial<Factorizati
 }
 
 /** The help lines of the NMF flags, with the defaults of the command. */
-export function nmfFlagHelp(defaults: Record<string, string>): string[] {
-  return Object.entries(NMF_FLAGS).map(([name, f]) => {
+export function nmfFlagHelp(defaults: Record<string, string>, table: Record<string, Flag> = NMF_FLAGS): string[] {
+  return Object.entries(table).map(([name, f]) => {
     const left = `  --${name}${f.meta ? ` ${f.meta}` : ''}`;
     const def = defaults[name] !== undefined ? ` (default ${defaults[name]})` : '';
     return `${left.padEnd(30)} ${f.help}${def}`;

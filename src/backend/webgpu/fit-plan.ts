@@ -18,7 +18,7 @@ import { WebGPUPgSteps } from './pg-steps.js';
 export async function createWebGPUFitPlan(ctx: KernelContext, problem: FitProblem, maxXBindingBytes: number, lost: Promise<Error>): Promise<FitPlan> {
   try {
     const plan = new WebGPUFitPlan(ctx, problem, await buildPlanResources(ctx, problem, maxXBindingBytes), lost);
-    if (problem.minibatch) await plan.prepareMiniBatch();
+    if (problem.minibatch) await plan.prepareMiniBatch(problem);
     return plan;
   } catch (e) {
     // A fit that could not be planned leaves nothing behind.
@@ -54,7 +54,6 @@ class WebGPUFitPlan implements FitPlan {
   minibatch?: WebGPUMiniBatchSteps;
   /** weighted NMF: the products are sparse over the observed entries, the loss is summed whole */
   private readonly weighted: boolean;
-  private readonly problem: FitProblem;
 
   constructor(private readonly ctx: KernelContext, p: FitProblem, private readonly r: PlanResources, private readonly lost: Promise<Error>) {
     this.m = p.X.rows;
@@ -63,14 +62,18 @@ class WebGPUFitPlan implements FitPlan {
     this.beta = p.beta;
     this.hFixed = !p.updateH;
     this.nnz = isCsr(p.X) ? p.X.indptr[p.X.rows] : null;
-    lost.then((e) => (this.lostError = e));
+    // Through a WeakRef: the device's lost promise outlives every plan, and must not keep them alive.
+    const self = new WeakRef(this);
+    lost.then((e) => {
+      const plan = self.deref();
+      if (plan) plan.lostError = e;
+    });
     this.pg = new WebGPUPgSteps(ctx, p, r, lost, () => this.assertUsable());
     this.weighted = !!p.weighted;
-    this.problem = p;
   }
 
-  async prepareMiniBatch(): Promise<void> {
-    const steps = new WebGPUMiniBatchSteps(this.ctx, this.problem, this.r, {
+  async prepareMiniBatch(p: FitProblem): Promise<void> {
+    const steps = new WebGPUMiniBatchSteps(this.ctx, p, this.r, {
       submit: (label, launches) => {
         this.assertUsable();
         this.submit(label, launches);
@@ -79,7 +82,7 @@ class WebGPUFitPlan implements FitPlan {
       hProducts: () => this.r.launches.muH,
       hChanged: () => this.hChanged(),
     });
-    await steps.prepare();
+    await steps.prepare(p);
     this.minibatch = steps;
   }
 

@@ -41,14 +41,15 @@ export class WebGPUMiniBatchSteps implements MiniBatchSteps {
   private readonly k: number;
   private prepared: Prepared | null = null;
 
-  constructor(private readonly ctx: KernelContext, private readonly p: FitProblem, private readonly r: PlanResources, private readonly plan: PlanAccess) {
+  constructor(private readonly ctx: KernelContext, p: FitProblem, private readonly r: PlanResources, private readonly plan: PlanAccess) {
     this.m = p.X.rows;
     this.n = p.X.cols;
     this.k = p.W.cols;
   }
 
-  async prepare(): Promise<void> {
-    const { m, n, k, ctx, p } = this;
+  /** Buffers and dispatches; `p` is the plan's problem (its starting W, H and averages go up here). */
+  async prepare(p: FitProblem): Promise<void> {
+    const { m, n, k, ctx } = this;
     const set = ctx.buffers, b = this.r.buffers;
     const wPrevious = set.upload('mb:Wprev', p.W.data, 'f32');
     const hStart = set.upload('mb:H0', p.H.data, 'f32');

@@ -41,7 +41,11 @@ export class WebGPUPgSteps implements PgSteps {
     this.m = p.X.rows;
     this.n = p.X.cols;
     this.k = p.W.cols;
-    lost.then((e) => (this.lostError = e));
+    const self = new WeakRef(this); // the device's lost promise must not keep the plan alive
+    lost.then((e) => {
+      const steps = self.deref();
+      if (steps) steps.lostError = e;
+    });
   }
 
   async prepare(): Promise<void> {

@@ -102,3 +102,31 @@ describe('MiniBatchNMF and weighted NMF on one device', () => {
     backend.dispose();
   });
 });
+
+describe('a destroyed plan is garbage', () => {
+  it('nothing of the device (its lost promise, its caches) keeps a plan alive', async () => {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose_gc');
+    const gc = runInNewContext('gc') as () => void;
+    const backend = await createWebGPUBackend();
+    // in a function of its own: a suspended async frame would hold the plan in a register
+    const planAndForget = async (minibatch: boolean): Promise<WeakRef<object>> => {
+      const problem = { ...makeProblem({ m: 9, n: 7, k: 3, beta: 1 }), minibatch };
+      const plan = await backend.createFit(problem);
+      runMu(plan, problem.beta, 1, NO_REG);
+      await plan.reconstructionError();
+      await plan.minibatch?.wChange();
+      plan.destroy();
+      return new WeakRef(plan);
+    };
+    const refs = [await planAndForget(false), await planAndForget(true)];
+    // WeakRef targets survive the job that made them: collect from later tasks
+    for (let i = 0; i < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      gc();
+    }
+    expect(refs.map((r) => r.deref() === undefined)).toEqual([true, true]);
+    backend.dispose();
+  });
+});

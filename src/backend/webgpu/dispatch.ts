@@ -13,6 +13,19 @@ export interface Launch {
   readonly grid: readonly [number, number];
 }
 
+/**
+ * Call mark(target, error) when the device is lost, without keeping target alive: the lost promise
+ * outlives every plan. (A module-level function, so the handler's closure holds the WeakRef alone;
+ * a closure made in the plan's constructor would share a context holding `this`.)
+ */
+export function whenLost<T extends object>(lost: Promise<Error>, target: T, mark: (target: T, error: Error) => void): void {
+  const ref = new WeakRef(target);
+  void lost.then((error) => {
+    const t = ref.deref();
+    if (t) mark(t, error);
+  });
+}
+
 /** Grid for `count` workgroups of a 1-D kernel, folded into two dimensions when it must be. */
 export function linearGrid(count: number, maxPerDim: number, what: string): [number, number] {
   const n = Math.max(1, count);

@@ -8,7 +8,7 @@ import type { FitPlan, FitProblem, HalsStep, MuStep } from '../backend.js';
 import type { DenseMatrix } from '../../matrix/matrix.js';
 import { isCsr } from '../../matrix/matrix.js';
 import { MAP_READ_MODE } from './buffers.js';
-import { encodePass, type Launch } from './dispatch.js';
+import { encodePass, whenLost, type Launch } from './dispatch.js';
 import type { KernelContext } from './kernels/context.js';
 import { buildPlanResources, type PlanResources } from './plan-resources.js';
 import { FLOAT64_EPS } from './kernels/online.js';
@@ -62,14 +62,13 @@ class WebGPUFitPlan implements FitPlan {
     this.beta = p.beta;
     this.hFixed = !p.updateH;
     this.nnz = isCsr(p.X) ? p.X.indptr[p.X.rows] : null;
-    // Through a WeakRef: the device's lost promise outlives every plan, and must not keep them alive.
-    const self = new WeakRef(this);
-    lost.then((e) => {
-      const plan = self.deref();
-      if (plan) plan.lostError = e;
-    });
+    whenLost(lost, this, WebGPUFitPlan.markLost);
     this.pg = new WebGPUPgSteps(ctx, p, r, lost, () => this.assertUsable());
     this.weighted = !!p.weighted;
+  }
+
+  private static markLost(plan: WebGPUFitPlan, error: Error): void {
+    plan.lostError = error;
   }
 
   async prepareMiniBatch(p: FitProblem): Promise<void> {

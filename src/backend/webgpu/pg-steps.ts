@@ -6,7 +6,7 @@
 
 import type { FitProblem, PgSteps, PgSubproblem, PgTrial } from '../backend.js';
 import { MAP_READ_MODE } from './buffers.js';
-import { encodePass, type Launch } from './dispatch.js';
+import { encodePass, whenLost, type Launch } from './dispatch.js';
 import type { KernelContext } from './kernels/context.js';
 import { PG_SLOT, PG_SLOTS, pgFactorLaunches, pgPartialStride, pgSumsLaunch, type PgFactorLaunches } from './kernels/pg.js';
 import type { PlanResources } from './plan-resources.js';
@@ -41,11 +41,11 @@ export class WebGPUPgSteps implements PgSteps {
     this.m = p.X.rows;
     this.n = p.X.cols;
     this.k = p.W.cols;
-    const self = new WeakRef(this); // the device's lost promise must not keep the plan alive
-    lost.then((e) => {
-      const steps = self.deref();
-      if (steps) steps.lostError = e;
-    });
+    whenLost(lost, this, WebGPUPgSteps.markLost);
+  }
+
+  private static markLost(steps: WebGPUPgSteps, error: Error): void {
+    steps.lostError = error;
   }
 
   async prepare(): Promise<void> {

@@ -9,7 +9,7 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     rollupOptions: {
-      external: [/^node:/, 'ml-matrix', 'webgpu', 'cli-progress', /^@stdlib\//],
+      external: [/^node:/, 'ml-matrix', 'webgpu', 'gpu.js', 'cli-progress', /^@stdlib\//],
       output: { banner: (chunk) => (chunk.isEntry && chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
     },
   },

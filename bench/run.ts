@@ -17,7 +17,7 @@ import type { BenchBackend, BenchLoss, BenchSolver } from './browser/page-api.js
 const DEFAULT_SIZES = '100x80,200x150,400x300';
 
 const USAGE = `usage: npm run bench -- [--sizes ${DEFAULT_SIZES}] [--k 10] [--iters 20] [--curve-iters 100]
-                        [--backends webgpu,cpu] [--solvers cd,mu] [--losses frobenius,kullback-leibler]
+                        [--backends webgpu,gpujs,cpu] [--solvers cd,mu] [--losses frobenius,kullback-leibler]
                         [--out bench/results]
        npm run bench -- --render bench/results/<run>.json   (rewrite that run's HTML report)`;
 
@@ -41,7 +41,7 @@ function parseOptions(): { options: BenchOptions; out: string; render?: string }
       k: { type: 'string', default: '10' },
       iters: { type: 'string', default: '20' },
       'curve-iters': { type: 'string', default: '100' },
-      backends: { type: 'string', default: 'webgpu,cpu' },
+      backends: { type: 'string', default: 'webgpu,gpujs,cpu' },
       solvers: { type: 'string', default: 'cd,mu' },
       losses: { type: 'string', default: 'frobenius,kullback-leibler' },
       out: { type: 'string', default: 'bench/results' },
@@ -65,7 +65,7 @@ function parseOptions(): { options: BenchOptions; out: string; render?: string }
     k: positiveInt('k', values.k),
     iters: positiveInt('iters', values.iters),
     curveIters: positiveInt('curve-iters', values['curve-iters']),
-    backends: list<BenchBackend>('backends', values.backends, ['webgpu', 'cpu']),
+    backends: list<BenchBackend>('backends', values.backends, ['webgpu', 'gpujs', 'cpu']),
     solvers: list<BenchSolver>('solvers', values.solvers, ['cd', 'mu']),
     losses: list<BenchLoss>('losses', values.losses, ['frobenius', 'kullback-leibler']),
   };

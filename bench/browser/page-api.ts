@@ -1,7 +1,7 @@
 // The contract between the bench page (page/main.ts) and the Node runner (runner.ts): what one fit
 // request carries, what it returns, and what the page exposes on `window.webnmfBench`.
 
-export type BenchBackend = 'webgpu' | 'cpu';
+export type BenchBackend = 'webgpu' | 'gpujs' | 'cpu';
 export type BenchSolver = 'cd' | 'mu';
 export type BenchLoss = 'frobenius' | 'kullback-leibler';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer';
 import { build } from 'vite';
-import { findBrowser, launchBrowser, removeDir, serveDir, type StaticServer } from '../../test/browser/harness.js';
+import { CHROMIUM_ARGS, findBrowser, launchBrowser, removeDir, serveDir, type StaticServer } from '../../test/browser/harness.js';
 import { gflops, macsPerIteration } from './flops.js';
 import type { BenchAdapter, BenchBackend, BenchLoss, BenchSolver, FitRequest, FitResponse, ProgressPoint } from './page-api.js';
 
@@ -104,8 +104,9 @@ class PageWatch {
   constructor(page: Page) {
     this.failed.catch(() => {}); // observed through race(); never an unhandled rejection
     page.on('console', (m) => {
-      // Chromium reports uncaptured WebGPU validation errors as console warnings
-      if (m.type() === 'error' || m.type() === 'warn') this.report(`console.${m.type()}: ${m.text()}`);
+      // Chromium reports uncaptured WebGPU validation errors as console warnings; ANGLE's performance
+      // notes ("GPU stall due to ReadPixels", on every gpujs read-back on a software GL) are not errors
+      if ((m.type() === 'error' || m.type() === 'warn') && !/GL Driver Message \(OpenGL, Performance/.test(m.text())) this.report(`console.${m.type()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => this.report(`page error: ${(e as Error).message ?? String(e)}`));
     page.on('requestfailed', (r) => this.report(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
@@ -135,7 +136,9 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
     server = await serveDir(outDir);
     log(`built the page in ${((performance.now() - t0) / 1000).toFixed(1)} s, serving it at ${server.url}`);
     t0 = performance.now();
-    browser = await launchBrowser(executablePath);
+    // --enable-unsafe-swiftshader: WebGL2 for the gpujs backend may be SwiftShader (no GPU), which Chromium
+    // no longer falls back to without this flag (it did, with a deprecation warning)
+    browser = await launchBrowser(executablePath, [...CHROMIUM_ARGS, '--enable-unsafe-swiftshader']);
     const page = await browser.newPage();
     const watch = new PageWatch(page);
     await watch.race('loading the page', page.goto(server.url, { waitUntil: 'load' }));

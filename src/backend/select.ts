@@ -54,11 +54,16 @@ function gpujs(): Promise<Backend> {
   return pending;
 }
 
+/** Whether this page has a hardware WebGL2 context with float targets (probed once). */
+let hardwareWebGL2: Promise<boolean> | null = null;
+
 /** gpu.js on WebGL2, for 'auto': only where a hardware WebGL2 context exists (never in Node). */
 async function gpujsOnHardwareWebGL2(): Promise<Backend | null> {
-  const { probeWebGL2 } = await import('./gpujs/index.js');
-  const probe = probeWebGL2();
-  if (!probe || !probe.floatTargets || SOFTWARE_ADAPTER.test(probe.renderer)) return null;
+  hardwareWebGL2 ??= import('./gpujs/index.js').then(({ probeWebGL2 }) => {
+    const probe = probeWebGL2();
+    return probe !== null && probe.floatTargets && !SOFTWARE_ADAPTER.test(probe.renderer);
+  });
+  if (!(await hardwareWebGL2)) return null;
   const backend = await gpujs();
   return backend.description.startsWith('gpujs (webgl2') ? backend : null;
 }

@@ -30,7 +30,7 @@ export const NMF_FLAGS: Record<string, Flag> = {
   'random-state': { param: 'randomState', meta: 'SEED|none', help: "seed of numpy's RandomState, as scikit-learn", nullable: true },
   shuffle: { param: 'shuffle', meta: '', help: "randomize the order of coordinates ('cd')", boolean: true },
   verbose: { param: 'verbose', meta: '', help: "print the solver's own progress lines", boolean: true },
-  backend: { param: 'backend', meta: 'auto|webgpu|cpu', help: 'where to compute' },
+  backend: { param: 'backend', meta: 'auto|webgpu|gpujs|cpu', help: 'where to compute' },
   'check-every': { param: 'checkEvery', meta: 'N', help: 'iterations between convergence checks' },
   'nls-max-iter': { param: 'nlsMaxIter', meta: 'N', help: "iterations of each least squares subproblem ('pg')" },
   sparseness: { param: 'sparseness', meta: 'data|components|none', help: "where to enforce sparseness ('pg')", nullable: true },

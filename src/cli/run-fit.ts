@@ -47,6 +47,10 @@ export interface ChosenBackend {
  */
 export async function chooseBackend(requested: unknown): Promise<ChosenBackend> {
   const cpu = (note = ''): ChosenBackend => ({ backend: 'cpu', description: 'cpu (float64)', line: `webnmf: running on cpu (float64)${note}` });
+  if (requested === 'gpujs') {
+    const chosen = await acquireBackend('gpujs', null);
+    return { backend: 'gpujs', description: chosen.description, line: `webnmf: running on ${chosen.description}` };
+  }
   if (requested === 'cpu' || (requested !== 'auto' && requested !== 'webgpu' && requested !== undefined)) return cpu();
   const adapter = await probeAdapter();
   if (requested === 'webgpu' && adapter === null) {

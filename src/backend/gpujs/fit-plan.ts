@@ -14,8 +14,9 @@
 // - W carries an extra column and H an extra row, where HALS sweeps accumulate the violation (a
 //   gpu.js kernel writes one value per thread, so the sweep's per-row |projected gradient| rides along).
 
-import type { FitPlan, FitProblem, HalsStep, MuStep } from '../backend.js';
+import type { FitPlan, FitProblem, HalsStep, HAverages, MiniBatchSteps, MuStep, PgSteps, PgSubproblem, PgTrial } from '../backend.js';
 import { isCsr, type DataMatrix, type DenseMatrix } from '../../matrix/matrix.js';
+import { NMFError } from '../../errors.js';
 import * as K from './kernels.js';
 import type { GpujsMode } from './index.js';
 
@@ -58,13 +59,23 @@ function rowsOfX(X: DataMatrix): Float32Array[] {
   return rows;
 }
 
+/** Compiled kernels shared by the plans of one shape (see KernelCache in index.ts). */
+export interface KernelSource {
+  kernel(name: string, source: string, output: number[], pipeline?: boolean): Kernel;
+  /** the WebGL2 context the kernels run on was lost (never on webasm) */
+  lost(): boolean;
+  /** the plan is done with them */
+  release(): void;
+}
+
+export type { Kernel, GPULike };
+
 export class GpujsFitPlan implements FitPlan {
   private readonly m: number;
   private readonly n: number;
   private readonly k: number;
   private readonly beta: number;
   private readonly hFixed: boolean;
-  private readonly kernels: Record<string, Kernel> = {};
   private X: Value;
   private W: Value;
   private H: Value;
@@ -78,10 +89,27 @@ export class GpujsFitPlan implements FitPlan {
   private hsumShift = 0;
   /** which factors' HALS sweeps make up the last iteration's violation */
   private violationParts = { W: false, H: false };
+  /** MiniBatchNMF's state: the starting W and H (host rows), W of the last wChange, H at the start, A and B */
+  private readonly startW: Float32Array[];
+  private readonly startH: Float32Array[];
+  private wPrevious: Value = null;
+  private hStart: Value = null;
+  private A: Value = null;
+  private B: Value = null;
+  readonly minibatch: MiniBatchSteps;
+  /** solver 'pg': both factors' last gradients, the subproblem's G and C, the trial and previous candidates */
+  readonly pg: PgSteps;
+  private gradW: Value = null;
+  private gradH: Value = null;
+  private G: Value = null;
+  private C: Value = null;
+  private trialF: Value = null;
+  private previousF: Value = null;
+  private sub: PgSubproblem | null = null;
   private destroyed = false;
 
   constructor(
-    private readonly gpu: GPULike,
+    private readonly kernels: KernelSource,
     readonly mode: GpujsMode,
     p: FitProblem,
     private readonly onDestroy: () => void,
@@ -89,66 +117,106 @@ export class GpujsFitPlan implements FitPlan {
     const m = (this.m = p.X.rows), n = (this.n = p.X.cols), k = (this.k = p.W.cols);
     this.beta = p.beta;
     this.hFixed = !p.updateH;
-    const constants = { m, n, k };
-    const make = (name: string, source: string, output: number[], pipeline = true) => {
-      this.kernels[name] = gpu.createKernel(source, {
-        output,
-        constants,
-        pipeline,
-        immutable: true,
-        precision: 'single',
-        tactic: 'precision',
-      });
-    };
     const K1 = k + 1;
-    make('copyX', K.COPY, [n, m]);
-    make('copyW', K.COPY, [K1, m]);
-    make('copyH', K.COPY, [n, K1]);
-    make('xht', K.XHT, [k, m]);
-    make('hht', K.HHT, [k, k]);
-    make('wtx', K.WTX, [n, k]);
-    make('wtw', K.WTW, [k, k]);
-    make('halsW', K.HALS_W, [K1, m]);
-    make('halsH', K.HALS_H, [n, K1]);
-    make('violation', K.VIOLATION, [1], false);
-    make('lossRows', K.lossRows(this.beta), [m]);
-    make('sumRows', K.SUM_ROWS, [1], false);
-    if (this.beta === 2) {
-      make('muW', K.MU_W_FRO, [K1, m]);
-      make('muH', K.MU_H_FRO, [n, K1]);
-    } else {
-      make('wh', K.WH, [n, m]);
-      make('num', K.numeratorTerms(this.beta), [n, m]);
-      if (this.beta === 1) {
-        make('hsum', K.HSUM, [k]);
-        make('wsum', K.WSUM, [k]);
-        make('muW', K.MU_W_KL, [K1, m]);
-        make('muH', K.MU_H_KL, [n, K1]);
-      } else {
-        make('den', K.denominatorTerms(this.beta), [n, m]);
-        make('muW', K.MU_W_BETA, [K1, m]);
-        make('muH', K.MU_H_BETA, [n, K1]);
-      }
-    }
     // Upload once: X (densified if CSR), W with its violation column, H with its violation row.
-    this.X = this.kernels.copyX(rowsOfX(p.X));
+    this.X = this.run('copyX', [rowsOfX(p.X)]);
     const W: Float32Array[] = [];
     for (let i = 0; i < m; i++) {
       const row = new Float32Array(K1);
       row.set(p.W.data.subarray(i * k, (i + 1) * k));
       W.push(row);
     }
-    this.W = this.kernels.copyW(W);
     const H: Float32Array[] = [];
     for (let r = 0; r <= k; r++) H.push(r < k ? Float32Array.from(p.H.data.subarray(r * n, (r + 1) * n)) : new Float32Array(n));
-    this.H = this.kernels.copyH(H);
+    this.startW = W;
+    this.startH = H;
+    this.W = this.run('copyW', [W]);
+    this.H = this.run('copyH', [H]);
+    if (p.averages) {
+      const rows = (A: DenseMatrix) => Array.from({ length: k }, (_, r) => Float32Array.from(A.data.subarray(r * n, (r + 1) * n)));
+      this.A = this.run('copyA', [rows(p.averages.A)]);
+      this.B = this.run('copyB', [rows(p.averages.B)]);
+    }
+    this.minibatch = this.minibatchSteps();
+    this.pg = this.pgSteps();
   }
 
+  /**
+   * Run kernel `name` (made on first use for this shape and β; see `spec`). Values a kernel returns
+   * are the caller's to free.
+   */
+  private run(name: string, args: unknown[]): Value {
+    const [source, output, pipeline] = this.spec(name);
+    return this.kernels.kernel(name, source, output, pipeline)(...args);
+  }
+
+  /** Source, output size and pipeline flag of each kernel (loop bounds m, n, k are gpu.js constants). */
+  private spec(name: string): [string, number[], boolean] {
+    const { m, n, k, beta } = this;
+    const K1 = k + 1;
+    switch (name) {
+      case 'copyX': return [K.COPY, [n, m], true];
+      case 'copyW': return [K.COPY, [K1, m], true];
+      case 'copyH': return [K.COPY, [n, K1], true];
+      case 'copyA': case 'copyB': return [K.COPY, [n, k], true];
+      case 'snapW': return [K.COPY, [K1, m], true];
+      case 'snapXHt': return [K.COPY, [k, m], true];
+      case 'xht': return [K.XHT, [k, m], true];
+      case 'hht': return [K.HHT, [k, k], true];
+      case 'hsum': return [K.HSUM, [k], true];
+      case 'wtx': return [K.WTX, [n, k], true];
+      case 'wtw': return [K.WTW, [k, k], true];
+      case 'wsum': return [K.WSUM, [k], true];
+      case 'wh': return [K.WH, [n, m], true];
+      case 'num': return [K.numeratorTerms(beta), [n, m], true];
+      case 'den': return [K.denominatorTerms(beta), [n, m], true];
+      case 'muW': return [beta === 2 ? K.MU_W_FRO : beta === 1 ? K.MU_W_KL : K.MU_W_BETA, [K1, m], true];
+      case 'muH': return [beta === 2 ? K.MU_H_FRO : beta === 1 ? K.MU_H_KL : K.MU_H_BETA, [n, K1], true];
+      case 'halsW': return [K.HALS_W, [K1, m], true];
+      case 'halsH': return [K.HALS_H, [n, K1], true];
+      case 'violation': return [K.VIOLATION, [1], false];
+      case 'lossRows': return [K.lossRows(beta), [m], true];
+      case 'sumRows': return [K.SUM_ROWS, [1], false];
+      // MiniBatchNMF
+      case 'numH': return [K.WT_M, [n, k], true];
+      case 'denH': return [beta === 2 ? K.WTW_H : beta === 1 ? K.WSUM_ROWS : K.WT_M, [n, k], true];
+      case 'avgA': return [K.AVG_A, [n, k], true];
+      case 'avgB': return [K.AVG_B, [n, k], true];
+      case 'avgH': return [K.AVG_H, [n, K1], true];
+      case 'clipW': return [K.CLIP_W, [K1, m], true];
+      case 'changeW': return [K.CHANGE_W, [2], false];
+      case 'changeH': return [K.CHANGE_H, [2], false];
+      case 'factorSums': return [K.FACTOR_SUMS, [4], false];
+      // solver 'pg'
+      case 'gram': return [K.GRAM, [k, k], true];
+      case 'gradW': return [K.GRAD_W, [k, m], true];
+      case 'gradH': return [K.GRAD_H, [n, k], true];
+      case 'trialW': return [K.TRIAL_W, [K1, m], true];
+      case 'trialH': return [K.TRIAL_H, [n, K1], true];
+      case 'normsW': return [K.NORMS_W, [2, m], true];
+      case 'normsH': return [K.NORMS_H, [2, n], true];
+      case 'statsW': return [K.TRIAL_STATS_W, [4, m], true];
+      case 'statsH': return [K.TRIAL_STATS_H, [4, n], true];
+      case 'sum2m': return [K.sumColumns('m'), [2], false];
+      case 'sum2n': return [K.sumColumns('n'), [2], false];
+      case 'sum4m': return [K.sumColumns('m'), [4], false];
+      case 'sum4n': return [K.sumColumns('n'), [4], false];
+      default: throw new Error(`webnmf internal: no gpujs kernel '${name}'`);
+    }
+  }
+
+  /** Every step starts here: a destroyed plan, or a lost WebGL2 context, refuses with a clear error. */
   private live(): void {
     if (this.destroyed) throw new Error('webnmf: this gpujs fit plan was destroyed.');
+    if (this.kernels.lost()) {
+      throw new NMFError('The WebGL2 context of the gpujs backend was lost (the browser reset the GPU or reclaimed the context): this fit\'s results are gone. Fit again: a new context is made.');
+    }
   }
 
-  /** Replace a held value by its successor, freeing the old one (its texture is the kernel's next output). */
+  /**
+   * Replace a held factor by its successor, freeing the old one. The successor's kernel read the old
+   * value, so it is freed only after (gpu.js then alternates the kernel between two textures).
+   */
   private static swap(old: Value, next: Value): Value {
     free(old);
     return next;
@@ -157,16 +225,19 @@ export class GpujsFitPlan implements FitPlan {
   /** X·Hᵀ and H·Hᵀ; skipped when H is fixed and they are already known. */
   private hProducts(): void {
     if (this.hProductsValid) return;
-    const { kernels: k } = this;
-    this.XHt = GpujsFitPlan.swap(this.XHt, k.xht(this.X, this.H));
-    this.HHt = GpujsFitPlan.swap(this.HHt, k.hht(this.H));
+    // freed first: a kernel whose last output is no longer held renders into the same texture again
+    free(this.XHt);
+    this.XHt = this.run('xht', [this.X, this.H]);
+    free(this.HHt);
+    this.HHt = this.run('hht', [this.H]);
     this.hProductsValid = true;
   }
 
   /** H's row sums (KL's W denominator), likewise cached while H is unchanged. */
   private hSums(): void {
     if (this.hsumValid) return;
-    this.Hsum = GpujsFitPlan.swap(this.Hsum, this.kernels.hsum(this.H));
+    free(this.Hsum);
+    this.Hsum = this.run('hsum', [this.H]);
     this.hsumValid = true;
   }
 
@@ -175,32 +246,30 @@ export class GpujsFitPlan implements FitPlan {
     this.hsumValid = false;
   }
 
-  /** The β ≠ 2 elementwise terms at the current W, H: [V] for KL, [V, D] otherwise (caller frees them). */
-  private elementwise(): Value[] {
-    const { kernels: k } = this;
-    const WH = k.wh(this.W, this.H);
-    const V = k.num(this.X, WH);
-    const D = this.beta === 1 ? null : k.den(WH);
+  /** The β ≠ 2 elementwise terms at the current W, H: V, and D (null for KL); the caller frees them. */
+  private elementwise(): { V: Value; D: Value } {
+    const WH = this.run('wh', [this.W, this.H]);
+    const V = this.run('num', [this.X, WH]);
+    const D = this.beta === 1 ? null : this.run('den', [WH]);
     free(WH);
-    return D === null ? [V] : [V, D];
+    return { V, D };
   }
 
   muUpdateW(step: MuStep): void {
     this.live();
-    const { kernels: k, beta } = this;
+    const { beta } = this;
     const clip = beta < 1 && step.clip !== false ? 1 : 0;
+    const { l1, l2, gamma } = step;
     let next: Value;
     if (beta === 2) {
       this.hProducts();
-      next = k.muW(this.W, this.XHt, this.HHt, step.l1, step.l2, step.gamma, clip);
-    } else if (beta === 1) {
-      this.hSums();
-      const [V] = this.elementwise();
-      next = k.muW(this.W, V, this.Hsum, this.H, step.l1, step.l2, step.gamma, clip, this.hsumShift);
-      free(V);
+      next = this.run('muW', [this.W, this.XHt, this.HHt, l1, l2, gamma, clip]);
     } else {
-      const [V, D] = this.elementwise();
-      next = k.muW(this.W, V, D, this.H, step.l1, step.l2, step.gamma, clip);
+      if (beta === 1) this.hSums();
+      const { V, D } = this.elementwise();
+      next = beta === 1
+        ? this.run('muW', [this.W, V, this.Hsum, this.H, l1, l2, gamma, clip, this.hsumShift])
+        : this.run('muW', [this.W, V, D, this.H, l1, l2, gamma, clip]);
       free(V);
       free(D);
     }
@@ -208,29 +277,28 @@ export class GpujsFitPlan implements FitPlan {
     this.violationParts = { W: false, H: false };
     // scikit-learn adds L1 to a view of its cached H row sums (`denominator += l1_reg_W`), so with H
     // fixed the KL denominator grows by l1 every iteration. Reproduced for identical results.
-    if (beta === 1 && this.hFixed && step.l1 > 0) this.hsumShift += step.l1;
+    if (beta === 1 && this.hFixed && l1 > 0) this.hsumShift += l1;
   }
 
   muUpdateH(step: MuStep): void {
     this.live();
-    const { kernels: k, beta } = this;
+    const { beta } = this;
     const clip = beta <= 1 && step.clip !== false ? 1 : 0;
+    const { l1, l2, gamma } = step;
     let next: Value;
     if (beta === 2) {
-      const WtX = k.wtx(this.W, this.X);
-      const WtW = k.wtw(this.W);
-      next = k.muH(this.H, WtX, WtW, step.l1, step.l2, step.gamma, clip);
+      const WtX = this.run('wtx', [this.W, this.X]);
+      const WtW = this.run('wtw', [this.W]);
+      next = this.run('muH', [this.H, WtX, WtW, l1, l2, gamma, clip]);
       free(WtX);
       free(WtW);
-    } else if (beta === 1) {
-      const [V] = this.elementwise();
-      const Wsum = k.wsum(this.W);
-      next = k.muH(this.H, V, Wsum, this.W, step.l1, step.l2, step.gamma, clip);
-      free(V);
-      free(Wsum);
     } else {
-      const [V, D] = this.elementwise();
-      next = k.muH(this.H, V, D, this.W, step.l1, step.l2, step.gamma, clip);
+      const { V, D } = this.elementwise();
+      if (beta === 1) {
+        const Wsum = this.run('wsum', [this.W]);
+        next = this.run('muH', [this.H, V, Wsum, this.W, l1, l2, gamma, clip]);
+        free(Wsum);
+      } else next = this.run('muH', [this.H, V, D, this.W, l1, l2, gamma, clip]);
       free(V);
       free(D);
     }
@@ -241,21 +309,20 @@ export class GpujsFitPlan implements FitPlan {
   halsSweepW(step: HalsStep): void {
     this.live();
     this.hProducts();
-    const { order } = step;
+    const { order, l1, l2 } = step;
     for (let s = 0; s < order.length; s++) {
-      this.W = GpujsFitPlan.swap(this.W, this.kernels.halsW(this.W, this.XHt, this.HHt, order[s], s === 0 ? 1 : 0, step.l1, step.l2));
+      this.W = GpujsFitPlan.swap(this.W, this.run('halsW', [this.W, this.XHt, this.HHt, order[s], s === 0 ? 1 : 0, l1, l2]));
     }
     this.violationParts = { W: true, H: false };
   }
 
   halsSweepH(step: HalsStep): void {
     this.live();
-    const { kernels: k } = this;
-    const WtX = k.wtx(this.W, this.X);
-    const WtW = k.wtw(this.W);
-    const { order } = step;
+    const WtX = this.run('wtx', [this.W, this.X]);
+    const WtW = this.run('wtw', [this.W]);
+    const { order, l1, l2 } = step;
     for (let s = 0; s < order.length; s++) {
-      this.H = GpujsFitPlan.swap(this.H, k.halsH(this.H, WtX, WtW, order[s], s === 0 ? 1 : 0, step.l1, step.l2));
+      this.H = GpujsFitPlan.swap(this.H, this.run('halsH', [this.H, WtX, WtW, order[s], s === 0 ? 1 : 0, l1, l2]));
     }
     free(WtX);
     free(WtW);
@@ -265,18 +332,19 @@ export class GpujsFitPlan implements FitPlan {
 
   async lastViolation(): Promise<number> {
     this.live();
-    if (!this.violationParts.W && !this.violationParts.H) return 0;
-    // W's sweep always comes first in an iteration; H's column sums exist only if H's sweep ran after it
-    const withH = this.violationParts.H ? 1 : 0;
-    if (!this.violationParts.W) throw new Error('webnmf internal: halsSweepH without halsSweepW');
-    const out = this.kernels.violation(this.W, this.H, withH) as Float32Array;
+    if (!this.violationParts.W) {
+      if (this.violationParts.H) throw new Error('webnmf internal: halsSweepH without halsSweepW');
+      return 0;
+    }
+    // W's sweep starts an iteration; H's column sums count only if H's sweep ran after it
+    const out = this.run('violation', [this.W, this.H, this.violationParts.H ? 1 : 0]) as Float32Array;
     return out[0];
   }
 
   async reconstructionError(): Promise<number> {
     this.live();
-    const rows = this.kernels.lossRows(this.X, this.W, this.H);
-    const total = (this.kernels.sumRows(rows) as Float32Array)[0];
+    const rows = this.run('lossRows', [this.X, this.W, this.H]);
+    const total = (this.run('sumRows', [rows]) as Float32Array)[0];
     free(rows);
     const { beta } = this;
     const res = beta === 2 ? total / 2 : beta === 1 || beta === 0 ? total : total / (beta * (beta - 1));
@@ -286,21 +354,185 @@ export class GpujsFitPlan implements FitPlan {
   async read(): Promise<{ W: DenseMatrix; H: DenseMatrix }> {
     this.live();
     const { m, n, k } = this;
-    const Wr = await rowsOf(this.W), Hr = await rowsOf(this.H);
-    const W = new Float32Array(m * k), H = new Float32Array(k * n);
-    for (let i = 0; i < m; i++) W.set(Wr[i].subarray(0, k), i * k);
-    for (let r = 0; r < k; r++) H.set(Hr[r].subarray(0, n), r * n);
-    return { W: { rows: m, cols: k, data: W }, H: { rows: k, cols: n, data: H } };
+    return { W: dense32(m, k, await rowsOf(this.W)), H: dense32(k, n, await rowsOf(this.H)) };
+  }
+
+  private minibatchSteps(): MiniBatchSteps {
+    const norms = (out: Float32Array) => Math.sqrt(out[0]) / Math.sqrt(out[1]);
+    return {
+      muUpdateHAveraged: (step, rho) => {
+        this.live();
+        if (!this.A || !this.B) throw new Error('muUpdateHAveraged needs a plan made with averages');
+        const { beta } = this;
+        const clip = beta <= 1 && step.clip !== false ? 1 : 0;
+        const { l1, l2, gamma } = step;
+        // H's numerator and (unregularized) denominator, k × n
+        let num: Value, den: Value;
+        if (beta === 2) {
+          num = this.run('wtx', [this.W, this.X]);
+          const WtW = this.run('wtw', [this.W]);
+          den = this.run('denH', [WtW, this.H]);
+          free(WtW);
+        } else {
+          const { V, D } = this.elementwise();
+          num = this.run('numH', [this.W, V]);
+          if (beta === 1) {
+            const Wsum = this.run('wsum', [this.W]);
+            den = this.run('denH', [Wsum]);
+            free(Wsum);
+          } else den = this.run('denH', [this.W, D]);
+          free(V);
+          free(D);
+        }
+        const A = this.run('avgA', [this.A, num, this.H, rho, gamma]);
+        const B = this.run('avgB', [this.B, den, this.H, rho, l1, l2]);
+        free(num);
+        free(den);
+        this.A = GpujsFitPlan.swap(this.A, A);
+        this.B = GpujsFitPlan.swap(this.B, B);
+        this.H = GpujsFitPlan.swap(this.H, this.run('avgH', [this.A, this.B, gamma, clip]));
+        this.hChanged();
+      },
+      clipW: () => {
+        this.live();
+        this.W = GpujsFitPlan.swap(this.W, this.run('clipW', [this.W]));
+      },
+      wChange: async () => {
+        this.live();
+        this.wPrevious ??= this.run('copyW', [this.startW]);
+        const change = norms(this.run('changeW', [this.W, this.wPrevious]) as Float32Array);
+        this.wPrevious = GpujsFitPlan.swap(this.wPrevious, this.run('snapW', [this.W]));
+        return change;
+      },
+      hChange: async () => {
+        this.live();
+        this.hStart ??= this.run('copyH', [this.startH]);
+        return norms(this.run('changeH', [this.H, this.hStart]) as Float32Array);
+      },
+      factorSums: async () => {
+        this.live();
+        const s = this.run('factorSums', [this.W, this.H]) as Float32Array;
+        return { sumW: s[0], sumW2: s[1], sumH: s[2], sumH2: s[3] };
+      },
+      readAverages: async (): Promise<HAverages> => {
+        this.live();
+        if (!this.A || !this.B) throw new Error('readAverages needs a plan made with averages');
+        const { k, n } = this;
+        return { A: dense32(k, n, await rowsOf(this.A)), B: dense32(k, n, await rowsOf(this.B)) };
+      },
+    };
+  }
+
+  /** [Σ ∇², ‖P[∇]‖²] of a factor's last gradient at the factor's current value */
+  private gradientNorms(factor: 'W' | 'H'): Float32Array {
+    const F = factor === 'W' ? this.W : this.H, g = factor === 'W' ? this.gradW : this.gradH;
+    if (g === null) throw new Error(`pg: no gradient of ${factor} yet (initialGradients() first)`);
+    const rows = this.run(factor === 'W' ? 'normsW' : 'normsH', [F, g]);
+    const sums = this.run(factor === 'W' ? 'sum2m' : 'sum2n', [rows]) as Float32Array;
+    free(rows);
+    return sums;
+  }
+
+  /** ∇ of `factor` for Gram G and cross product C (with the penalty), replacing the factor's last gradient */
+  private gradientOf(factor: 'W' | 'H', G: Value, C: Value, l1: number, l2: number): void {
+    if (factor === 'W') this.gradW = GpujsFitPlan.swap(this.gradW, this.run('gradW', [this.W, G, C, l1, l2]));
+    else this.gradH = GpujsFitPlan.swap(this.gradH, this.run('gradH', [this.H, G, C, l1, l2]));
+  }
+
+  private pgSteps(): PgSteps {
+    const current = () => {
+      if (!this.sub || this.G === null || this.C === null) throw new Error('pg: begin() must start a subproblem first');
+      return this.sub;
+    };
+    return {
+      prepare: async () => {},
+      initialGradients: async () => {
+        this.live();
+        this.hProducts();
+        this.gradientOf('W', this.HHt, this.XHt, 0, 0);
+        const WtX = this.run('wtx', [this.W, this.X]);
+        const WtW = this.run('wtw', [this.W]);
+        this.gradientOf('H', WtW, WtX, 0, 0);
+        free(WtX);
+        free(WtW);
+        return this.gradientNorms('W')[0] + this.gradientNorms('H')[0];
+      },
+      projectedGradientNormSq: async () => {
+        this.live();
+        return this.gradientNorms('W')[1] + this.gradientNorms('H')[1];
+      },
+      begin: (sub) => {
+        this.live();
+        free(this.G);
+        free(this.C);
+        let P: Value;
+        if (sub.factor === 'W') {
+          this.hProducts();
+          P = this.HHt;
+          // a copy: the cached X·Hᵀ is replaced when H changes, C lives until the next begin()
+          this.C = this.run('snapXHt', [this.XHt]);
+        } else {
+          this.C = this.run('wtx', [this.W, this.X]);
+          P = this.run('wtw', [this.W]);
+        }
+        this.G = this.run('gram', [P, sub.gramDiag, sub.gramAll]);
+        if (sub.factor === 'H') free(P);
+        this.sub = sub;
+      },
+      gradient: () => {
+        this.live();
+        const sub = current();
+        this.gradientOf(sub.factor, this.G, this.C, sub.l1, sub.l2);
+      },
+      trial: async (gamma, compare): Promise<PgTrial> => {
+        this.live();
+        const { factor } = current();
+        const w = factor === 'W';
+        const F = w ? this.W : this.H, g = w ? this.gradW : this.gradH;
+        free(this.trialF);
+        this.trialF = this.run(w ? 'trialW' : 'trialH', [F, g, gamma]);
+        const P = compare === 'current' ? F : this.previousF;
+        if (P === null) throw new Error("pg: trial(…, 'previous') before keepTrial()");
+        const rows = this.run(w ? 'statsW' : 'statsH', [F, this.trialF, P, g, this.G]);
+        const s = this.run(w ? 'sum4m' : 'sum4n', [rows]) as Float32Array;
+        free(rows);
+        return { projGradNormSq: s[0], gradd: s[1], dQd: s[2], unchanged: s[3] === 0 };
+      },
+      accept: (which) => {
+        this.live();
+        const { factor } = current();
+        const next = which === 'trial' ? this.trialF : this.previousF;
+        if (next === null) throw new Error(`pg: accept('${which}') without a ${which} candidate`);
+        if (which === 'trial') this.trialF = null;
+        else this.previousF = null;
+        if (factor === 'W') this.W = GpujsFitPlan.swap(this.W, next);
+        else {
+          this.H = GpujsFitPlan.swap(this.H, next);
+          this.hChanged();
+        }
+      },
+      keepTrial: () => {
+        this.live();
+        free(this.previousF);
+        this.previousF = this.trialF;
+        this.trialF = null;
+      },
+    };
   }
 
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    for (const v of [this.X, this.W, this.H, this.XHt, this.HHt, this.Hsum]) free(v);
-    for (const kernel of Object.values(this.kernels)) kernel.destroy();
-    // gpu.js tears its context down on the next tick; nothing of ours waits on it
-    void this.gpu.destroy().catch(() => {});
+    for (const v of [this.X, this.W, this.H, this.XHt, this.HHt, this.Hsum, this.wPrevious, this.hStart, this.A, this.B]) free(v);
+    for (const v of [this.gradW, this.gradH, this.G, this.C, this.trialF, this.previousF]) free(v);
+    this.kernels.release();
     this.onDestroy();
   }
 }
 
+/** rows × cols float32 from a value's rows (W's extra column and H's extra row left out). */
+function dense32(rows: number, cols: number, from: Float32Array[]): DenseMatrix {
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) data.set(from[i].subarray(0, cols), i * cols);
+  return { rows, cols, data };
+}

@@ -5,9 +5,19 @@
 // only when this backend is asked for.
 
 import type { Backend, FitPlan, FitProblem } from '../backend.js';
-import { GpujsFitPlan } from './fit-plan.js';
+import { GpujsFitPlan, type GPULike, type Kernel, type KernelSource } from './fit-plan.js';
 
 export type GpujsMode = 'webgl2' | 'webasm';
+
+/** Shapes (m, n, k) whose compiled kernels are kept between fits. */
+const KEEP_SHAPES = 3;
+
+/**
+ * A kernel keeps its last output texture while it is cached, so kernels of X's size (m × n) hold GPU
+ * memory between fits: shapes above this many entries are not kept (their fits are long enough that
+ * compiling again costs little).
+ */
+export const CACHE_MAX_ENTRIES = 1 << 20;
 
 export interface GpujsBackendOptions {
   /** default: 'webgl2' where a WebGL2 context with float render targets exists, else 'webasm' */
@@ -15,7 +25,7 @@ export interface GpujsBackendOptions {
 }
 
 interface GPUStatic {
-  new (settings: { mode: string }): ConstructorParameters<typeof GpujsFitPlan>[0];
+  new (settings: { mode: string }): GPULike;
   readonly isWebAssemblySupported: boolean;
 }
 
@@ -45,6 +55,16 @@ export function probeWebGL2(): WebGL2Probe | null {
   return probe;
 }
 
+/** gpu.js keeps the WebGL2 context of its first kernel (none on webasm) */
+function webglContextOf(gpu: GPULike | null): WebGL2RenderingContext | null {
+  return ((gpu as { context?: WebGL2RenderingContext | null } | null)?.context ?? null);
+}
+
+function contextLost(gpu: GPULike | null): boolean {
+  const gl = webglContextOf(gpu);
+  return gl !== null && typeof gl.isContextLost === 'function' && gl.isContextLost();
+}
+
 async function loadGPU(): Promise<GPUStatic> {
   const mod = (await import('gpu.js')) as unknown as { GPU?: GPUStatic; default?: { GPU?: GPUStatic } };
   const GPU = mod.GPU ?? mod.default?.GPU;
@@ -66,6 +86,82 @@ export async function createGpujsBackend(options: GpujsBackendOptions = {}): Pro
   return new GpujsBackend(GPU, mode, mode === 'webgl2' ? webgl2 : null);
 }
 
+/**
+ * Kernels compiled for one shape (m, n, k) are kept for the next fits of that shape (MiniBatchNMF's
+ * batches, repeated fits, transform): compiling a kernel (GLSL, or WebAssembly) costs far more than
+ * an iteration on small problems. The groups of the `keep` most recently used shapes stay (if m·n is
+ * at most CACHE_MAX_ENTRIES); older or larger groups no live plan uses are destroyed.
+ */
+class KernelCache {
+  private readonly groups = new Map<string, { kernels: Map<string, Kernel>; users: number; entries: number }>();
+
+  constructor(
+    private readonly gpu: GPULike,
+    private readonly keep: number,
+  ) {}
+
+  acquire(m: number, n: number, k: number): KernelSource {
+    const key = `${m}x${n}x${k}`;
+    const group = this.groups.get(key) ?? { kernels: new Map<string, Kernel>(), users: 0, entries: m * n };
+    this.groups.delete(key);
+    this.groups.set(key, group); // most recently used last
+    group.users++;
+    let released = false;
+    return {
+      kernel: (name, source, output, pipeline = true) => {
+        const id = `${name}\n${source}`;
+        let kernel = group.kernels.get(id);
+        if (!kernel) {
+          kernel = this.gpu.createKernel(source, {
+            output,
+            constants: { m, n, k },
+            pipeline,
+            // every call returns a value of its own, freed by the plan (texture.delete()) when done
+            immutable: true,
+            precision: 'single',
+            tactic: 'precision',
+          });
+          group.kernels.set(id, kernel);
+        }
+        return kernel;
+      },
+      lost: () => contextLost(this.gpu),
+      release: () => {
+        if (released) return;
+        released = true;
+        group.users--;
+        this.evict();
+      },
+    };
+  }
+
+  private evict(): void {
+    let keep = this.keep;
+    // most recently used first
+    for (const [key, group] of [...this.groups].reverse()) {
+      if (group.users > 0) continue;
+      if (keep > 0 && group.entries <= CACHE_MAX_ENTRIES) {
+        keep--;
+        continue;
+      }
+      for (const kernel of group.kernels.values()) kernel.destroy();
+      this.groups.delete(key);
+    }
+  }
+
+  /** kernels compiled and kept */
+  size(): number {
+    let count = 0;
+    for (const group of this.groups.values()) count += group.kernels.size;
+    return count;
+  }
+
+  clear(): void {
+    for (const group of this.groups.values()) for (const kernel of group.kernels.values()) kernel.destroy();
+    this.groups.clear();
+  }
+}
+
 export class GpujsBackend implements Backend {
   readonly name = 'gpujs';
   readonly description: string;
@@ -73,6 +169,8 @@ export class GpujsBackend implements Backend {
   readonly defaultCheckEvery: number;
   private plans = 0;
   private disposed = false;
+  private gpu: GPULike | null = null;
+  private cache: KernelCache | null = null;
 
   constructor(
     private readonly GPU: GPUStatic,
@@ -88,6 +186,16 @@ export class GpujsBackend implements Backend {
     return this.plans;
   }
 
+  /** The WebGL2 context the kernels run on (null on webasm, or before the first fit). */
+  webglContext(): WebGL2RenderingContext | null {
+    return webglContextOf(this.gpu);
+  }
+
+  /** gpu.js kernels alive on this backend's instance (compiled per shape, kept for the last few shapes). */
+  liveKernels(): number {
+    return (this.gpu as { kernels?: unknown[] } | null)?.kernels?.length ?? 0;
+  }
+
   async createFit(problem: FitProblem): Promise<FitPlan> {
     if (this.disposed) throw new Error('webnmf: this gpujs backend was disposed.');
     const { X, W, H } = problem;
@@ -101,18 +209,33 @@ export class GpujsBackend implements Backend {
         );
       }
     }
-    const gpu = new this.GPU({ mode: this.mode });
+    // one gpu.js instance (on WebGL2: one context) for every fit; a lost context is replaced by a new one
+    if (contextLost(this.gpu)) {
+      // its kernels went with the context; plans still holding them refuse every step
+      void this.gpu!.destroy().catch(() => {});
+      this.cache = null;
+      this.gpu = null;
+    }
+    this.gpu ??= new this.GPU({ mode: this.mode });
+    this.cache ??= new KernelCache(this.gpu, KEEP_SHAPES);
+    const kernels = this.cache.acquire(X.rows, X.cols, W.cols);
     this.plans++;
     try {
-      return new GpujsFitPlan(gpu, this.mode, problem, () => this.plans--);
+      return new GpujsFitPlan(kernels, this.mode, problem, () => this.plans--);
     } catch (e) {
       this.plans--;
-      void gpu.destroy().catch(() => {});
+      kernels.release();
       throw e;
     }
   }
 
+  /** Release the gpu.js instance (its WebGL2 context); later createFit calls reject. */
   dispose(): void {
+    if (this.disposed) return;
     this.disposed = true;
+    this.cache?.clear();
+    this.cache = null;
+    void this.gpu?.destroy().catch(() => {});
+    this.gpu = null;
   }
 }

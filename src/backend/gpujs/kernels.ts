@@ -394,3 +394,323 @@ export const VIOLATION = `function (W, H, withH) {
   }
   return s;
 }`;
+
+// ---- MiniBatchNMF (scikit-learn's _minibatch_step): H's numerator and denominator as k × n values,
+// then the running averages A, B and H = (A / B)^γ, each its own kernel (one output per kernel).
+
+/** Wᵀ·M for an m × n M (V or D): out[r][j] = Σ_i W[i][r]·M[i][j]; output [n, k]. */
+export const WT_M = `function (W, M) {
+  let s = 0;
+  for (let i = 0; i < this.constants.m; i++) {
+    s += W[i][this.thread.y] * M[i][this.thread.x];
+  }
+  return s;
+}`;
+
+/** WtW·H (β = 2's denominator of H); output [n, k]. */
+export const WTW_H = `function (WtW, H) {
+  let s = 0;
+  for (let r = 0; r < this.constants.k; r++) {
+    s += WtW[this.thread.y][r] * H[r][this.thread.x];
+  }
+  return s;
+}`;
+
+/** β = 1's denominator of H: W's column sums broadcast along the row, an empty column's set to 1; output [n, k]. */
+export const WSUM_ROWS = `function (Wsum) {
+  let s = Wsum[this.thread.y];
+  if (s == 0) {
+    s = 1;
+  }
+  return s;
+}`;
+
+/** The denominator with L1, L2·H and the EPSILON guard, as the MU update takes it (applyAveragedUpdate). */
+const REGULARIZED_DEN = `
+  let d = den[r][j];
+  const h = H[r][j];
+  if (l1 > 0) {
+    d += l1;
+  }
+  if (l2 > 0) {
+    d += l2 * h;
+  }
+  if (d == 0) {
+    d = ${EPS};
+  }`;
+
+/** A ← ρA + num ⊙ H^(1/γ); output [n, k]. */
+export const AVG_A = `function (A, num, H, rho, gamma) {
+  const r = this.thread.y;
+  const j = this.thread.x;
+  let h = H[r][j];
+  if (gamma != 1) {
+    h = Math.pow(h, 1 / gamma);
+  }
+  return A[r][j] * rho + num[r][j] * h;
+}`;
+
+/** B ← ρB + den (regularized, guarded); output [n, k]. */
+export const AVG_B = `function (B, den, H, rho, l1, l2) {
+  const r = this.thread.y;
+  const j = this.thread.x;${REGULARIZED_DEN}
+  return B[r][j] * rho + d;
+}`;
+
+/** H ← (A / B)^γ, then (clip) entries below float64's eps to 0; output [n, k+1], violation row zeroed. */
+export const AVG_H = `function (A, B, gamma, clip) {
+  const r = this.thread.y;
+  const j = this.thread.x;
+  if (r == this.constants.k) {
+    return 0;
+  }
+  const q = A[r][j] / B[r][j];
+  let out = q;
+  if (gamma != 1) {
+    out = Math.pow(q, gamma);
+  }
+  if (clip > 0) {
+    if (out < ${F64EPS}) {
+      out = 0;
+    }
+  }
+  return out;
+}`;
+
+/** W[W < eps] = 0 (float64's eps); output [k+1, m]. */
+export const CLIP_W = `function (W) {
+  const w = W[this.thread.y][this.thread.x];
+  if (this.thread.x < this.constants.k) {
+    if (w < ${F64EPS}) {
+      return 0;
+    }
+  }
+  return w;
+}`;
+
+/** [Σ (W − P)², Σ W²] over W's k columns; output [2]. */
+export const CHANGE_W = `function (W, P) {
+  let s = 0;
+  for (let i = 0; i < this.constants.m; i++) {
+    for (let r = 0; r < this.constants.k; r++) {
+      const w = W[i][r];
+      if (this.thread.x == 0) {
+        const d = w - P[i][r];
+        s += d * d;
+      } else {
+        s += w * w;
+      }
+    }
+  }
+  return s;
+}`;
+
+/** [Σ (H − P)², Σ H²] over H's k rows; output [2]. */
+export const CHANGE_H = `function (H, P) {
+  let s = 0;
+  for (let r = 0; r < this.constants.k; r++) {
+    for (let j = 0; j < this.constants.n; j++) {
+      const h = H[r][j];
+      if (this.thread.x == 0) {
+        const d = h - P[r][j];
+        s += d * d;
+      } else {
+        s += h * h;
+      }
+    }
+  }
+  return s;
+}`;
+
+/** [Σ W, Σ W², Σ H, Σ H²]; output [4]. */
+export const FACTOR_SUMS = `function (W, H) {
+  let s = 0;
+  if (this.thread.x < 2) {
+    for (let i = 0; i < this.constants.m; i++) {
+      for (let r = 0; r < this.constants.k; r++) {
+        const w = W[i][r];
+        if (this.thread.x == 0) {
+          s += w;
+        } else {
+          s += w * w;
+        }
+      }
+    }
+  } else {
+    for (let r = 0; r < this.constants.k; r++) {
+      for (let j = 0; j < this.constants.n; j++) {
+        const h = H[r][j];
+        if (this.thread.x == 2) {
+          s += h;
+        } else {
+          s += h * h;
+        }
+      }
+    }
+  }
+  return s;
+}`;
+
+// ---- solver 'pg' (scikit-learn 0.18's projected gradient). A factor F is W (vectors: rows i, k
+// entries W[i][r]) or H (vectors: columns j, k entries H[r][j]); its gradient ∇ (k × n or m × k)
+// has F's layout without the violation column/row.
+
+/** G = P + all·11ᵀ + diag·I (0.18's sparseness stacking as a change of the Gram matrix); output [k, k]. */
+export const GRAM = `function (P, diag, all) {
+  let g = P[this.thread.y][this.thread.x] + all;
+  if (this.thread.x == this.thread.y) {
+    g += diag;
+  }
+  return g;
+}`;
+
+/** ∇W = W·G − C (+ l1 + l2·W); output [k, m]. */
+export const GRAD_W = `function (W, G, C, l1, l2) {
+  const i = this.thread.y;
+  const r = this.thread.x;
+  let s = 0;
+  for (let t = 0; t < this.constants.k; t++) {
+    s += G[r][t] * W[i][t];
+  }
+  return s - C[i][r] + l1 + l2 * W[i][r];
+}`;
+
+/** ∇H = G·H − C (+ l1 + l2·H); output [n, k]. */
+export const GRAD_H = `function (H, G, C, l1, l2) {
+  const r = this.thread.y;
+  const j = this.thread.x;
+  let s = 0;
+  for (let t = 0; t < this.constants.k; t++) {
+    s += G[r][t] * H[t][j];
+  }
+  return s - C[r][j] + l1 + l2 * H[r][j];
+}`;
+
+/** F_trial = max(F − γ·∇, 0) in W's layout; output [k+1, m] (violation column zeroed). */
+export const TRIAL_W = `function (F, g, gamma) {
+  if (this.thread.x == this.constants.k) {
+    return 0;
+  }
+  const v = F[this.thread.y][this.thread.x] - gamma * g[this.thread.y][this.thread.x];
+  return Math.max(v, 0);
+}`;
+
+/** F_trial = max(F − γ·∇, 0) in H's layout; output [n, k+1]. */
+export const TRIAL_H = `function (F, g, gamma) {
+  if (this.thread.y == this.constants.k) {
+    return 0;
+  }
+  const v = F[this.thread.y][this.thread.x] - gamma * g[this.thread.y][this.thread.x];
+  return Math.max(v, 0);
+}`;
+
+/**
+ * Per-vector partial sums of a factor's gradient (stat 0: Σ ∇², 1: Σ ∇² where ∇ < 0 or F > 0, the
+ * projected gradient's); W's vectors; output [2, m].
+ */
+export const NORMS_W = `function (F, g) {
+  const i = this.thread.y;
+  let s = 0;
+  for (let r = 0; r < this.constants.k; r++) {
+    const d = g[i][r];
+    if (this.thread.x == 0) {
+      s += d * d;
+    } else {
+      if (d < 0 || F[i][r] > 0) {
+        s += d * d;
+      }
+    }
+  }
+  return s;
+}`;
+
+/** Likewise for H's vectors (columns); output [2, n]. */
+export const NORMS_H = `function (F, g) {
+  const j = this.thread.y;
+  let s = 0;
+  for (let r = 0; r < this.constants.k; r++) {
+    const d = g[r][j];
+    if (this.thread.x == 0) {
+      s += d * d;
+    } else {
+      if (d < 0 || F[r][j] > 0) {
+        s += d * d;
+      }
+    }
+  }
+  return s;
+}`;
+
+/**
+ * Per-vector partials of one line-search trial (F, its trial T, the compared P, ∇, G), d = T − F:
+ * stat 0: ‖P[∇]‖², 1: ⟨∇, d⟩, 2: ⟨d, G·d⟩, 3: entries where T ≠ P. W's vectors; output [4, m].
+ */
+export const TRIAL_STATS_W = `function (F, T, P, g, G) {
+  const i = this.thread.y;
+  const stat = this.thread.x;
+  let s = 0;
+  for (let r = 0; r < this.constants.k; r++) {
+    const f = F[i][r];
+    const t = T[i][r];
+    const d = g[i][r];
+    if (stat == 0) {
+      if (d < 0 || f > 0) {
+        s += d * d;
+      }
+    } else if (stat == 1) {
+      s += d * (t - f);
+    } else if (stat == 2) {
+      let gd = 0;
+      for (let q = 0; q < this.constants.k; q++) {
+        gd += G[r][q] * (T[i][q] - F[i][q]);
+      }
+      s += gd * (t - f);
+    } else {
+      if (t != P[i][r]) {
+        s += 1;
+      }
+    }
+  }
+  return s;
+}`;
+
+/** Likewise for H's vectors (columns); output [4, n]. */
+export const TRIAL_STATS_H = `function (F, T, P, g, G) {
+  const j = this.thread.y;
+  const stat = this.thread.x;
+  let s = 0;
+  for (let r = 0; r < this.constants.k; r++) {
+    const f = F[r][j];
+    const t = T[r][j];
+    const d = g[r][j];
+    if (stat == 0) {
+      if (d < 0 || f > 0) {
+        s += d * d;
+      }
+    } else if (stat == 1) {
+      s += d * (t - f);
+    } else if (stat == 2) {
+      let gd = 0;
+      for (let q = 0; q < this.constants.k; q++) {
+        gd += G[r][q] * (T[q][j] - F[q][j]);
+      }
+      s += gd * (t - f);
+    } else {
+      if (t != P[r][j]) {
+        s += 1;
+      }
+    }
+  }
+  return s;
+}`;
+
+/** Column sums of per-vector partials S (count × stats, count = m or n); output [stats]. */
+export function sumColumns(count: 'm' | 'n'): string {
+  return `function (S) {
+  let s = 0;
+  for (let v = 0; v < this.constants.${count}; v++) {
+    s += S[v][this.thread.x];
+  }
+  return s;
+}`;
+}

@@ -12,7 +12,7 @@
 import { cpus, loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { setupSharedGpu } from './webgpu/env.js';
-import { gemmFigures, nmfProductFigures } from './webgpu/gemm.js';
+import { gemmFigures } from './webgpu/gemm.js';
 import { encodeFigures, fit, loopAllocations, readbackFigure, type EncodeFigure } from './webgpu/host.js';
 import { jaxRunner, tfRunner, webnmfRunner, type Loss, type MuRunner } from './webgpu/mu-libraries.js';
 import { makeProblem, relativeDiff, type BenchProblem } from './webgpu/problem.js';
@@ -260,14 +260,6 @@ if (section(5)) {
     console.log('');
   }
 
-  if (SIZES.length > 0 && !lossFilter) {
-  log('5. the dominant products, with and without the register-block rewrite');
-  const [bm, bn, bk] = SIZES[SIZES.length - 1];
-  const shapes = await nmfProductFigures(device, bm, bn, bk, QUICK ? 1 : 3);
-  console.log(`### Investigation: the two products of a frobenius iteration at ${bm}×${bn} k=${bk}\n`);
-  console.log(table(shapes.map((x) => ({ product: x.product, kernel: x.kernel, ms: fmt(x.ms, 1), 'GFLOP/s': fmt(x.gflops, 3) }))));
-  console.log('');
-  }
 }
 
 // ── Summary ──────────────────────────────────────────────────────────────────────────────────────

@@ -132,7 +132,7 @@ const badInputs: BadInput[] = [
   { name: "shuffle 'yes'", run: withOption('shuffle', 'yes'), error: IPE, parameter: 'shuffle', message: tableMessage('shuffle', /a boolean/, "'yes'") },
   { name: 'shuffle 1', run: withOption('shuffle', 1), error: IPE, parameter: 'shuffle', message: tableMessage('shuffle', /a boolean/, '1') },
   { name: 'verbose -1', run: withOption('verbose', -1), error: IPE, parameter: 'verbose', message: tableMessage('verbose', /an int in the range \[0, inf\) or a boolean/, '-1') },
-  { name: "backend 'cuda'", run: withOption('backend', 'cuda'), error: IPE, parameter: 'backend', message: tableMessage('backend', /a str among \{'auto', 'webgpu', 'cpu'\}/, "'cuda'") },
+  { name: "backend 'cuda'", run: withOption('backend', 'cuda'), error: IPE, parameter: 'backend', message: tableMessage('backend', /a str among \{'auto', 'webgpu', 'gpujs', 'cpu'\}/, "'cuda'") },
   { name: 'checkEvery 0', run: withOption('checkEvery', 0), error: IPE, parameter: 'checkEvery', message: tableMessage('checkEvery', RANGE_INT_1, '0') },
   { name: 'onProgress not a function', run: withOption('onProgress', 'log'), error: IPE, parameter: 'onProgress', message: tableMessage('onProgress', /a function or null/, "'log'") },
   { name: 'onWarning not a function', run: withOption('onWarning', true), error: IPE, parameter: 'onWarning', message: tableMessage('onWarning', /a function or null/, 'true') },

@@ -1,13 +1,12 @@
 // GEMM throughput at N³ on the shared device: webnmf's gemm.wgsl called directly through a
-// KernelContext (as test/webgpu/gemm.test.ts does), jax-js np.matmul, TF.js tf.matMul, and the two
-// investigation rewrites of gemm-variants.ts. Every result is checked against a float64 product.
+// KernelContext (as test/webgpu/gemm.test.ts does), jax-js np.matmul and TF.js tf.matMul. Every
+// result is checked against a float64 product.
 // Rounds interleave the candidates and each keeps its fastest run: the machine is shared, and
 // interference only ever adds time.
 
 import { BufferSet } from '../../src/backend/webgpu/buffers.js';
 import type { KernelContext } from '../../src/backend/webgpu/kernels/context.js';
 import { gemmLaunch } from '../../src/backend/webgpu/kernels/gemm.js';
-import { GEMM_VEC4_DIRECT, GEMM_VEC4_TILED, variantLaunch } from './gemm-variants.js';
 import { relativeDiff } from './problem.js';
 import { submitLatency, timeDispatch, type Dispatch } from './profile.js';
 import type { SharedGpu } from './env.js';
@@ -62,10 +61,9 @@ export async function gemmFigures(gpu: SharedGpu, N: number, rounds: number): Pr
   const ctx: KernelContext = { device, buffers: set, maxPerDim: device.limits.maxComputeWorkgroupsPerDimension, debug: false };
   const candidates: GemmCandidate[] = [];
   try {
-    // webnmf gemm.wgsl, and the investigation variants on the same buffers.
+    // webnmf gemm.wgsl.
     const A = set.upload('bench:A', a, 'f32'), B = set.upload('bench:B', b, 'f32'), C = set.storage('bench:C', N * N);
     const launch = await gemmLaunch(ctx, { label: 'gemm', M: N, N, K: N, a: A, b: B, c: C, lda: N, ldb: N, ldc: N });
-    const params = launch.params.buffer;
     const latency = await submitLatency(device);
     const onDevice = (name: string, d: Dispatch): GemmCandidate => ({
       name,
@@ -79,8 +77,6 @@ export async function gemmFigures(gpu: SharedGpu, N: number, rounds: number): Pr
     });
     candidates.push(
       onDevice('webnmf gemm.wgsl (src/backend/webgpu/kernels/gemm.ts)', launch),
-      onDevice('investigation: gemm.wgsl tiling, vec4 register block', variantLaunch(device, GEMM_VEC4_TILED, 'vec4 tiled', { params, a: A, b: B, c: C }, N, N)),
-      onDevice('investigation: vec4 register block, no workgroup memory', variantLaunch(device, GEMM_VEC4_DIRECT, 'vec4 direct', { params, a: A, b: B, c: C }, N, N)),
     );
 
     // jax-js: eager np.matmul, waited for with blockUntilReady.
@@ -138,53 +134,4 @@ export async function gemmFigures(gpu: SharedGpu, N: number, rounds: number): Pr
     for (const c of candidates) c.dispose();
     set.destroyAll();
   }
-}
-
-export interface ShapeFigure {
-  product: string;
-  kernel: string;
-  ms: number;
-  gflops: number;
-}
-
-/**
- * The two products that dominate a frobenius MU iteration, X·Hᵀ (m×k, inner n) and Wᵀ·X (k×n, inner m),
- * with gemm.wgsl as the FitPlan configures it (transposed operand) and untransposed, beside the
- * vec4 variants (untransposed operands of the same sizes: same arithmetic, same tiles).
- */
-export async function nmfProductFigures(device: GPUDevice, m: number, n: number, k: number, reps: number): Promise<ShapeFigure[]> {
-  const set = new BufferSet(device);
-  const ctx: KernelContext = { device, buffers: set, maxPerDim: device.limits.maxComputeWorkgroupsPerDimension, debug: false };
-  const rand = (count: number) => new Float32Array(count).map((_, i) => ((i * 2654435761) % 1000) / 1000);
-  const out: ShapeFigure[] = [];
-  try {
-    const X = set.upload('bench:X', rand(m * n), 'f32'), W = set.upload('bench:W', rand(m * k), 'f32'), H = set.upload('bench:H', rand(k * n), 'f32');
-    const C1 = set.storage('bench:m×k', m * k), C2 = set.storage('bench:k×n', k * n);
-    const latency = await submitLatency(device);
-    const products = [
-      { product: `X·Hᵀ (${m}×${k}, inner ${n})`, M: m, N: k, K: n, planned: { a: X, b: H, lda: n, ldb: n, transB: true }, plain: { a: X, b: H, lda: n, ldb: k }, c: C1 },
-      { product: `Wᵀ·X (${k}×${n}, inner ${m})`, M: k, N: n, K: m, planned: { a: W, b: X, lda: k, ldb: n, transA: true }, plain: { a: W, b: X, lda: m, ldb: n }, c: C2 },
-    ];
-    for (const s of products) {
-      const flops = 2 * s.M * s.N * s.K;
-      const planned = await gemmLaunch(ctx, { label: 'planned', M: s.M, N: s.N, K: s.K, c: s.c, ldc: s.N, ...s.planned });
-      const plain = await gemmLaunch(ctx, { label: 'plain', M: s.M, N: s.N, K: s.K, c: s.c, ldc: s.N, ...s.plain });
-      const bufs = { params: plain.params.buffer, a: s.plain.a, b: s.plain.b, c: s.c };
-      const kernels: [string, Dispatch][] = [
-        ['gemm.wgsl as the FitPlan runs it', planned],
-        ['gemm.wgsl, untransposed operands', plain],
-        ['investigation: vec4 register block, tiled', variantLaunch(device, GEMM_VEC4_TILED, 'vec4 tiled', bufs, s.M, s.N)],
-        ['investigation: vec4 register block, direct', variantLaunch(device, GEMM_VEC4_DIRECT, 'vec4 direct', bufs, s.M, s.N)],
-      ];
-      for (const [, d] of kernels) await timeDispatch(device, d, 1, latency); // compiles
-      const best = kernels.map(() => Infinity);
-      for (let r = 0; r < reps; r++) {
-        for (const [i, [, d]] of kernels.entries()) best[i] = Math.min(best[i], await timeDispatch(device, d, 1, latency));
-      }
-      kernels.forEach(([kernel], i) => out.push({ product: s.product, kernel, ms: best[i], gflops: flops / best[i] / 1e6 }));
-    }
-  } finally {
-    set.destroyAll();
-  }
-  return out;
 }

@@ -19,7 +19,8 @@ export async function fitMultiplicativeUpdate(plan: FitPlan, beta: number, o: So
   const clock = new IterationClock(o);
   const gamma = muGamma(beta);
   const interval = MU_CHECK_INTERVAL * Math.ceil(o.checkEvery / MU_CHECK_INTERVAL);
-  const errorAtInit = await plan.reconstructionError();
+  // Without a tolerance the error is never compared: skip computing it (a full pass over X on a GPU).
+  const errorAtInit = o.tol === 0 ? 0 : await plan.reconstructionError();
   clock.checkFinite('initial error', errorAtInit, 0);
   let previousError = errorAtInit;
   let nIter = 0;

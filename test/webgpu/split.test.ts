@@ -20,6 +20,28 @@ afterAll(() => {
   whole?.dispose();
 });
 
+describe("Kullback-Leibler's X ⊘ WH in row chunks", () => {
+  it('gives the same fit as one chunk, with and without the row-block split', async () => {
+    // 4-row chunks (4·n·4 bytes): 6 chunks of the whole X, 2 of each block of the split one (8, 8, 7 rows).
+    const chunked = await createWebGPUBackend({ device: whole.device, ratioScratchBytes: 4 * n * 4 });
+    const both = await createWebGPUBackend({ device: whole.device, maxBindingSize: BLOCK_ROWS * n * 4, ratioScratchBytes: 4 * n * 4 });
+    await withValidation(whole.device, async () => {
+      const problem = makeProblem({ m, n, k, beta: 1 });
+      const plans = [await whole.createFit(problem), await chunked.createFit(problem), await both.createFit(problem)];
+      for (const plan of plans) await runMu(plan, 1, 20, NO_REG);
+      const [ra, rb, rc] = [await plans[0].read(), await plans[1].read(), await plans[2].read()];
+      for (const r of [rb, rc]) {
+        expect(relativeError(r.W.data, ra.W.data)).toBeLessThan(SPLIT_TOL);
+        expect(relativeError(r.H.data, ra.H.data)).toBeLessThan(SPLIT_TOL);
+      }
+      for (const plan of plans) plan.destroy();
+      expect(whole.liveBuffers()).toBe(0);
+    });
+    chunked.dispose();
+    both.dispose();
+  });
+});
+
 /** Same result, split or not, to float32 rounding (the sums over row blocks add in another order). */
 const SPLIT_TOL = 1e-5;
 

@@ -15,9 +15,9 @@ import { FLOAT64_EPS } from './kernels/online.js';
 import { WebGPUMiniBatchSteps } from './minibatch-steps.js';
 import { WebGPUPgSteps } from './pg-steps.js';
 
-export async function createWebGPUFitPlan(ctx: KernelContext, problem: FitProblem, maxXBindingBytes: number, lost: Promise<Error>): Promise<FitPlan> {
+export async function createWebGPUFitPlan(ctx: KernelContext, problem: FitProblem, maxXBindingBytes: number, lost: Promise<Error>, ratioScratchBytes?: number): Promise<FitPlan> {
   try {
-    const plan = new WebGPUFitPlan(ctx, problem, await buildPlanResources(ctx, problem, maxXBindingBytes), lost);
+    const plan = new WebGPUFitPlan(ctx, problem, await buildPlanResources(ctx, problem, maxXBindingBytes, ratioScratchBytes), lost);
     if (problem.minibatch) await plan.prepareMiniBatch(problem);
     return plan;
   } catch (e) {
@@ -48,6 +48,8 @@ class WebGPUFitPlan implements FitPlan {
   /** the last HALS iteration also swept H, so its violation partials count */
   private hSwept = false;
   private reads: Promise<unknown> = Promise.resolve();
+  /** the HALS order last uploaded to orderW / orderH */
+  private readonly lastOrder = new Map<GPUBuffer, Int32Array>();
   /** solver 'pg'; its buffers and pipelines are made by pg.prepare(), only for fits that run it */
   readonly pg: WebGPUPgSteps;
   /** MiniBatchNMF's steps, for plans made with `minibatch` */
@@ -194,6 +196,16 @@ class WebGPUFitPlan implements FitPlan {
 
   private writeOrder(buffer: GPUBuffer, order: Int32Array): void {
     if (order.length !== this.k) throw new Error(`webnmf: a HALS order must list ${this.k} components, got ${order.length}.`);
+    // Without shuffle the order never changes: upload it only when it does.
+    let last = this.lastOrder.get(buffer);
+    if (last) {
+      let same = true;
+      for (let i = 0; i < order.length && same; i++) same = last[i] === order[i];
+      if (same) return;
+    } else {
+      this.lastOrder.set(buffer, (last = new Int32Array(this.k)));
+    }
+    last.set(order);
     this.ctx.device.queue.writeBuffer(buffer, 0, order.buffer, order.byteOffset, order.byteLength);
   }
 

@@ -14,6 +14,8 @@ export interface WebGPUBackendOptions {
   device?: GPUDevice;
   /** bytes: force a smaller storage binding limit for X (tests use it to exercise the row-block split) */
   maxBindingSize?: number;
+  /** bytes: force a smaller scratch for Kullback-Leibler's X ⊘ WH (tests use it to exercise the row chunks) */
+  ratioScratchBytes?: number;
   /** print each shader and pipeline key as it is compiled */
   debug?: boolean;
 }
@@ -49,7 +51,7 @@ export class WebGPUBackend implements Backend {
     if (largest > deviceBinding) throw new Error(`webnmf: W or H (${largest} bytes) exceeds this device's storage binding limit of ${deviceBinding} bytes.`);
     if (X.rows !== W.rows || X.cols !== H.cols || W.cols !== H.rows) throw new Error('webnmf internal: X, W and H shapes do not match.');
     const ctx = { device: this.device, buffers: new BufferSet(this.device), maxPerDim: limits.maxComputeWorkgroupsPerDimension, debug: !!this.options.debug };
-    return createWebGPUFitPlan(ctx, problem, Math.min(deviceBinding, this.options.maxBindingSize ?? Infinity), this.lost);
+    return createWebGPUFitPlan(ctx, problem, Math.min(deviceBinding, this.options.maxBindingSize ?? Infinity), this.lost, this.options.ratioScratchBytes);
   }
 
   dispose(): void {

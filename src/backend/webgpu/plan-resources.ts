@@ -68,7 +68,7 @@ export interface PlanResources {
   launches: PlanLaunches;
 }
 
-export async function buildPlanResources(ctx: KernelContext, p: FitProblem, maxXBindingBytes: number): Promise<PlanResources> {
+export async function buildPlanResources(ctx: KernelContext, p: FitProblem, maxXBindingBytes: number, ratioScratchBytes = RATIO_SCRATCH_BYTES): Promise<PlanResources> {
   const set = ctx.buffers;
   const m = p.X.rows, n = p.X.cols, k = p.W.cols, beta = p.beta;
   // weighted NMF: the observed entries of X, as CSR, stand in for X
@@ -133,7 +133,7 @@ export async function buildPlanResources(ctx: KernelContext, p: FitProblem, maxX
       }
     } else if (beta === 1) {
       // num_W = (X ⊘ WH)·Hᵀ and num_H = Wᵀ·(X ⊘ WH), chunk by chunk of rows through the scratch.
-      const chunkRows = Math.min(m, rowsPerBlock(n, Math.min(RATIO_SCRATCH_BYTES, maxXBindingBytes)));
+      const chunkRows = Math.min(m, rowsPerBlock(n, Math.min(ratioScratchBytes, maxXBindingBytes)));
       const ratio = f32('X/WH', chunkRows * n);
       let first = true;
       for (const blk of X.blocks) {

@@ -26,12 +26,14 @@ export function uniformLayout(wgsl: string, struct = 'Params'): UniformLayout {
   return layout;
 }
 
-/** Host copy of one uniform buffer: set fields by name, then write() (no allocation per write). */
+/** Host copy of one uniform buffer: set fields by name, then write() (no allocation per write; skipped when nothing changed). */
 export class UniformBlock {
   private readonly data: ArrayBuffer;
   private readonly u32: Uint32Array;
   private readonly i32: Int32Array;
   private readonly f32: Float32Array;
+  /** the host copy differs from the buffer's contents */
+  private dirty = true;
 
   constructor(readonly layout: UniformLayout, readonly buffer: GPUBuffer) {
     this.data = new ArrayBuffer(layout.bytes);
@@ -45,14 +47,19 @@ export class UniformBlock {
       const f = this.layout.fields.get(name);
       if (!f) throw new Error(`webnmf internal: uniform has no field '${name}'`);
       const v = Number(values[name]);
+      const before = this.u32[f.index];
       if (f.type === 'f32') this.f32[f.index] = v;
       else if (f.type === 'i32') this.i32[f.index] = v;
       else this.u32[f.index] = v;
+      if (this.u32[f.index] !== before) this.dirty = true;
     }
     return this;
   }
 
+  /** Upload the host copy, unless it is what the buffer already holds (steps repeat l1, l2, γ). */
   write(queue: GPUQueue): void {
+    if (!this.dirty) return;
     queue.writeBuffer(this.buffer, 0, this.data);
+    this.dirty = false;
   }
 }

@@ -1,5 +1,5 @@
-// Launchers for gemm.wgsl: C = op(A)·op(B) (+ C), and KL's X ⊘ (WH). One invocation per 4 × 4 block
-// of C, so the skinny products of NMF (k × n, m × k, sums) waste at most 3 rows or columns.
+// Launchers for gemm.wgsl: C = op(A)·op(B) (+ C), and KL's X ⊘ (WH). One invocation per 8 × 8, 8 × 4,
+// 4 × 8 or 4 × 4 block of C, so the skinny products of NMF (k × n, m × k, sums) waste few rows or columns.
 
 import { linearGrid, type Launch } from '../dispatch.js';
 import { makeLaunch, type KernelContext } from './context.js';
@@ -23,15 +23,20 @@ export interface GemmSpec {
   accumulate?: boolean;
 }
 
-/** Workgroups for a C of M × N: one invocation per 4 × 4 block, gemm.wgsl's WG per workgroup. */
-function gemmGrid(ctx: KernelContext, M: number, N: number, label: string): [number, number] {
-  return linearGrid(Math.ceil((Math.ceil(M / 4) * Math.ceil(N / 4)) / WG), ctx.maxPerDim, label);
-}
-
 const WG = 64;
 
+/** Rows (or columns) of C per invocation: 8 (fewer loads per multiply-add), 4 when that side is too small to fill 8s. */
+function blockSide(size: number): 4 | 8 {
+  return size >= 32 || size % 8 === 0 ? 8 : 4;
+}
+
+/** Workgroups for a C of M × N: one invocation per RM × CW block, gemm.wgsl's WG per workgroup. */
+function gemmGrid(ctx: KernelContext, M: number, N: number, label: string): [number, number] {
+  return linearGrid(Math.ceil((Math.ceil(M / blockSide(M)) * Math.ceil(N / blockSide(N))) / WG), ctx.maxPerDim, label);
+}
+
 function gemmConstants(s: GemmSpec) {
-  return { TRANS_A: !!s.transA, TRANS_B: !!s.transB, M: s.M, N: s.N, K: s.K, LDA: s.lda, LDB: s.ldb, LDC: s.ldc, WG };
+  return { TRANS_A: !!s.transA, TRANS_B: !!s.transB, M: s.M, N: s.N, K: s.K, LDA: s.lda, LDB: s.ldb, LDC: s.ldc, WG, RM: blockSide(s.M), CW: blockSide(s.N) };
 }
 
 export async function gemmLaunch(ctx: KernelContext, s: GemmSpec): Promise<Launch> {

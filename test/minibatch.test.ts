@@ -1,5 +1,6 @@
-// scikit-learn parity of MiniBatchNMF (fit_transform, partial_fit, transform) on every backend that
-// runs it. Fixtures: /usr/bin/python3 test/fixtures/gen_minibatch.py (also run by generate.py).
+// scikit-learn parity of MiniBatchNMF (fit_transform, partial_fit, transform) on every backend: the
+// CPU (float64) and WebGPU and gpu.js (float32, gpu.js on its WebAssembly backend in Node).
+// Fixtures: /usr/bin/python3 test/fixtures/gen_minibatch.py (also run by generate.py).
 
 import { describe, expect, it } from 'vitest';
 import fixtures from './fixtures/minibatch.json' with { type: 'json' };
@@ -19,11 +20,12 @@ interface MiniBatchCase {
 }
 
 const cases = (fixtures as unknown as { cases: MiniBatchCase[] }).cases;
-export const MINIBATCH_BACKENDS = ['cpu', 'webgpu'] as const;
+const MINIBATCH_BACKENDS = ['cpu', 'webgpu', 'gpujs'] as const;
+type Backend = (typeof MINIBATCH_BACKENDS)[number];
 const quiet = () => {};
 
 /** One case through the public API; returns what scikit-learn's fixture records. */
-export async function runMiniBatchCase(c: MiniBatchCase, backend: 'cpu' | 'webgpu') {
+async function runMiniBatchCase(c: MiniBatchCase, backend: Backend) {
   const start = { ...(c.W0 ? { W: c.W0 } : {}), ...(c.H0 ? { H: c.H0 } : {}) };
   const model = new MiniBatchNMF({ ...c.options, backend, onWarning: quiet });
   let W;
@@ -33,11 +35,12 @@ export async function runMiniBatchCase(c: MiniBatchCase, backend: 'cpu' | 'webgp
 }
 
 describe.each(MINIBATCH_BACKENDS)('MiniBatchNMF matches scikit-learn (%s)', (backend) => {
-  const tolerance = TOLERANCE[backend];
+  const tolerance = backend === 'cpu' ? TOLERANCE.cpu : TOLERANCE.webgpu; // float32 on the GPU backends
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (name, c) => {
     const inputs = JSON.stringify(c);
     const { model, W, transformW } = await runMiniBatchCase(c, backend);
     const e = c.expected;
+    if (backend === 'gpujs') expect(model.backendUsed).toBe('gpujs (webasm)');
     expect(relativeError(model.components!, e.H), `${name}: H`).toBeLessThan(tolerance);
     expect(relativeError(transformW, e.transformW), `${name}: transform`).toBeLessThan(tolerance);
     if (e.W) expect(relativeError(W!, e.W), `${name}: W`).toBeLessThan(tolerance);

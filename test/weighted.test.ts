@@ -7,7 +7,7 @@ import { NMF, nonNegativeFactorization, type DenseMatrix, type FactorizationOpti
 import { relativeError } from './parity-cases.js';
 import { rng, seededMatrix, toCsr } from './support/matrices.js';
 
-export const WEIGHTED_BACKENDS = ['cpu', 'webgpu'] as const;
+const WEIGHTED_BACKENDS = ['cpu', 'webgpu'] as const;
 /** float64 on the CPU; on WebGPU, float32 arithmetic in another order */
 const TOL = { cpu: 1e-9, webgpu: 2e-3 } as const;
 

@@ -1,13 +1,10 @@
-// MiniBatchNMF on backend 'gpujs' (webasm in Node): its steps against the CPU plan's step for step,
-// and every case of test/fixtures/minibatch.json through the public API at the float32 tolerance.
+// MiniBatchNMF's steps on backend 'gpujs' (webasm in Node) against the CPU plan's, step for step.
+// (The scikit-learn fixtures run on every backend in test/minibatch.test.ts.)
 
 import { afterAll, describe, expect, it } from 'vitest';
-import fixtures from '../fixtures/minibatch.json' with { type: 'json' };
-import { MiniBatchNMF, type MiniBatchNMFOptions } from '../../src/index.js';
 import type { FitPlan, FitProblem, HAverages } from '../../src/backend/backend.js';
 import { CpuBackend } from '../../src/backend/cpu/cpu-backend.js';
 import { createGpujsBackend, type GpujsBackend } from '../../src/backend/gpujs/index.js';
-import { relativeError as relError, TOLERANCE, type DenseFixture, type MatrixFixture } from '../parity-cases.js';
 import { gammaOf, makeProblem, randomArray, relativeError } from './helpers.js';
 
 const TOL = 2e-5;
@@ -54,41 +51,5 @@ describe('gpujs MiniBatchNMF steps match the CPU plan', () => {
     plan.destroy();
     for (const key of ['W', 'H', 'A', 'B'] as const) expect(relativeError(got[key], want[key]), key).toBeLessThan(TOL);
     got.scalars.forEach((s, i) => expect(Math.abs(s - want.scalars[i]) / Math.abs(want.scalars[i]), `scalar ${i}: ${s} vs ${want.scalars[i]}`).toBeLessThan(TOL));
-  });
-});
-
-interface MiniBatchCase {
-  name: string;
-  kind: 'fit' | 'partial';
-  X?: MatrixFixture;
-  batches?: MatrixFixture[];
-  X2: MatrixFixture;
-  W0: DenseFixture | null;
-  H0: DenseFixture | null;
-  options: MiniBatchNMFOptions;
-  expected: { W?: DenseFixture; H: DenseFixture; nIter?: number; nSteps: number; reconstructionErr?: number; transformW: DenseFixture };
-}
-
-const cases = (fixtures as unknown as { cases: MiniBatchCase[] }).cases;
-
-describe('MiniBatchNMF matches scikit-learn (gpujs, webasm)', () => {
-  const tolerance = TOLERANCE.webgpu;
-  it.each(cases.map((c) => [c.name, c] as const))('%s', async (name, c) => {
-    const start = { ...(c.W0 ? { W: c.W0 } : {}), ...(c.H0 ? { H: c.H0 } : {}) };
-    const model = new MiniBatchNMF({ ...c.options, backend: 'gpujs', onWarning: () => {} });
-    let W;
-    if (c.kind === 'fit') W = await model.fitTransform(c.X!, start);
-    else for (const [i, batch] of c.batches!.entries()) await model.partialFit(batch, i === 0 ? start : {});
-    const transformW = await model.transform(c.X2);
-    const e = c.expected;
-    expect(model.backendUsed).toBe('gpujs (webasm)');
-    expect(relError(model.components!, e.H), `${name}: H`).toBeLessThan(tolerance);
-    expect(relError(transformW, e.transformW), `${name}: transform`).toBeLessThan(tolerance);
-    if (e.W) expect(relError(W!, e.W), `${name}: W`).toBeLessThan(tolerance);
-    if (c.options.tol === 0 && c.options.maxNoImprovement === null) {
-      expect(model.nSteps, `${name}: nSteps`).toBe(e.nSteps);
-      if (e.nIter !== undefined) expect(model.nIter, `${name}: nIter`).toBe(e.nIter);
-    }
-    if (e.reconstructionErr !== undefined) expect(Math.abs(model.reconstructionErr! - e.reconstructionErr) / e.reconstructionErr).toBeLessThan(tolerance);
   });
 });

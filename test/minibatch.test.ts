@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import fixtures from './fixtures/minibatch.json' with { type: 'json' };
 import { MiniBatchNMF, type MiniBatchNMFOptions } from '../src/index.js';
 import { relativeError, TOLERANCE, type DenseFixture, type MatrixFixture } from './parity-cases.js';
+import { matmul } from '../src/matrix/matrix.js';
+
+const dense = (f: DenseFixture) => ({ rows: f.rows, cols: f.cols, data: Float64Array.from(f.data) });
 
 interface MiniBatchCase {
   name: string;
@@ -50,6 +53,9 @@ describe.each(MINIBATCH_BACKENDS)('MiniBatchNMF matches scikit-learn (%s)', (bac
       if (e.nIter !== undefined) expect(model.nIter, `${name}: nIter`).toBe(e.nIter);
     }
     if (e.reconstructionErr !== undefined) expect(Math.abs(model.reconstructionErr! - e.reconstructionErr) / e.reconstructionErr).toBeLessThan(tolerance);
+    // inverse_transform is W·components_: checked against scikit-learn's transform and components
+    const back = await model.inverseTransform(transformW);
+    expect(relativeError(back, matmul(dense(e.transformW), dense(e.H))), `${name}: inverseTransform`).toBeLessThan(tolerance);
     expect(model.nComponentsOut).toBe(e.H.rows);
     expect(model.nFeaturesIn).toBe(e.H.cols);
     expect(JSON.stringify(c), `${name}: inputs unchanged`).toBe(inputs);

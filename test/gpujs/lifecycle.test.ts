@@ -17,7 +17,7 @@ describe('gpujs backend lifecycle (Node: webasm)', () => {
     const backend = await createGpujsBackend();
     expect(backend.name).toBe('gpujs');
     expect(backend.mode).toBe('webasm');
-    expect(backend.description).toBe('gpujs (webasm)');
+    expect(backend.description).toMatch(/^gpujs \(webasm(, \d+ threads)?\)$/);
     expect(backend.defaultCheckEvery).toBe(1);
     backend.dispose();
     backend.dispose(); // safe twice

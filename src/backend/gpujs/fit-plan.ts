@@ -3,7 +3,9 @@
 // X, W, H, the products and the β ≠ 2 elementwise terms stay in textures between kernels, each value
 // freed (`texture.delete()`) when its successor exists, so a kernel's next call reuses the texture;
 // the host reads back one float at a convergence check and W, H at the end. On the webasm backend
-// the same kernels run as WebAssembly (f32x4 SIMD) on typed arrays.
+// the same kernels run as WebAssembly (f32x4 SIMD) on typed arrays; with threads, under gpu.js's
+// async contract (its worker pool splits each kernel's output), the steps queued on a promise chain
+// that the reads wait for (see `step`, `query`): the same values whatever the split.
 //
 // Differences from the CPU backend, all of storage and none of arithmetic:
 // - CSR X is densified on upload (the gpujs tier holds X as an m × n texture): every formula is the
@@ -61,7 +63,13 @@ function rowsOfX(X: DataMatrix): Float32Array[] {
 
 /** Compiled kernels shared by the plans of one shape (see KernelCache in index.ts). */
 export interface KernelSource {
-  kernel(name: string, source: string, output: number[], pipeline?: boolean): Kernel;
+  /**
+   * `async`: the kernel runs under gpu.js's async contract (every call returns a Promise), which on
+   * webasm splits outputs of 4096 cells or more across its worker pool
+   */
+  kernel(name: string, source: string, output: number[], pipeline?: boolean, async?: boolean): Kernel;
+  /** webasm with threads: the plan's steps queue, and its heavy kernels (worthThreads) go to the pool */
+  readonly threaded: boolean;
   /** the WebGL2 context the kernels run on was lost (never on webasm) */
   lost(): boolean;
   /** the plan is done with them */
@@ -69,6 +77,36 @@ export interface KernelSource {
 }
 
 export type { Kernel, GPULike };
+
+/**
+ * A step's body: a generator that yields each kernel call's result (a value, or on threaded webasm a
+ * Promise of it) and resumes with the value. One body serves both contracts: `runSync` resumes at
+ * once (WebGL2 and single-threaded webasm run exactly as plain calls), `drive` awaits.
+ */
+type Op<T> = Generator<unknown, T, unknown>;
+
+function runSync<T>(op: Op<T>): T {
+  let r = op.next();
+  while (!r.done) r = op.next(r.value);
+  return r.value;
+}
+
+const ignore = (): void => {};
+
+/** Multiply-adds below which a kernel is not worth a dispatch to the pool (≈ 1 ms on one thread). */
+const THREAD_MIN_WORK = 1 << 20;
+
+/**
+ * Whether a kernel goes to gpu.js's worker pool on threaded webasm; the others run synchronously on
+ * the calling thread, in their turn on the queue. gpu.js splits outputs of 4096 cells or more, in
+ * ranges of whole quads, and its workers take the SIMD body only when a row of the output is a
+ * multiple of 4 wide (else scalar, 4 times the work: slower on 2 threads than SIMD on one); and a
+ * dispatch costs a message round trip per worker, worth it only for a kernel of some work.
+ */
+function worthThreads(output: number[], work: number): boolean {
+  const cells = output.reduce((a, b) => a * b, 1);
+  return cells >= 4096 && output[0] % 4 === 0 && cells * work >= THREAD_MIN_WORK;
+}
 
 export class GpujsFitPlan implements FitPlan {
   private readonly m: number;
@@ -107,6 +145,13 @@ export class GpujsFitPlan implements FitPlan {
   private previousF: Value = null;
   private sub: PgSubproblem | null = null;
   private destroyed = false;
+  /**
+   * Threaded webasm: steps return at once and run in call order on this chain; reads wait for it. The
+   * first error a queued step throws is kept here: every later step is skipped and every read rejects
+   * with it (the plan's state is unknown after it).
+   */
+  private chain: Promise<void> = Promise.resolve();
+  private failure: { error: unknown } | null = null;
 
   constructor(
     private readonly kernels: KernelSource,
@@ -143,64 +188,112 @@ export class GpujsFitPlan implements FitPlan {
 
   /**
    * Run kernel `name` (made on first use for this shape and β; see `spec`). Values a kernel returns
-   * are the caller's to free.
+   * are the caller's to free. On threaded webasm the kernels worth it return a Promise (the uploads,
+   * copy*, which the constructor runs, never do).
    */
   private run(name: string, args: unknown[]): Value {
-    const [source, output, pipeline] = this.spec(name);
-    return this.kernels.kernel(name, source, output, pipeline)(...args);
+    const [source, output, pipeline, work] = this.spec(name);
+    const async = this.kernels.threaded && !name.startsWith('copy') && worthThreads(output, work);
+    return this.kernels.kernel(name, source, output, pipeline, async)(...args);
   }
 
-  /** Source, output size and pipeline flag of each kernel (loop bounds m, n, k are gpu.js constants). */
-  private spec(name: string): [string, number[], boolean] {
+  /** A kernel call inside a step's body: `yield* this.call(…)` is its value. */
+  private *call(name: string, args: unknown[]): Op<Value> {
+    return yield this.run(name, args);
+  }
+
+  /** Run a step: now, or (threaded) queued after the steps before it. */
+  private step(op: Op<void>): void {
+    this.live();
+    if (!this.kernels.threaded) {
+      runSync(op);
+      return;
+    }
+    this.chain = this.chain
+      .then(() => (this.failure || this.destroyed ? undefined : this.drive(op)))
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      });
+  }
+
+  /** Run a read: now, or (threaded) once the queued steps have run; a failed step's error rejects it. */
+  private query<T>(op: Op<T>): Promise<T> {
+    this.live();
+    if (!this.kernels.threaded) return Promise.resolve(runSync(op));
+    const result = this.chain.then(() => {
+      if (this.failure) throw this.failure.error;
+      return this.drive(op);
+    });
+    this.chain = result.then(ignore, ignore);
+    return result;
+  }
+
+  /** A body under the async contract; a plan destroyed meanwhile stops it at its next kernel call. */
+  private async drive<T>(op: Op<T>): Promise<T> {
+    this.live();
+    let r = op.next();
+    while (!r.done) {
+      const value = await r.value;
+      this.live();
+      r = op.next(value);
+    }
+    return r.value;
+  }
+
+  /**
+   * Source, output size, pipeline flag and work per output cell (multiply-adds, roughly) of each
+   * kernel; loop bounds m, n, k are gpu.js constants.
+   */
+  private spec(name: string): [string, number[], boolean, number] {
     const { m, n, k, beta } = this;
     const K1 = k + 1;
     switch (name) {
-      case 'copyX': return [K.COPY, [n, m], true];
-      case 'copyW': return [K.COPY, [K1, m], true];
-      case 'copyH': return [K.COPY, [n, K1], true];
-      case 'copyA': case 'copyB': return [K.COPY, [n, k], true];
-      case 'snapW': return [K.COPY, [K1, m], true];
-      case 'snapXHt': return [K.COPY, [k, m], true];
-      case 'xht': return [K.XHT, [k, m], true];
-      case 'hht': return [K.HHT, [k, k], true];
-      case 'hsum': return [K.HSUM, [k], true];
-      case 'wtx': return [K.WTX, [n, k], true];
-      case 'wtw': return [K.WTW, [k, k], true];
-      case 'wsum': return [K.WSUM, [k], true];
-      case 'wh': return [K.WH, [n, m], true];
-      case 'num': return [K.numeratorTerms(beta), [n, m], true];
-      case 'den': return [K.denominatorTerms(beta), [n, m], true];
-      case 'muW': return [beta === 2 ? K.MU_W_FRO : beta === 1 ? K.MU_W_KL : K.MU_W_BETA, [K1, m], true];
-      case 'muH': return [beta === 2 ? K.MU_H_FRO : beta === 1 ? K.MU_H_KL : K.MU_H_BETA, [n, K1], true];
-      case 'halsW': return [K.HALS_W, [K1, m], true];
-      case 'halsH': return [K.HALS_H, [n, K1], true];
-      case 'violation': return [K.VIOLATION, [1], false];
-      case 'lossRows': return [K.lossRows(beta), [m], true];
-      case 'sumRows': return [K.SUM_ROWS, [1], false];
+      case 'copyX': return [K.COPY, [n, m], true, 1];
+      case 'copyW': return [K.COPY, [K1, m], true, 1];
+      case 'copyH': return [K.COPY, [n, K1], true, 1];
+      case 'copyA': case 'copyB': return [K.COPY, [n, k], true, 1];
+      case 'snapW': return [K.COPY, [K1, m], true, 1];
+      case 'snapXHt': return [K.COPY, [k, m], true, 1];
+      case 'xht': return [K.XHT, [k, m], true, n];
+      case 'hht': return [K.HHT, [k, k], true, n];
+      case 'hsum': return [K.HSUM, [k], true, n];
+      case 'wtx': return [K.WTX, [n, k], true, m];
+      case 'wtw': return [K.WTW, [k, k], true, m];
+      case 'wsum': return [K.WSUM, [k], true, m];
+      case 'wh': return [K.WH, [n, m], true, k];
+      case 'num': return [K.numeratorTerms(beta), [n, m], true, 1];
+      case 'den': return [K.denominatorTerms(beta), [n, m], true, 1];
+      case 'muW': return [beta === 2 ? K.MU_W_FRO : beta === 1 ? K.MU_W_KL : K.MU_W_BETA, [K1, m], true, beta === 2 ? k : beta === 1 ? n : 2 * n];
+      case 'muH': return [beta === 2 ? K.MU_H_FRO : beta === 1 ? K.MU_H_KL : K.MU_H_BETA, [n, K1], true, beta === 2 ? k : beta === 1 ? m : 2 * m];
+      case 'halsW': return [K.HALS_W, [K1, m], true, k];
+      case 'halsH': return [K.HALS_H, [n, K1], true, k];
+      case 'violation': return [K.VIOLATION, [1], false, m + n];
+      case 'lossRows': return [K.lossRows(beta), [m], true, n * k];
+      case 'sumRows': return [K.SUM_ROWS, [1], false, m];
       // MiniBatchNMF
-      case 'numH': return [K.WT_M, [n, k], true];
-      case 'denH': return [beta === 2 ? K.WTW_H : beta === 1 ? K.WSUM_ROWS : K.WT_M, [n, k], true];
-      case 'avgA': return [K.AVG_A, [n, k], true];
-      case 'avgB': return [K.AVG_B, [n, k], true];
-      case 'avgH': return [K.AVG_H, [n, K1], true];
-      case 'clipW': return [K.CLIP_W, [K1, m], true];
-      case 'changeW': return [K.CHANGE_W, [2], false];
-      case 'changeH': return [K.CHANGE_H, [2], false];
-      case 'factorSums': return [K.FACTOR_SUMS, [4], false];
+      case 'numH': return [K.WT_M, [n, k], true, m];
+      case 'denH': return [beta === 2 ? K.WTW_H : beta === 1 ? K.WSUM_ROWS : K.WT_M, [n, k], true, beta === 2 ? k : beta === 1 ? 1 : m];
+      case 'avgA': return [K.AVG_A, [n, k], true, 1];
+      case 'avgB': return [K.AVG_B, [n, k], true, 1];
+      case 'avgH': return [K.AVG_H, [n, K1], true, 1];
+      case 'clipW': return [K.CLIP_W, [K1, m], true, 1];
+      case 'changeW': return [K.CHANGE_W, [2], false, m * k];
+      case 'changeH': return [K.CHANGE_H, [2], false, n * k];
+      case 'factorSums': return [K.FACTOR_SUMS, [4], false, (m + n) * k];
       // solver 'pg'
-      case 'gram': return [K.GRAM, [k, k], true];
-      case 'gradW': return [K.GRAD_W, [k, m], true];
-      case 'gradH': return [K.GRAD_H, [n, k], true];
-      case 'trialW': return [K.TRIAL_W, [K1, m], true];
-      case 'trialH': return [K.TRIAL_H, [n, K1], true];
-      case 'normsW': return [K.NORMS_W, [2, m], true];
-      case 'normsH': return [K.NORMS_H, [2, n], true];
-      case 'statsW': return [K.TRIAL_STATS_W, [4, m], true];
-      case 'statsH': return [K.TRIAL_STATS_H, [4, n], true];
-      case 'sum2m': return [K.sumColumns('m'), [2], false];
-      case 'sum2n': return [K.sumColumns('n'), [2], false];
-      case 'sum4m': return [K.sumColumns('m'), [4], false];
-      case 'sum4n': return [K.sumColumns('n'), [4], false];
+      case 'gram': return [K.GRAM, [k, k], true, 1];
+      case 'gradW': return [K.GRAD_W, [k, m], true, k];
+      case 'gradH': return [K.GRAD_H, [n, k], true, k];
+      case 'trialW': return [K.TRIAL_W, [K1, m], true, 1];
+      case 'trialH': return [K.TRIAL_H, [n, K1], true, 1];
+      case 'normsW': return [K.NORMS_W, [2, m], true, k];
+      case 'normsH': return [K.NORMS_H, [2, n], true, k];
+      case 'statsW': return [K.TRIAL_STATS_W, [4, m], true, k * k];
+      case 'statsH': return [K.TRIAL_STATS_H, [4, n], true, k * k];
+      case 'sum2m': return [K.sumColumns('m'), [2], false, m];
+      case 'sum2n': return [K.sumColumns('n'), [2], false, n];
+      case 'sum4m': return [K.sumColumns('m'), [4], false, m];
+      case 'sum4n': return [K.sumColumns('n'), [4], false, n];
       default: throw new Error(`webnmf internal: no gpujs kernel '${name}'`);
     }
   }
@@ -223,21 +316,21 @@ export class GpujsFitPlan implements FitPlan {
   }
 
   /** X·Hᵀ and H·Hᵀ; skipped when H is fixed and they are already known. */
-  private hProducts(): void {
+  private *hProducts(): Op<void> {
     if (this.hProductsValid) return;
     // freed first: a kernel whose last output is no longer held renders into the same texture again
     free(this.XHt);
-    this.XHt = this.run('xht', [this.X, this.H]);
+    this.XHt = yield* this.call('xht', [this.X, this.H]);
     free(this.HHt);
-    this.HHt = this.run('hht', [this.H]);
+    this.HHt = yield* this.call('hht', [this.H]);
     this.hProductsValid = true;
   }
 
   /** H's row sums (KL's W denominator), likewise cached while H is unchanged. */
-  private hSums(): void {
+  private *hSums(): Op<void> {
     if (this.hsumValid) return;
     free(this.Hsum);
-    this.Hsum = this.run('hsum', [this.H]);
+    this.Hsum = yield* this.call('hsum', [this.H]);
     this.hsumValid = true;
   }
 
@@ -247,29 +340,32 @@ export class GpujsFitPlan implements FitPlan {
   }
 
   /** The β ≠ 2 elementwise terms at the current W, H: V, and D (null for KL); the caller frees them. */
-  private elementwise(): { V: Value; D: Value } {
-    const WH = this.run('wh', [this.W, this.H]);
-    const V = this.run('num', [this.X, WH]);
-    const D = this.beta === 1 ? null : this.run('den', [WH]);
+  private *elementwise(): Op<{ V: Value; D: Value }> {
+    const WH = yield* this.call('wh', [this.W, this.H]);
+    const V = yield* this.call('num', [this.X, WH]);
+    const D = this.beta === 1 ? null : yield* this.call('den', [WH]);
     free(WH);
     return { V, D };
   }
 
   muUpdateW(step: MuStep): void {
-    this.live();
+    this.step(this.muW(step));
+  }
+
+  private *muW(step: MuStep): Op<void> {
     const { beta } = this;
     const clip = beta < 1 && step.clip !== false ? 1 : 0;
     const { l1, l2, gamma } = step;
     let next: Value;
     if (beta === 2) {
-      this.hProducts();
-      next = this.run('muW', [this.W, this.XHt, this.HHt, l1, l2, gamma, clip]);
+      yield* this.hProducts();
+      next = yield* this.call('muW', [this.W, this.XHt, this.HHt, l1, l2, gamma, clip]);
     } else {
-      if (beta === 1) this.hSums();
-      const { V, D } = this.elementwise();
+      if (beta === 1) yield* this.hSums();
+      const { V, D } = yield* this.elementwise();
       next = beta === 1
-        ? this.run('muW', [this.W, V, this.Hsum, this.H, l1, l2, gamma, clip, this.hsumShift])
-        : this.run('muW', [this.W, V, D, this.H, l1, l2, gamma, clip]);
+        ? yield* this.call('muW', [this.W, V, this.Hsum, this.H, l1, l2, gamma, clip, this.hsumShift])
+        : yield* this.call('muW', [this.W, V, D, this.H, l1, l2, gamma, clip]);
       free(V);
       free(D);
     }
@@ -281,24 +377,27 @@ export class GpujsFitPlan implements FitPlan {
   }
 
   muUpdateH(step: MuStep): void {
-    this.live();
+    this.step(this.muH(step));
+  }
+
+  private *muH(step: MuStep): Op<void> {
     const { beta } = this;
     const clip = beta <= 1 && step.clip !== false ? 1 : 0;
     const { l1, l2, gamma } = step;
     let next: Value;
     if (beta === 2) {
-      const WtX = this.run('wtx', [this.W, this.X]);
-      const WtW = this.run('wtw', [this.W]);
-      next = this.run('muH', [this.H, WtX, WtW, l1, l2, gamma, clip]);
+      const WtX = yield* this.call('wtx', [this.W, this.X]);
+      const WtW = yield* this.call('wtw', [this.W]);
+      next = yield* this.call('muH', [this.H, WtX, WtW, l1, l2, gamma, clip]);
       free(WtX);
       free(WtW);
     } else {
-      const { V, D } = this.elementwise();
+      const { V, D } = yield* this.elementwise();
       if (beta === 1) {
-        const Wsum = this.run('wsum', [this.W]);
-        next = this.run('muH', [this.H, V, Wsum, this.W, l1, l2, gamma, clip]);
+        const Wsum = yield* this.call('wsum', [this.W]);
+        next = yield* this.call('muH', [this.H, V, Wsum, this.W, l1, l2, gamma, clip]);
         free(Wsum);
-      } else next = this.run('muH', [this.H, V, D, this.W, l1, l2, gamma, clip]);
+      } else next = yield* this.call('muH', [this.H, V, D, this.W, l1, l2, gamma, clip]);
       free(V);
       free(D);
     }
@@ -307,22 +406,28 @@ export class GpujsFitPlan implements FitPlan {
   }
 
   halsSweepW(step: HalsStep): void {
-    this.live();
-    this.hProducts();
+    this.step(this.halsW(step));
+  }
+
+  private *halsW(step: HalsStep): Op<void> {
+    yield* this.hProducts();
     const { order, l1, l2 } = step;
     for (let s = 0; s < order.length; s++) {
-      this.W = GpujsFitPlan.swap(this.W, this.run('halsW', [this.W, this.XHt, this.HHt, order[s], s === 0 ? 1 : 0, l1, l2]));
+      this.W = GpujsFitPlan.swap(this.W, yield* this.call('halsW', [this.W, this.XHt, this.HHt, order[s], s === 0 ? 1 : 0, l1, l2]));
     }
     this.violationParts = { W: true, H: false };
   }
 
   halsSweepH(step: HalsStep): void {
-    this.live();
-    const WtX = this.run('wtx', [this.W, this.X]);
-    const WtW = this.run('wtw', [this.W]);
+    this.step(this.halsH(step));
+  }
+
+  private *halsH(step: HalsStep): Op<void> {
+    const WtX = yield* this.call('wtx', [this.W, this.X]);
+    const WtW = yield* this.call('wtw', [this.W]);
     const { order, l1, l2 } = step;
     for (let s = 0; s < order.length; s++) {
-      this.H = GpujsFitPlan.swap(this.H, this.run('halsH', [this.H, WtX, WtW, order[s], s === 0 ? 1 : 0, l1, l2]));
+      this.H = GpujsFitPlan.swap(this.H, yield* this.call('halsH', [this.H, WtX, WtW, order[s], s === 0 ? 1 : 0, l1, l2]));
     }
     free(WtX);
     free(WtW);
@@ -331,20 +436,26 @@ export class GpujsFitPlan implements FitPlan {
   }
 
   async lastViolation(): Promise<number> {
-    this.live();
+    return this.query(this.violation());
+  }
+
+  private *violation(): Op<number> {
     if (!this.violationParts.W) {
       if (this.violationParts.H) throw new Error('webnmf internal: halsSweepH without halsSweepW');
       return 0;
     }
     // W's sweep starts an iteration; H's column sums count only if H's sweep ran after it
-    const out = this.run('violation', [this.W, this.H, this.violationParts.H ? 1 : 0]) as Float32Array;
+    const out = (yield* this.call('violation', [this.W, this.H, this.violationParts.H ? 1 : 0])) as Float32Array;
     return out[0];
   }
 
   async reconstructionError(): Promise<number> {
-    this.live();
-    const rows = this.run('lossRows', [this.X, this.W, this.H]);
-    const total = (this.run('sumRows', [rows]) as Float32Array)[0];
+    return this.query(this.loss());
+  }
+
+  private *loss(): Op<number> {
+    const rows = yield* this.call('lossRows', [this.X, this.W, this.H]);
+    const total = ((yield* this.call('sumRows', [rows])) as Float32Array)[0];
     free(rows);
     const { beta } = this;
     const res = beta === 2 ? total / 2 : beta === 1 || beta === 0 ? total : total / (beta * (beta - 1));
@@ -352,182 +463,218 @@ export class GpujsFitPlan implements FitPlan {
   }
 
   async read(): Promise<{ W: DenseMatrix; H: DenseMatrix }> {
-    this.live();
     const { m, n, k } = this;
-    return { W: dense32(m, k, await rowsOf(this.W)), H: dense32(k, n, await rowsOf(this.H)) };
+    if (!this.kernels.threaded) {
+      this.live();
+      return { W: dense32(m, k, await rowsOf(this.W)), H: dense32(k, n, await rowsOf(this.H)) };
+    }
+    const [W, H] = await this.query(this.values(() => [this.W, this.H]));
+    return { W: dense32(m, k, await rowsOf(W)), H: dense32(k, n, await rowsOf(H)) };
+  }
+
+  /** The values `pick` names, as they are once the queued steps have run (no kernel call). */
+  private *values<T>(pick: () => T): Op<T> {
+    return pick();
   }
 
   private minibatchSteps(): MiniBatchSteps {
-    const norms = (out: Float32Array) => Math.sqrt(out[0]) / Math.sqrt(out[1]);
     return {
-      muUpdateHAveraged: (step, rho) => {
-        this.live();
-        if (!this.A || !this.B) throw new Error('muUpdateHAveraged needs a plan made with averages');
-        const { beta } = this;
-        const clip = beta <= 1 && step.clip !== false ? 1 : 0;
-        const { l1, l2, gamma } = step;
-        // H's numerator and (unregularized) denominator, k × n
-        let num: Value, den: Value;
-        if (beta === 2) {
-          num = this.run('wtx', [this.W, this.X]);
-          const WtW = this.run('wtw', [this.W]);
-          den = this.run('denH', [WtW, this.H]);
-          free(WtW);
-        } else {
-          const { V, D } = this.elementwise();
-          num = this.run('numH', [this.W, V]);
-          if (beta === 1) {
-            const Wsum = this.run('wsum', [this.W]);
-            den = this.run('denH', [Wsum]);
-            free(Wsum);
-          } else den = this.run('denH', [this.W, D]);
-          free(V);
-          free(D);
-        }
-        const A = this.run('avgA', [this.A, num, this.H, rho, gamma]);
-        const B = this.run('avgB', [this.B, den, this.H, rho, l1, l2]);
-        free(num);
-        free(den);
-        this.A = GpujsFitPlan.swap(this.A, A);
-        this.B = GpujsFitPlan.swap(this.B, B);
-        this.H = GpujsFitPlan.swap(this.H, this.run('avgH', [this.A, this.B, gamma, clip]));
-        this.hChanged();
-      },
-      clipW: () => {
-        this.live();
-        this.W = GpujsFitPlan.swap(this.W, this.run('clipW', [this.W]));
-      },
-      wChange: async () => {
-        this.live();
-        this.wPrevious ??= this.run('copyW', [this.startW]);
-        const change = norms(this.run('changeW', [this.W, this.wPrevious]) as Float32Array);
-        this.wPrevious = GpujsFitPlan.swap(this.wPrevious, this.run('snapW', [this.W]));
-        return change;
-      },
-      hChange: async () => {
-        this.live();
-        this.hStart ??= this.run('copyH', [this.startH]);
-        return norms(this.run('changeH', [this.H, this.hStart]) as Float32Array);
-      },
-      factorSums: async () => {
-        this.live();
-        const s = this.run('factorSums', [this.W, this.H]) as Float32Array;
-        return { sumW: s[0], sumW2: s[1], sumH: s[2], sumH2: s[3] };
-      },
+      muUpdateHAveraged: (step, rho) => this.step(this.muHAveraged(step, rho)),
+      clipW: () => this.step(this.clipWOp()),
+      wChange: async () => this.query(this.wChangeOp()),
+      hChange: async () => this.query(this.hChangeOp()),
+      factorSums: async () => this.query(this.factorSumsOp()),
       readAverages: async (): Promise<HAverages> => {
-        this.live();
-        if (!this.A || !this.B) throw new Error('readAverages needs a plan made with averages');
         const { k, n } = this;
-        return { A: dense32(k, n, await rowsOf(this.A)), B: dense32(k, n, await rowsOf(this.B)) };
+        const held = () => {
+          if (!this.A || !this.B) throw new Error('readAverages needs a plan made with averages');
+          return [this.A, this.B];
+        };
+        if (!this.kernels.threaded) {
+          this.live();
+          held();
+          return { A: dense32(k, n, await rowsOf(this.A)), B: dense32(k, n, await rowsOf(this.B)) };
+        }
+        const [A, B] = await this.query(this.values(held));
+        return { A: dense32(k, n, await rowsOf(A)), B: dense32(k, n, await rowsOf(B)) };
       },
     };
   }
 
+  private *muHAveraged(step: MuStep, rho: number): Op<void> {
+    if (!this.A || !this.B) throw new Error('muUpdateHAveraged needs a plan made with averages');
+    const { beta } = this;
+    const clip = beta <= 1 && step.clip !== false ? 1 : 0;
+    const { l1, l2, gamma } = step;
+    // H's numerator and (unregularized) denominator, k × n
+    let num: Value, den: Value;
+    if (beta === 2) {
+      num = yield* this.call('wtx', [this.W, this.X]);
+      const WtW = yield* this.call('wtw', [this.W]);
+      den = yield* this.call('denH', [WtW, this.H]);
+      free(WtW);
+    } else {
+      const { V, D } = yield* this.elementwise();
+      num = yield* this.call('numH', [this.W, V]);
+      if (beta === 1) {
+        const Wsum = yield* this.call('wsum', [this.W]);
+        den = yield* this.call('denH', [Wsum]);
+        free(Wsum);
+      } else den = yield* this.call('denH', [this.W, D]);
+      free(V);
+      free(D);
+    }
+    const A = yield* this.call('avgA', [this.A, num, this.H, rho, gamma]);
+    const B = yield* this.call('avgB', [this.B, den, this.H, rho, l1, l2]);
+    free(num);
+    free(den);
+    this.A = GpujsFitPlan.swap(this.A, A);
+    this.B = GpujsFitPlan.swap(this.B, B);
+    this.H = GpujsFitPlan.swap(this.H, yield* this.call('avgH', [this.A, this.B, gamma, clip]));
+    this.hChanged();
+  }
+
+  private *clipWOp(): Op<void> {
+    this.W = GpujsFitPlan.swap(this.W, yield* this.call('clipW', [this.W]));
+  }
+
+  private *wChangeOp(): Op<number> {
+    this.wPrevious ??= yield* this.call('copyW', [this.startW]);
+    const change = norms((yield* this.call('changeW', [this.W, this.wPrevious])) as Float32Array);
+    this.wPrevious = GpujsFitPlan.swap(this.wPrevious, yield* this.call('snapW', [this.W]));
+    return change;
+  }
+
+  private *hChangeOp(): Op<number> {
+    this.hStart ??= yield* this.call('copyH', [this.startH]);
+    return norms((yield* this.call('changeH', [this.H, this.hStart])) as Float32Array);
+  }
+
+  private *factorSumsOp(): Op<{ sumW: number; sumW2: number; sumH: number; sumH2: number }> {
+    const s = (yield* this.call('factorSums', [this.W, this.H])) as Float32Array;
+    return { sumW: s[0], sumW2: s[1], sumH: s[2], sumH2: s[3] };
+  }
+
   /** [Σ ∇², ‖P[∇]‖²] of a factor's last gradient at the factor's current value */
-  private gradientNorms(factor: 'W' | 'H'): Float32Array {
+  private *gradientNorms(factor: 'W' | 'H'): Op<Float32Array> {
     const F = factor === 'W' ? this.W : this.H, g = factor === 'W' ? this.gradW : this.gradH;
     if (g === null) throw new Error(`pg: no gradient of ${factor} yet (initialGradients() first)`);
-    const rows = this.run(factor === 'W' ? 'normsW' : 'normsH', [F, g]);
-    const sums = this.run(factor === 'W' ? 'sum2m' : 'sum2n', [rows]) as Float32Array;
+    const rows = yield* this.call(factor === 'W' ? 'normsW' : 'normsH', [F, g]);
+    const sums = (yield* this.call(factor === 'W' ? 'sum2m' : 'sum2n', [rows])) as Float32Array;
     free(rows);
     return sums;
   }
 
   /** ∇ of `factor` for Gram G and cross product C (with the penalty), replacing the factor's last gradient */
-  private gradientOf(factor: 'W' | 'H', G: Value, C: Value, l1: number, l2: number): void {
-    if (factor === 'W') this.gradW = GpujsFitPlan.swap(this.gradW, this.run('gradW', [this.W, G, C, l1, l2]));
-    else this.gradH = GpujsFitPlan.swap(this.gradH, this.run('gradH', [this.H, G, C, l1, l2]));
+  private *gradientOf(factor: 'W' | 'H', G: Value, C: Value, l1: number, l2: number): Op<void> {
+    if (factor === 'W') this.gradW = GpujsFitPlan.swap(this.gradW, yield* this.call('gradW', [this.W, G, C, l1, l2]));
+    else this.gradH = GpujsFitPlan.swap(this.gradH, yield* this.call('gradH', [this.H, G, C, l1, l2]));
   }
 
   private pgSteps(): PgSteps {
-    const current = () => {
-      if (!this.sub || this.G === null || this.C === null) throw new Error('pg: begin() must start a subproblem first');
-      return this.sub;
-    };
     return {
       prepare: async () => {},
-      initialGradients: async () => {
-        this.live();
-        this.hProducts();
-        this.gradientOf('W', this.HHt, this.XHt, 0, 0);
-        const WtX = this.run('wtx', [this.W, this.X]);
-        const WtW = this.run('wtw', [this.W]);
-        this.gradientOf('H', WtW, WtX, 0, 0);
-        free(WtX);
-        free(WtW);
-        return this.gradientNorms('W')[0] + this.gradientNorms('H')[0];
-      },
-      projectedGradientNormSq: async () => {
-        this.live();
-        return this.gradientNorms('W')[1] + this.gradientNorms('H')[1];
-      },
-      begin: (sub) => {
-        this.live();
-        free(this.G);
-        free(this.C);
-        let P: Value;
-        if (sub.factor === 'W') {
-          this.hProducts();
-          P = this.HHt;
-          // a copy: the cached X·Hᵀ is replaced when H changes, C lives until the next begin()
-          this.C = this.run('snapXHt', [this.XHt]);
-        } else {
-          this.C = this.run('wtx', [this.W, this.X]);
-          P = this.run('wtw', [this.W]);
-        }
-        this.G = this.run('gram', [P, sub.gramDiag, sub.gramAll]);
-        if (sub.factor === 'H') free(P);
-        this.sub = sub;
-      },
-      gradient: () => {
-        this.live();
-        const sub = current();
-        this.gradientOf(sub.factor, this.G, this.C, sub.l1, sub.l2);
-      },
-      trial: async (gamma, compare): Promise<PgTrial> => {
-        this.live();
-        const { factor } = current();
-        const w = factor === 'W';
-        const F = w ? this.W : this.H, g = w ? this.gradW : this.gradH;
-        free(this.trialF);
-        this.trialF = this.run(w ? 'trialW' : 'trialH', [F, g, gamma]);
-        const P = compare === 'current' ? F : this.previousF;
-        if (P === null) throw new Error("pg: trial(…, 'previous') before keepTrial()");
-        const rows = this.run(w ? 'statsW' : 'statsH', [F, this.trialF, P, g, this.G]);
-        const s = this.run(w ? 'sum4m' : 'sum4n', [rows]) as Float32Array;
-        free(rows);
-        return { projGradNormSq: s[0], gradd: s[1], dQd: s[2], unchanged: s[3] === 0 };
-      },
-      accept: (which) => {
-        this.live();
-        const { factor } = current();
-        const next = which === 'trial' ? this.trialF : this.previousF;
-        if (next === null) throw new Error(`pg: accept('${which}') without a ${which} candidate`);
-        if (which === 'trial') this.trialF = null;
-        else this.previousF = null;
-        if (factor === 'W') this.W = GpujsFitPlan.swap(this.W, next);
-        else {
-          this.H = GpujsFitPlan.swap(this.H, next);
-          this.hChanged();
-        }
-      },
-      keepTrial: () => {
-        this.live();
-        free(this.previousF);
-        this.previousF = this.trialF;
-        this.trialF = null;
-      },
+      initialGradients: async () => this.query(this.initialGradientsOp()),
+      projectedGradientNormSq: async () => this.query(this.projectedGradientOp()),
+      begin: (sub) => this.step(this.beginOp(sub)),
+      gradient: () => this.step(this.gradientOp()),
+      trial: async (gamma, compare) => this.query(this.trialOp(gamma, compare)),
+      accept: (which) => this.step(this.acceptOp(which)),
+      keepTrial: () => this.step(this.keepTrialOp()),
     };
+  }
+
+  private currentSub(): PgSubproblem {
+    if (!this.sub || this.G === null || this.C === null) throw new Error('pg: begin() must start a subproblem first');
+    return this.sub;
+  }
+
+  private *initialGradientsOp(): Op<number> {
+    yield* this.hProducts();
+    yield* this.gradientOf('W', this.HHt, this.XHt, 0, 0);
+    const WtX = yield* this.call('wtx', [this.W, this.X]);
+    const WtW = yield* this.call('wtw', [this.W]);
+    yield* this.gradientOf('H', WtW, WtX, 0, 0);
+    free(WtX);
+    free(WtW);
+    return (yield* this.gradientNorms('W'))[0] + (yield* this.gradientNorms('H'))[0];
+  }
+
+  private *projectedGradientOp(): Op<number> {
+    return (yield* this.gradientNorms('W'))[1] + (yield* this.gradientNorms('H'))[1];
+  }
+
+  private *beginOp(sub: PgSubproblem): Op<void> {
+    free(this.G);
+    free(this.C);
+    let P: Value;
+    if (sub.factor === 'W') {
+      yield* this.hProducts();
+      P = this.HHt;
+      // a copy: the cached X·Hᵀ is replaced when H changes, C lives until the next begin()
+      this.C = yield* this.call('snapXHt', [this.XHt]);
+    } else {
+      this.C = yield* this.call('wtx', [this.W, this.X]);
+      P = yield* this.call('wtw', [this.W]);
+    }
+    this.G = yield* this.call('gram', [P, sub.gramDiag, sub.gramAll]);
+    if (sub.factor === 'H') free(P);
+    this.sub = sub;
+  }
+
+  private *gradientOp(): Op<void> {
+    const sub = this.currentSub();
+    yield* this.gradientOf(sub.factor, this.G, this.C, sub.l1, sub.l2);
+  }
+
+  private *trialOp(gamma: number, compare: 'current' | 'previous'): Op<PgTrial> {
+    const { factor } = this.currentSub();
+    const w = factor === 'W';
+    const F = w ? this.W : this.H, g = w ? this.gradW : this.gradH;
+    free(this.trialF);
+    this.trialF = yield* this.call(w ? 'trialW' : 'trialH', [F, g, gamma]);
+    const P = compare === 'current' ? F : this.previousF;
+    if (P === null) throw new Error("pg: trial(…, 'previous') before keepTrial()");
+    const rows = yield* this.call(w ? 'statsW' : 'statsH', [F, this.trialF, P, g, this.G]);
+    const s = (yield* this.call(w ? 'sum4m' : 'sum4n', [rows])) as Float32Array;
+    free(rows);
+    return { projGradNormSq: s[0], gradd: s[1], dQd: s[2], unchanged: s[3] === 0 };
+  }
+
+  private *acceptOp(which: 'trial' | 'previous'): Op<void> {
+    const { factor } = this.currentSub();
+    const next = which === 'trial' ? this.trialF : this.previousF;
+    if (next === null) throw new Error(`pg: accept('${which}') without a ${which} candidate`);
+    if (which === 'trial') this.trialF = null;
+    else this.previousF = null;
+    if (factor === 'W') this.W = GpujsFitPlan.swap(this.W, next);
+    else {
+      this.H = GpujsFitPlan.swap(this.H, next);
+      this.hChanged();
+    }
+  }
+
+  private *keepTrialOp(): Op<void> {
+    free(this.previousF);
+    this.previousF = this.trialF;
+    this.trialF = null;
   }
 
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    // threaded: a queued step stops at its next kernel call (see drive); the kernels stay with the
+    // backend's cache, whose dispose() ends their worker pools
     for (const v of [this.X, this.W, this.H, this.XHt, this.HHt, this.Hsum, this.wPrevious, this.hStart, this.A, this.B]) free(v);
     for (const v of [this.gradW, this.gradH, this.G, this.C, this.trialF, this.previousF]) free(v);
     this.kernels.release();
     this.onDestroy();
   }
+}
+
+/** ‖a − b‖ / ‖a‖ from a kernel's [Σ (a − b)², Σ a²] */
+function norms(out: Float32Array): number {
+  return Math.sqrt(out[0]) / Math.sqrt(out[1]);
 }
 
 /** rows × cols float32 from a value's rows (W's extra column and H's extra row left out). */

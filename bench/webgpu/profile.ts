@@ -76,8 +76,10 @@ function launchFlops(label: string, p: BenchProblem, beta: number): number | nul
   const table: Record<string, number> = {
     XHt: 2 * m * n * k, WtX: 2 * m * n * k, HHt: 2 * k * k * n, WtW: 2 * k * k * m,
     'W·HHt': 2 * m * k * k, 'WtW·H': 2 * k * k * n, Hsum: 2 * k * n, Wsum: 2 * m * k,
-    // KL on dense X (one chunk of rows here): X ⊘ WH, then the two numerators as GEMMs
+    // KL on dense X where the skinny kernels do not fit (one chunk of rows here): X ⊘ WH, then the two numerators as GEMMs
     'X/WH': 2 * m * n * k, numW: 2 * m * n * k, numH: 2 * m * n * k,
+    // KL through the skinny kernels: WH formed in registers (2mnk) and the numerator (2mnk), one pass over X
+    '(X/WH)·Ht': 4 * m * n * k, 'Wt·(X/WH)': 4 * m * n * k,
     // fused β ≠ 2 products: WH (2mnk) and the numerator (2mnk), plus the denominator (2mnk) unless β = 1
     muW: (beta === 1 ? 4 : 6) * m * n * k, muH: (beta === 1 ? 4 : 6) * m * n * k,
     // the loss recomputes WH

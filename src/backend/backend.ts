@@ -64,6 +64,9 @@ export interface HalsStep {
   order: Int32Array;
 }
 
+/** A convergence scalar a solver reads at its checks. */
+export type CheckScalar = 'reconstructionError' | 'lastViolation';
+
 /** Everything one fit needs, built once (uploads, buffers, pipelines); run many steps; destroy once. */
 export interface FitPlan {
   /** W ← W ⊙ (numerator / denominator)^γ for the plan's β, with scikit-learn's epsilon guards and clipping */
@@ -81,6 +84,15 @@ export interface FitPlan {
   lastViolation(): Promise<number>;
   /** sqrt(2·D_β(X ‖ WH)), scikit-learn's _beta_divergence(..., square_root=True) */
   reconstructionError(): Promise<number>;
+  /**
+   * Optional (GPU backends): compute `what` for the current W, H now and keep it on the device, unread.
+   * The next readWithKept(what) returns it beside the then-current value in one readback, so the value
+   * scikit-learn takes once at the start (mu's initial error, cd's first violation) costs no read of
+   * its own. Solvers read it apart, as before, when a plan lacks these two methods.
+   */
+  keep?(what: CheckScalar): void;
+  /** `what` for the current W, H, and the value the last keep(what) stored, in one readback. */
+  readWithKept?(what: CheckScalar): Promise<{ value: number; kept: number }>;
   /** Current W and H (float64 on the CPU, float32 on GPU backends). */
   read(): Promise<{ W: DenseMatrix; H: DenseMatrix }>;
   /** Free everything the plan holds; safe to call twice. */

@@ -20,7 +20,12 @@ export async function fitMultiplicativeUpdate(plan: FitPlan, beta: number, o: So
   const gamma = muGamma(beta);
   const interval = MU_CHECK_INTERVAL * Math.ceil(o.checkEvery / MU_CHECK_INTERVAL);
   // Without a tolerance the error is never compared: skip computing it (a full pass over X on a GPU).
-  const errorAtInit = o.tol === 0 ? 0 : await plan.reconstructionError();
+  // A plan that can keep a scalar on the device holds the initial error until the first check, which
+  // reads both at once (one readback fewer); otherwise it is read now.
+  let initPending = o.tol !== 0 && !!plan.keep && !!plan.readWithKept;
+  let errorAtInit = 0;
+  if (initPending) plan.keep?.('reconstructionError');
+  else if (o.tol !== 0) errorAtInit = await plan.reconstructionError();
   clock.checkFinite('initial error', errorAtInit, 0);
   let previousError = errorAtInit;
   let nIter = 0;
@@ -33,7 +38,16 @@ export async function fitMultiplicativeUpdate(plan: FitPlan, beta: number, o: So
     if (o.tol === 0) {
       clock.progress({ iteration: nIter }); // scikit-learn computes no error without a tolerance
     } else {
-      const error = await plan.reconstructionError();
+      let error: number;
+      if (initPending && plan.readWithKept) {
+        const read = await plan.readWithKept('reconstructionError');
+        initPending = false;
+        previousError = errorAtInit = read.kept;
+        clock.checkFinite('initial error', errorAtInit, 0);
+        error = read.value;
+      } else {
+        error = await plan.reconstructionError();
+      }
       clock.checkFinite('reconstruction error', error, nIter);
       clock.progress({ iteration: nIter, loss: error });
       if (o.verbose) o.log(`Epoch ${String(nIter).padStart(2, '0')} reached after ${(clock.elapsedMs() / 1000).toFixed(3)} seconds, error: ${error.toFixed(6)}`);

@@ -76,6 +76,39 @@ describe('WebGPU through nonNegativeFactorization', () => {
     device.destroy();
   });
 
+  it('reads back ⌈nIter / checkEvery⌉ times plus the final read (the initial error or first violation rides along)', async () => {
+    const device = await testDevice();
+    // Count mapAsync on every buffer of this device: the prototype is shared, so patch it for this test only.
+    const probe = device.createBuffer({ size: 16, usage: 0x0001 | 0x0008 }); // MAP_READ | COPY_DST
+    const proto = Object.getPrototypeOf(probe) as { mapAsync: (...args: unknown[]) => Promise<void> };
+    probe.destroy();
+    const original = proto.mapAsync;
+    let reads = 0;
+    proto.mapAsync = function (this: unknown, ...args: unknown[]) {
+      reads++;
+      return original.apply(this, args);
+    };
+    try {
+      const X = uniform(16, 12, 8);
+      const cases = [
+        { solver: 'cd', tol: 1e-12, checkEvery: 10, expected: 3 + 1 },
+        { solver: 'cd', tol: 1e-12, checkEvery: 1, expected: 30 + 1 },
+        { solver: 'mu', tol: 1e-12, checkEvery: 10, expected: 3 + 1 },
+        { solver: 'mu', betaLoss: 'kullback-leibler', tol: 1e-12, checkEvery: 10, expected: 3 + 1 },
+        { solver: 'mu', tol: 0, checkEvery: 10, expected: 1 },
+      ] as const;
+      for (const { expected, ...o } of cases) {
+        reads = 0;
+        const { nIter } = await nonNegativeFactorization(X, { ...o, nComponents: 3, maxIter: 30, init: 'random', randomState: 0, backend: 'webgpu', device, onWarning: quiet });
+        expect(nIter, JSON.stringify(o)).toBe(30);
+        expect(reads, JSON.stringify(o)).toBe(expected);
+      }
+    } finally {
+      proto.mapAsync = original;
+      device.destroy();
+    }
+  });
+
   it('the estimator reports the backend it ran on', async () => {
     const device = await testDevice();
     const model = new NMF({ nComponents: 2, backend: 'webgpu', device, maxIter: 5, onWarning: quiet });

@@ -52,6 +52,15 @@ describe.each([false, true])('WebGPU FitPlan vs CPU, sparse=%s', (sparse) => {
       });
     }
   }
+  if (!sparse) {
+    // n % 4 == 0 and k ≤ 32: X·Hᵀ, Wᵀ·X and KL's numerators go through gemm.wgsl's skinny kernels
+    for (const beta of [2, 1]) {
+      it(`mu β=${beta} regularized, n = 20 (one pass over X per product)`, async () => {
+        const problem = makeProblem({ m: 23, n: 20, k: 5, beta });
+        await compare(problem, async (plan) => runMu(plan, beta, 30, REG));
+      });
+    }
+  }
   for (const reg of [NO_REG, REG]) {
     it(`hals${reg === REG ? ' regularized' : ''}, shuffled`, async () => {
       const problem = makeProblem({ m: 29, n: 17, k: 5, beta: 2, sparse });

@@ -9,14 +9,17 @@ import type { FitPlan } from '../../src/backend/backend.js';
 import { makeProblem, NO_REG, runHals, runMu } from './fit-helpers.js';
 
 const m = 23, n = 19, k = 4;
+/** n = 20: the skinny kernels (rows of X in vec4s); n = 19: the general GEMM and KL's X ⊘ WH scratch */
+const WIDTHS = [19, 20];
 const BLOCK_ROWS = 8; // → blocks of 8, 8 and 7 rows
-let whole: WebGPUBackend, split: WebGPUBackend;
+let whole: WebGPUBackend;
+const splits = new Map<number, WebGPUBackend>();
 beforeAll(async () => {
   whole = await createWebGPUBackend();
-  split = await createWebGPUBackend({ device: whole.device, maxBindingSize: BLOCK_ROWS * n * 4 });
+  for (const w of WIDTHS) splits.set(w, await createWebGPUBackend({ device: whole.device, maxBindingSize: BLOCK_ROWS * w * 4 }));
 });
 afterAll(() => {
-  split?.dispose();
+  for (const b of splits.values()) b.dispose();
   whole?.dispose();
 });
 
@@ -45,7 +48,7 @@ describe("Kullback-Leibler's X ⊘ WH in row chunks", () => {
 /** Same result, split or not, to float32 rounding (the sums over row blocks add in another order). */
 const SPLIT_TOL = 1e-5;
 
-describe('row-block split of dense X', () => {
+describe.each(WIDTHS)('row-block split of dense X, n = %i', (n) => {
   it('splits at the binding limit', () => {
     expect(rowsPerBlock(n, BLOCK_ROWS * n * 4)).toBe(BLOCK_ROWS);
     expect(() => rowsPerBlock(1000, 64)).toThrow(/exceeds this device's storage binding limit/);
@@ -61,7 +64,7 @@ describe('row-block split of dense X', () => {
     it(name, async () => {
       await withValidation(whole.device, async () => {
         const problem = makeProblem({ m, n, k, beta });
-        const [a, b, c] = [await whole.createFit(problem), await split.createFit(problem), await new CpuBackend().createFit(problem)];
+        const [a, b, c] = [await whole.createFit(problem), await splits.get(n)!.createFit(problem), await new CpuBackend().createFit(problem)];
         for (const plan of [a, b, c]) await run(plan);
         const [ra, rb, rc] = [await a.read(), await b.read(), await c.read()];
         expect(relativeError(rb.W.data, ra.W.data)).toBeLessThan(SPLIT_TOL);

@@ -4,7 +4,7 @@
 // Reads (the two scalars, and W and H at the end) go through MAP_READ staging buffers, one at a time,
 // and reject with a clear Error when the device is lost or the plan destroyed, instead of hanging.
 
-import type { FitPlan, FitProblem, HalsStep, MuStep } from '../backend.js';
+import type { CheckScalar, FitPlan, FitProblem, HalsStep, MuStep } from '../backend.js';
 import type { DenseMatrix } from '../../matrix/matrix.js';
 import { isCsr } from '../../matrix/matrix.js';
 import { MAP_READ_MODE } from './buffers.js';
@@ -14,6 +14,9 @@ import { buildPlanResources, type PlanResources } from './plan-resources.js';
 import { FLOAT64_EPS } from './kernels/online.js';
 import { WebGPUMiniBatchSteps } from './minibatch-steps.js';
 import { WebGPUPgSteps } from './pg-steps.js';
+
+/** Where each check scalar lands in the plan's `scalars` buffer (and its kept copy in `kept`). */
+const SLOT: Record<CheckScalar, number> = { lastViolation: 0, reconstructionError: 1 };
 
 export async function createWebGPUFitPlan(ctx: KernelContext, problem: FitProblem, maxXBindingBytes: number, lost: Promise<Error>, ratioScratchBytes?: number): Promise<FitPlan> {
   try {
@@ -158,13 +161,54 @@ class WebGPUFitPlan implements FitPlan {
   }
 
   lastViolation(): Promise<number> {
-    const L = this.r.launches;
-    return this.readScalar('lastViolation', this.hSwept ? L.violationWH : L.violationW, 0);
+    return this.readScalars('lastViolation', false).then(([v]) => v);
   }
 
   async reconstructionError(): Promise<number> {
+    const [sum] = await this.readScalars('reconstructionError', false);
+    return this.errorFromSum(sum);
+  }
+
+  keep(what: CheckScalar): void {
+    this.assertUsable();
+    const b = this.r.buffers, slot = SLOT[what] * 4;
+    const enc = this.ctx.device.createCommandEncoder({ label: `keep ${what}` });
+    encodePass(enc, what, this.scalarLaunches(what));
+    enc.copyBufferToBuffer(b.scalars, slot, b.kept, slot, 4);
+    this.ctx.device.queue.submit([enc.finish()]);
+  }
+
+  async readWithKept(what: CheckScalar): Promise<{ value: number; kept: number }> {
+    const [value, kept] = await this.readScalars(what, true);
+    return what === 'reconstructionError' ? { value: this.errorFromSum(value), kept: this.errorFromSum(kept) } : { value, kept };
+  }
+
+  /** The launches that leave `what` in its slot of scalars. */
+  private scalarLaunches(what: CheckScalar): Launch[] {
     const L = this.r.launches;
-    const sum = await this.readScalarFrom('reconstructionError', L.loss, 1);
+    if (what === 'reconstructionError') return L.loss;
+    return [this.hSwept ? L.violationWH : L.violationW];
+  }
+
+  /** `what` computed now, and with `withKept` the copy keep() left, through one mapping of the staging buffer. */
+  private readScalars(what: CheckScalar, withKept: boolean): Promise<[number, number]> {
+    const launches = this.scalarLaunches(what);
+    return this.serialized(async () => {
+      const b = this.r.buffers, slot = SLOT[what] * 4;
+      const enc = this.ctx.device.createCommandEncoder({ label: what });
+      encodePass(enc, what, launches);
+      enc.copyBufferToBuffer(b.scalars, slot, b.scalarStaging, 0, 4);
+      if (withKept) enc.copyBufferToBuffer(b.kept, slot, b.scalarStaging, 4, 4);
+      this.ctx.device.queue.submit([enc.finish()]);
+      return this.mapped(b.scalarStaging, (range) => {
+        const f = new Float32Array(range, 0, 2);
+        return [f[0], f[1]] as [number, number];
+      });
+    });
+  }
+
+  /** sqrt(2·D_β) from the summed divergence terms the loss launches leave. */
+  private errorFromSum(sum: number): number {
     const { beta, m, n, nnz } = this;
     let res: number;
     if (this.weighted) res = sum; // divergenceWeighted sums whole terms
@@ -213,21 +257,6 @@ class WebGPUFitPlan implements FitPlan {
     const enc = this.ctx.device.createCommandEncoder({ label });
     encodePass(enc, label, launches);
     this.ctx.device.queue.submit([enc.finish()]);
-  }
-
-  private readScalar(label: string, launch: Launch, slot: number): Promise<number> {
-    return this.readScalarFrom(label, [launch], slot);
-  }
-
-  private readScalarFrom(label: string, launches: Launch[], slot: number): Promise<number> {
-    return this.serialized(async () => {
-      const b = this.r.buffers;
-      const enc = this.ctx.device.createCommandEncoder({ label });
-      encodePass(enc, label, launches);
-      enc.copyBufferToBuffer(b.scalars, slot * 4, b.scalarStaging, 0, 4);
-      this.ctx.device.queue.submit([enc.finish()]);
-      return this.mapped(b.scalarStaging, (range) => new Float32Array(range, 0, 1)[0]);
-    });
   }
 
   /** Run reads one after another: a staging buffer can only be mapped once at a time. */

@@ -5,7 +5,7 @@ import type { FitProblem } from '../backend.js';
 import type { Launch } from './dispatch.js';
 import { type KernelContext } from './kernels/context.js';
 import { denseDivergenceLaunch, denseDivergenceWorkgroups, sparseDivergenceLaunch, sparseDivergenceWorkgroups } from './kernels/divergence.js';
-import { divideXLaunch, gemmLaunch } from './kernels/gemm.js';
+import { divideXLaunch, gemmLaunch, skinnyFits, skinnyLaunch } from './kernels/gemm.js';
 import { halsLaunch, halsWorkgroups } from './kernels/hals.js';
 import { muApplyLaunch, muProductsLaunch } from './kernels/mu.js';
 import { reduceLaunch } from './kernels/reduce.js';
@@ -14,9 +14,10 @@ import { observedCsr, weightedLaunches } from './weighted.js';
 import { rowsPerBlock, uploadX, type GpuX } from './x-upload.js';
 
 /**
- * Kullback-Leibler on dense X materializes X ⊘ WH for a chunk of rows at a time in a scratch of at
- * most this many bytes (never all of m × n): then both products are plain GEMMs, 4–5× faster on
- * SwiftShader than recomputing WH inside a fused product.
+ * Kullback-Leibler on dense X, where the skinny kernels do not fit (k > 32 or n not a multiple of 4),
+ * materializes X ⊘ WH for a chunk of rows at a time in a scratch of at most this many bytes (never all
+ * of m × n): then both products are plain GEMMs, 4–5× faster on SwiftShader than mu.wgsl's fused
+ * products. (The skinny kernels form X ⊘ WH in registers and need no scratch.)
  */
 const RATIO_SCRATCH_BYTES = 16 << 20;
 
@@ -37,6 +38,8 @@ export interface PlanBuffers {
   orderH: GPUBuffer;
   /** [0] HALS violation, [1] β-divergence sum */
   scalars: GPUBuffer;
+  /** copies of scalars' slots kept for a later read (FitPlan.keep) */
+  kept: GPUBuffer;
   scalarStaging: GPUBuffer;
   readStaging: GPUBuffer;
 }
@@ -90,6 +93,7 @@ export async function buildPlanResources(ctx: KernelContext, p: FitProblem, maxX
     orderW: f32('orderW', k),
     orderH: f32('orderH', k),
     scalars: f32('scalars', 2),
+    kept: f32('kept', 2),
     scalarStaging: set.staging('scalarStaging', 16),
     readStaging: set.staging('readStaging', (m * k + k * n) * 4),
   };
@@ -99,11 +103,20 @@ export async function buildPlanResources(ctx: KernelContext, p: FitProblem, maxX
   const dummy = f32('unusedX', 4);
   const d = { m, n, k, beta };
 
+  // k ≤ 32 and rows of X in vec4s: the skinny kernels, which read X once per product (and form X ⊘ WH on the fly for KL)
+  const skinny = X.kind === 'dense' && skinnyFits(k, n);
   // X·Hᵀ (m×k) and Wᵀ·X (k×n): row blocks write their own rows of XHt and add into WtX.
   const xht: Promise<Launch>[] = [], wtx: Promise<Launch>[] = [];
   if (X.kind === 'csr') {
     xht.push(csrTimesHtLaunch(ctx, 'XHt', X.csr, d, null, b.H, b.XHt));
     wtx.push(cscWtTimesLaunch(ctx, 'WtX', X.csr, d, null, b.W, b.WtX));
+  } else if (skinny) {
+    X.blocks.forEach((blk, i) => {
+      const blockSpec = { rows: blk.rows, n, k, x: blk.buffer, w: b.W, h: b.H, rowStart: blk.rowStart, divide: false };
+      const sfx = X.blocks.length > 1 ? `[${i}]` : '';
+      xht.push(skinnyLaunch(ctx, { ...blockSpec, label: `XHt${sfx}`, kind: 'NT', c: b.XHt, accumulate: false }));
+      wtx.push(skinnyLaunch(ctx, { ...blockSpec, label: `WtX${sfx}`, kind: 'TN', c: b.WtX, accumulate: i > 0 }));
+    });
   } else {
     X.blocks.forEach((blk, i) => {
       const sfx = X.blocks.length > 1 ? `[${i}]` : '';
@@ -131,6 +144,13 @@ export async function buildPlanResources(ctx: KernelContext, p: FitProblem, maxX
         muW.push(muProductsLaunch(ctx, { ...common, label: 'denW', side: 'W', rows: m, rowStart: 0, x: null, num: b.XHt, den: b.denW, accumulate: false }));
         muH.push(muProductsLaunch(ctx, { ...common, label: 'denH', side: 'H', rows: m, rowStart: 0, x: null, num: b.WtX, den: b.denH, accumulate: false }));
       }
+    } else if (beta === 1 && skinny) {
+      X.blocks.forEach((blk, i) => {
+        const blockSpec = { rows: blk.rows, n, k, x: blk.buffer, w: b.W, h: b.H, rowStart: blk.rowStart, divide: true };
+        const sfx = X.blocks.length > 1 ? `[${i}]` : '';
+        muW.push(skinnyLaunch(ctx, { ...blockSpec, label: `(X/WH)·Ht${sfx}`, kind: 'NT', c: b.XHt, accumulate: false }));
+        muH.push(skinnyLaunch(ctx, { ...blockSpec, label: `Wt·(X/WH)${sfx}`, kind: 'TN', c: b.WtX, accumulate: i > 0 }));
+      });
     } else if (beta === 1) {
       // num_W = (X ⊘ WH)·Hᵀ and num_H = Wᵀ·(X ⊘ WH), chunk by chunk of rows through the scratch.
       const chunkRows = Math.min(m, rowsPerBlock(n, Math.min(ratioScratchBytes, maxXBindingBytes)));

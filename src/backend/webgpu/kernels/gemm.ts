@@ -1,5 +1,6 @@
 // Launchers for gemm.wgsl: C = op(A)·op(B) (+ C), and KL's X ⊘ (WH). One invocation per 8 × 8, 8 × 4,
 // 4 × 8 or 4 × 4 block of C, so the skinny products of NMF (k × n, m × k, sums) waste few rows or columns.
+// The products with X, for k ≤ 32 and rows of X in vec4s, go through skinnyLaunch: X read once each.
 
 import { linearGrid, type Launch } from '../dispatch.js';
 import { makeLaunch, type KernelContext } from './context.js';
@@ -27,7 +28,7 @@ const WG = 64;
 
 /** Rows (or columns) of C per invocation: 8 (fewer loads per multiply-add), 4 when that side is too small to fill 8s. */
 function blockSide(size: number): 4 | 8 {
-  return size >= 32 || size % 8 === 0 ? 8 : 4;
+  return size >= 8 ? 8 : 4;
 }
 
 /** Workgroups for a C of M × N: one invocation per RM × CW block, gemm.wgsl's WG per workgroup. */
@@ -48,4 +49,60 @@ export async function gemmLaunch(ctx: KernelContext, s: GemmSpec): Promise<Launc
 export async function divideXLaunch(ctx: KernelContext, s: GemmSpec & { x: GPUBuffer; xOffset: number }): Promise<Launch> {
   const values = { aOffset: s.aOffset ?? 0, bOffset: s.bOffset ?? 0, cOffset: s.cOffset ?? 0, xOffset: s.xOffset };
   return makeLaunch(ctx, 'gemm', 'divideX', gemmConstants(s), s.label, values, { 1: s.a, 2: s.b, 3: s.c, 4: s.x }, gemmGrid(ctx, s.M, s.N, s.label));
+}
+
+/** gemm.wgsl's skinnyNT / skinnyTN unroll at most this many components. */
+export const SKINNY_MAX_K = 32;
+
+/** skinnyNT's rows per invocation: 8 (each vec4 of H loaded serves 8 rows); 4 when it also forms X ⊘ WH (registers) */
+const NT_ROWS = 8, NT_ROWS_DIVIDE = 4;
+/** skinnyTN's columns per invocation: 8 (each row of W loaded serves two vec4s of X) */
+const TN_COLS = 8;
+
+/** The skinny kernels cover k ≤ SKINNY_MAX_K and read X in vec4s along its rows (n a multiple of 4). */
+export function skinnyFits(k: number, n: number): boolean {
+  return k <= SKINNY_MAX_K && n % 4 === 0;
+}
+
+export interface SkinnySpec {
+  label: string;
+  /** 'NT': C (rows × k) = X·Hᵀ;  'TN': C (k × n) = Wᵀ·X, over this block's rows of W */
+  kind: 'NT' | 'TN';
+  rows: number;
+  n: number;
+  k: number;
+  /** this block of rows of X (its own buffer, from its start) */
+  x: GPUBuffer;
+  w: GPUBuffer;
+  h: GPUBuffer;
+  c: GPUBuffer;
+  /** first row of this block in W (and, for NT, in C) */
+  rowStart: number;
+  /** TN: add to C (later row blocks) */
+  accumulate: boolean;
+  /** Kullback-Leibler: the X operand is X ⊘ (WH), WH formed in the kernel */
+  divide: boolean;
+}
+
+/** Invocations per workgroup: at least 8 workgroups when there is enough work (SwiftShader runs a workgroup on one thread). */
+function skinnyWorkgroup(invocations: number): number {
+  for (const wg of [64, 32, 16, 8]) if (invocations / wg >= 8) return wg;
+  return 4;
+}
+
+/** X·Hᵀ or Wᵀ·X (or KL's (X ⊘ WH)·Hᵀ, Wᵀ·(X ⊘ WH)) for k ≤ SKINNY_MAX_K: one pass over this block of X. */
+export function skinnyLaunch(ctx: KernelContext, s: SkinnySpec): Promise<Launch> {
+  const { n, k, rows } = s;
+  const nt = s.kind === 'NT';
+  const ntRows = s.divide ? NT_ROWS_DIVIDE : NT_ROWS;
+  const invocations = nt ? Math.ceil(rows / ntRows) : Math.ceil(n / TN_COLS);
+  const SWG = skinnyWorkgroup(invocations);
+  const common = { KC: k, DIVIDE: s.divide, SWG, TN_COLS, NT_ROWS: ntRows };
+  const constants = nt ? { ...common, M: rows, N: k, K: n, LDA: n, LDB: n, LDC: k } : { ...common, M: k, N: n, K: rows, LDA: k, LDB: n, LDC: n };
+  const values = nt
+    ? { aOffset: 0, bOffset: 0, cOffset: s.rowStart * k, xOffset: s.rowStart * k, accumulate: false }
+    : { aOffset: s.rowStart * k, bOffset: 0, cOffset: 0, xOffset: 0, accumulate: s.accumulate };
+  // NT: a4 = X, b4 = H, f = W (WH);  TN: a = W (a4 the same, for vec4 loads when k % 4 == 0), b4 = X, f4 = H (WH)
+  const bindings: Record<number, GPUBuffer> = nt ? { 3: s.c, 5: s.x, 6: s.h, 7: s.w } : { 1: s.w, 3: s.c, 5: s.w, 6: s.x, 8: s.h };
+  return makeLaunch(ctx, 'gemm', nt ? 'skinnyNT' : 'skinnyTN', constants, s.label, values, bindings, linearGrid(Math.ceil(invocations / SWG), ctx.maxPerDim, s.label));
 }

@@ -53,19 +53,7 @@ export async function readFloats(device: GPUDevice, buffers: BufferSet, src: GPU
   return out;
 }
 
-/** Deterministic uniform [lo, hi) values (mulberry32), so failures reproduce. */
-export function randomArray(count: number, seed: number, lo = 0, hi = 1): Float64Array {
-  let s = seed >>> 0;
-  const out = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return out;
-}
+export { randomArray } from '../support/problems.js';
 
 /** max |a − b| / max |b| (norm-wise relative error; 0 when both are 0). */
 export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {

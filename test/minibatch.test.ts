@@ -3,26 +3,14 @@
 // Fixtures: /usr/bin/python3 test/fixtures/gen_minibatch.py (also run by generate.py).
 
 import { describe, expect, it } from 'vitest';
-import fixtures from './fixtures/minibatch.json' with { type: 'json' };
-import { MiniBatchNMF, type MiniBatchNMFOptions } from '../src/index.js';
-import { relativeError, TOLERANCE, type DenseFixture, type MatrixFixture } from './parity-cases.js';
+import { MiniBatchNMF } from '../src/index.js';
+import { minibatchCases, type MiniBatchCase } from './minibatch-cases.js';
+import { relativeError, TOLERANCE, type DenseFixture } from './parity-cases.js';
 import { matmul } from '../src/matrix/matrix.js';
 
 const dense = (f: DenseFixture) => ({ rows: f.rows, cols: f.cols, data: Float64Array.from(f.data) });
 
-interface MiniBatchCase {
-  name: string;
-  kind: 'fit' | 'partial';
-  X?: MatrixFixture;
-  batches?: MatrixFixture[];
-  X2: MatrixFixture;
-  W0: DenseFixture | null;
-  H0: DenseFixture | null;
-  options: MiniBatchNMFOptions;
-  expected: { W?: DenseFixture; H: DenseFixture; nIter?: number; nSteps: number; reconstructionErr?: number; transformW: DenseFixture };
-}
-
-const cases = (fixtures as unknown as { cases: MiniBatchCase[] }).cases;
+const cases = minibatchCases;
 const MINIBATCH_BACKENDS = ['cpu', 'webgpu', 'gpujs'] as const;
 type Backend = (typeof MINIBATCH_BACKENDS)[number];
 const quiet = () => {};

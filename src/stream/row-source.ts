@@ -99,7 +99,8 @@ export function concatRows(parts: DataMatrix[]): DataMatrix {
   return { rows, cols, indptr, indices, data };
 }
 
-function toCsr(X: DataMatrix): CsrMatrix {
+/** X as CSR (a dense X keeps its nonzeros, in row order). */
+export function toCsr(X: DataMatrix): CsrMatrix {
   if (isCsr(X)) return X;
   const indptr = new Int32Array(X.rows + 1), indices: number[] = [], data: number[] = [];
   for (let i = 0; i < X.rows; i++) {

@@ -1,6 +1,7 @@
 // Small seeded matrices for tests that need data but no fixture.
 
 import type { CsrMatrix, DenseMatrix } from '../../src/index.js';
+import { toCsr as csrOf } from '../../src/stream/row-source.js';
 
 /** A seeded uniform generator on [0, 1) (an LCG: tests need repeatability, not quality). */
 export function rng(seed: number): () => number {
@@ -16,16 +17,5 @@ export function seededMatrix(rows: number, cols: number, seed: number, { lo = 0.
 
 /** The CSR form of a dense matrix (its nonzeros, in row order). */
 export function toCsr(X: DenseMatrix): CsrMatrix {
-  const indptr = [0], indices: number[] = [], data: number[] = [];
-  for (let i = 0; i < X.rows; i++) {
-    for (let j = 0; j < X.cols; j++) {
-      const v = X.data[i * X.cols + j];
-      if (v !== 0) {
-        indices.push(j);
-        data.push(v);
-      }
-    }
-    indptr.push(indices.length);
-  }
-  return { rows: X.rows, cols: X.cols, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), data: Float64Array.from(data) };
+  return csrOf({ rows: X.rows, cols: X.cols, data: Float64Array.from(X.data) });
 }

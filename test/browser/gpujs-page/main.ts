@@ -2,13 +2,13 @@
 // without WebGPU (gpu.js then runs on WebGL2), and exposes `window.webnmfGpujs` (gpujs-page-api.ts)
 // for gpujs.test.ts to drive through puppeteer.
 
-import { MiniBatchNMF, NMF, nonNegativeFactorization, type MiniBatchNMFOptions } from '../../../src/index.js';
+import { MiniBatchNMF, NMF, nonNegativeFactorization } from '../../../src/index.js';
 import { acquireBackend } from '../../../src/backend/select.js';
 import type { GpujsBackend } from '../../../src/backend/gpujs/index.js';
-import minibatchFixtures from '../../fixtures/minibatch.json' with { type: 'json' };
+import { minibatchCases } from '../../minibatch-cases.js';
 import { pgCases, runPgCase } from '../../pg-cases.js';
 import { probeWebGL2 } from '../../../src/backend/gpujs/index.js';
-import { cases, relativeError, runCase, type Backend, type DenseFixture, type MatrixFixture, type ParityCase } from '../../parity-cases.js';
+import { cases, relativeError, runCase, type Backend, type ParityCase } from '../../parity-cases.js';
 import type { PageCaseResult, PageMatrix } from '../page-api.js';
 import type { GpujsEnvironment, GpujsPageApi, WorkerFit } from '../gpujs-page-api.js';
 
@@ -41,17 +41,7 @@ async function webgpuSeen(): Promise<string> {
   }
 }
 
-interface MiniBatchCase {
-  name: string;
-  kind: 'fit' | 'partial';
-  X?: MatrixFixture;
-  batches?: MatrixFixture[];
-  X2: MatrixFixture;
-  W0: DenseFixture | null;
-  H0: DenseFixture | null;
-  options: MiniBatchNMFOptions;
-}
-const minibatchCases = (minibatchFixtures as unknown as { cases: MiniBatchCase[] }).cases;
+
 
 const environment: GpujsEnvironment = { webgpu: await webgpuSeen(), webgl2: probeWebGL2() };
 const SMALL = [[1, 2, 3], [4, 5, 6], [7, 8, 9.5], [1, 0, 2]];

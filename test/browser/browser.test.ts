@@ -7,12 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer';
 import { SKLEARN_VERSION, TOLERANCE, cases, relativeError, type DenseFixture, type ParityCase } from '../parity-cases.js';
-import { CHROMIUM_ARGS, buildPage, findBrowser, launchBrowser, removeDir, serveDir, type StaticServer } from './harness.js';
+import { CHROMIUM_ARGS, buildPage, findBrowser, launchBrowser, removeDir, serveDir, stopwatch, type StaticServer } from './harness.js';
+import { SOFTWARE_ADAPTER } from '../../src/backend/select.js';
 import { BROWSER_CASES, type AdapterReport, type PageMatrix } from './page-api.js';
 
 const tolerance = TOLERANCE.webgpu;
-/** the library's rule (src/backend/select.ts) for adapters that 'auto' passes over */
-const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
 
 // Measured on SwiftShader (2 cores): vite build ≈ 0.8 s, launch + load ≈ 0.7 s, a case 0.05–0.4 s
 // plus 2–5 s the first time a dense β-class's pipelines compile; the whole file ≈ 22 s.
@@ -26,16 +25,7 @@ let page: Page;
 let adapter: AdapterReport;
 /** console errors and warnings, uncaught page errors, failed requests: any of them fails the suite */
 const problems: string[] = [];
-const timings: Record<string, number> = {};
-
-async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
-  const t0 = performance.now();
-  try {
-    return await fn();
-  } finally {
-    timings[label] = Math.round(performance.now() - t0);
-  }
-}
+const { timings, timed } = stopwatch();
 
 beforeAll(async () => {
   const executablePath = findBrowser();

@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer';
 import { SKLEARN_VERSION, TOLERANCE, cases, relativeError, type DenseFixture, type ParityCase } from '../parity-cases.js';
-import { CHROMIUM_ARGS, buildPage, findBrowser, launchBrowser, removeDir, serveDir, type StaticServer } from './harness.js';
+import { CHROMIUM_ARGS, buildPage, findBrowser, launchBrowser, removeDir, serveDir, stopwatch, type StaticServer } from './harness.js';
 import { GPUJS_BROWSER_CASES, GPUJS_BROWSER_MINIBATCH_CASES, GPUJS_BROWSER_PG_CASES, type GpujsEnvironment } from './gpujs-page-api.js';
-import minibatchFixtures from '../fixtures/minibatch.json' with { type: 'json' };
+import { SOFTWARE_ADAPTER } from '../../src/backend/select.js';
+import { minibatchCases } from '../minibatch-cases.js';
 import { NLS_WARNING, pgCases } from '../pg-cases.js';
 import type { PageMatrix } from './page-api.js';
 
@@ -29,7 +30,6 @@ const ARGS = [...CHROMIUM_ARGS.filter((a) => a !== '--enable-unsafe-webgpu'), '-
 const BENIGN = /GL Driver Message \(OpenGL, Performance/;
 
 const tolerance = TOLERANCE.webgpu;
-const SOFTWARE = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
 const SETUP_TIMEOUT = 120_000;
 const CASE_TIMEOUT = 90_000;
 
@@ -39,16 +39,7 @@ let browser: Browser | undefined;
 let page: Page;
 let environment: GpujsEnvironment;
 const problems: string[] = [];
-const timings: Record<string, number> = {};
-
-async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
-  const t0 = performance.now();
-  try {
-    return await fn();
-  } finally {
-    timings[label] = Math.round(performance.now() - t0);
-  }
-}
+const { timings, timed } = stopwatch();
 
 beforeAll(async () => {
   const executablePath = findBrowser();
@@ -152,7 +143,7 @@ describe(`webnmf on gpu.js (WebGL2) in headless Chromium without WebGPU matches 
   it.each(GPUJS_BROWSER_MINIBATCH_CASES.map((name) => [name] as const))(
     'MiniBatchNMF: %s',
     async (name) => {
-      const c = (minibatchFixtures as unknown as { cases: { name: string; expected: { H: DenseFixture; W?: DenseFixture; transformW: DenseFixture } }[] }).cases.find((x) => x.name === name)!;
+      const c = minibatchCases.find((x) => x.name === name)!;
       const before = problems.length;
       const got = await timed(name, () => page.evaluate((n) => window.webnmfGpujs!.runMiniBatch(n), name));
       // MiniBatchNMF keeps H (and returns W) in float64 between batches: the backend is what says where it ran
@@ -198,7 +189,7 @@ describe(`webnmf on gpu.js (WebGL2) in headless Chromium without WebGPU matches 
 
   it("backend 'auto' without WebGPU: gpu.js on a hardware WebGL2, the CPU on a software one", async () => {
     const got = await timed('auto', () => page.evaluate(() => window.webnmfGpujs!.fitAuto()));
-    if (SOFTWARE.test(environment.webgl2!.renderer)) {
+    if (SOFTWARE_ADAPTER.test(environment.webgl2!.renderer)) {
       expect(got.backendUsed, `auto on '${environment.webgl2!.renderer}'`).toBe('cpu (float64)');
       expect(got.arrayType).toBe('Float64Array');
     } else {

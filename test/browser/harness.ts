@@ -82,6 +82,20 @@ export async function buildPage(pageDir: string = PAGE_DIR): Promise<string> {
   return outDir;
 }
 
+/** Wall time of each labelled step of a suite, printed at its end: where a slow run spent its time. */
+export function stopwatch() {
+  const timings: Record<string, number> = {};
+  async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[label] = Math.round(performance.now() - t0);
+    }
+  }
+  return { timings, timed };
+}
+
 export function removeDir(dir: string | undefined): Promise<void> {
   return dir ? rm(dir, { recursive: true, force: true }) : Promise.resolve();
 }

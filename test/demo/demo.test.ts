@@ -12,7 +12,7 @@ import type { Browser, ConsoleMessage, Page } from 'puppeteer';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoProbe } from '../../demo/shared/probe.js';
-import { findBrowser, launchBrowser, removeDir, serveDir, type StaticServer } from '../browser/harness.js';
+import { findBrowser, launchBrowser, removeDir, serveDir, stopwatch, type StaticServer } from '../browser/harness.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../demo/vite.config.ts', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -29,16 +29,7 @@ let outDir: string | undefined;
 let server: StaticServer | undefined;
 let browser: Browser | undefined;
 const problems: string[] = [];
-const timings: Record<string, number> = {};
-
-async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
-  const t0 = performance.now();
-  try {
-    return await fn();
-  } finally {
-    timings[label] = Math.round(performance.now() - t0);
-  }
-}
+const { timings, timed } = stopwatch();
 
 function watch(page: Page): void {
   const onConsole = (where: string) => (m: ConsoleMessage) => {

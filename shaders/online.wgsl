@@ -1,7 +1,8 @@
 // online.wgsl — MiniBatchNMF's kernels (scikit-learn's _minibatch_step, _solve_W, _minibatch_convergence):
 //   averagedApply: the online H step. With the usual numerator N and denominator D of H's MU step
 //     (D regularized, D == 0 → EPSILON), A ← ρ·A + N ⊙ H^(1/γ), B ← ρ·B + D, H ← (A / B)^γ, then
-//     H < clip → 0 (float64's eps for β ≤ 1, as scikit-learn).
+//     H < clip → 0 (float64's eps for β ≤ 1, as scikit-learn). A and B share one buffer (B after A),
+//     so the host reads both back at once.
 //   norms: per-workgroup partial sums over F (and P) of (F − P)², F², F; with COPY, P ← F as well
 //     (_solve_W's ‖W − W_buffer‖ / ‖W‖, then W_buffer = W).
 //   finish: out[outOffset + s] = Σ of the partials of slot s (s = 0, 1, 2), in one workgroup.
@@ -30,8 +31,7 @@ const EPSILON: f32 = 1.1920928955078125e-7;
 @group(0) @binding(2) var<storage, read> numIn: array<f32>;
 @group(0) @binding(3) var<storage, read> denIn: array<f32>;
 @group(0) @binding(4) var<storage, read> sums: array<f32>;
-@group(0) @binding(5) var<storage, read_write> a: array<f32>;
-@group(0) @binding(6) var<storage, read_write> b: array<f32>;
+@group(0) @binding(5) var<storage, read_write> ab: array<f32>; // A, then B, count entries each
 @group(0) @binding(7) var<storage, read_write> prev: array<f32>;
 @group(0) @binding(8) var<storage, read_write> partials: array<f32>;
 @group(0) @binding(9) var<storage, read_write> out: array<f32>;
@@ -70,10 +70,10 @@ fn averagedApply(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg:
   if (p.l2 > 0.0) { d += p.l2 * h; }
   if (d == 0.0) { d = EPSILON; }
   let hPow = select(pow(h, 1.0 / p.gamma), h, p.gamma == 1.0);
-  let aq = a[q] * p.rho + numIn[q] * hPow;
-  let bq = b[q] * p.rho + d;
-  a[q] = aq;
-  b[q] = bq;
+  let aq = ab[q] * p.rho + numIn[q] * hPow;
+  let bq = ab[p.count + q] * p.rho + d;
+  ab[q] = aq;
+  ab[p.count + q] = bq;
   var updated = aq / bq;
   if (p.gamma != 1.0) { updated = pow(updated, p.gamma); }
   if (updated < p.clip) { updated = 0.0; }

@@ -23,10 +23,10 @@ export interface PlanAccess {
 }
 
 interface Prepared {
-  A: GPUBuffer;
-  B: GPUBuffer;
+  /** A, then B (k × n each) */
+  AB: GPUBuffer;
   out: GPUBuffer;
-  /** big enough for A (k × n) and for every scalar group */
+  /** big enough for A and B and for every scalar group */
   staging: GPUBuffer;
   averaged: Launch | null;
   wChange: Launch[];
@@ -53,21 +53,26 @@ export class WebGPUMiniBatchSteps implements MiniBatchSteps {
     const set = ctx.buffers, b = this.r.buffers;
     const wPrevious = set.upload('mb:Wprev', p.W.data, 'f32');
     const hStart = set.upload('mb:H0', p.H.data, 'f32');
-    const A = p.averages ? set.upload('mb:A', p.averages.A.data, 'f32') : set.storage('mb:A', 4);
-    const B = p.averages ? set.upload('mb:B', p.averages.B.data, 'f32') : set.storage('mb:B', 4);
+    let AB: GPUBuffer;
+    if (p.averages) {
+      const both = new Float32Array(2 * k * n);
+      both.set(p.averages.A.data);
+      both.set(p.averages.B.data, k * n);
+      AB = set.upload('mb:AB', both, 'f32');
+    } else AB = set.storage('mb:AB', 4);
     const partials = set.storage('mb:partials', 3 * normsWorkgroups(Math.max(m, n) * k));
     // out: [0..2] W change, [3..5] H change, [6..8] W sums, [9..11] H sums
     const out = set.storage('mb:out', 12);
     const [averaged, wChange, hChange, sumsW, sumsH, clipW] = await Promise.all([
-      p.averages ? averagedApplyLaunch(ctx, { beta: p.beta, k, n, h: b.H, num: b.WtX, den: b.denH, sums: b.Wsum, a: A, b: B }) : null,
+      p.averages ? averagedApplyLaunch(ctx, { beta: p.beta, k, n, h: b.H, num: b.WtX, den: b.denH, sums: b.Wsum, ab: AB }) : null,
       normsLaunches(ctx, 'W change', m * k, b.W, wPrevious, true, partials, out, 0),
       normsLaunches(ctx, 'H change', k * n, b.H, hStart, false, partials, out, 3),
       normsLaunches(ctx, 'W sums', m * k, b.W, wPrevious, false, partials, out, 6),
       normsLaunches(ctx, 'H sums', k * n, b.H, hStart, false, partials, out, 9),
       clipBelowLaunch(ctx, 'clip W', m * k, b.W),
     ]);
-    const staging = set.staging('mb:staging', Math.max(12, k * n) * 4);
-    this.prepared = { A, B, out, staging, averaged, wChange, hChange, sums: [...sumsW, ...sumsH], clipW };
+    const staging = set.staging('mb:staging', Math.max(12, 2 * k * n) * 4);
+    this.prepared = { AB, out, staging, averaged, wChange, hChange, sums: [...sumsW, ...sumsH], clipW };
   }
 
   private ready(): Prepared {
@@ -108,10 +113,8 @@ export class WebGPUMiniBatchSteps implements MiniBatchSteps {
   async readAverages(): Promise<HAverages> {
     const P = this.ready();
     const count = this.k * this.n;
-    // one after the other: they share the staging buffer (the plan serializes its reads)
-    const A = await this.plan.readFloats('read A', [], P.A, 0, count, P.staging);
-    const B = await this.plan.readFloats('read B', [], P.B, 0, count, P.staging);
+    const AB = await this.plan.readFloats('read A, B', [], P.AB, 0, 2 * count, P.staging);
     const matrix = (data: Float32Array): DenseMatrix => ({ rows: this.k, cols: this.n, data });
-    return { A: matrix(A), B: matrix(B) };
+    return { A: matrix(AB.subarray(0, count)), B: matrix(AB.subarray(count)) };
   }
 }

@@ -16,8 +16,8 @@ export interface AveragedApplySpec {
   den: GPUBuffer;
   /** β = 1: column sums of W */
   sums: GPUBuffer;
-  a: GPUBuffer;
-  b: GPUBuffer;
+  /** A (k × n), then B */
+  ab: GPUBuffer;
 }
 
 /** The online H step; l1, l2, γ, ρ are written per step through the launch's params. */
@@ -25,7 +25,7 @@ export function averagedApplyLaunch(ctx: KernelContext, s: AveragedApplySpec): P
   const count = s.k * s.n;
   const values = { count, n: s.n, l1: 0, l2: 0, gamma: 1, rho: 1, clip: s.beta <= 1 ? FLOAT64_EPS : 0 };
   const grid = linearGrid(Math.ceil(count / WG), ctx.maxPerDim, 'averagedApply');
-  return makeLaunch(ctx, 'online', 'averagedApply', { BETA_CLASS: betaClass(s.beta) }, 'H averaged', values, { 1: s.h, 2: s.num, 3: s.den, 4: s.sums, 5: s.a, 6: s.b }, grid);
+  return makeLaunch(ctx, 'online', 'averagedApply', { BETA_CLASS: betaClass(s.beta) }, 'H averaged', values, { 1: s.h, 2: s.num, 3: s.den, 4: s.sums, 5: s.ab }, grid);
 }
 
 export function normsWorkgroups(count: number): number {

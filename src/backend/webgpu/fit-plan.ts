@@ -68,7 +68,10 @@ class WebGPUFitPlan implements FitPlan {
     this.hFixed = !p.updateH;
     this.nnz = isCsr(p.X) ? p.X.indptr[p.X.rows] : null;
     whenLost(lost, this, WebGPUFitPlan.markLost);
-    this.pg = new WebGPUPgSteps(ctx, p, r, lost, () => this.assertUsable());
+    this.pg = new WebGPUPgSteps(ctx, p, r, {
+      assertUsable: () => this.assertUsable(),
+      readFloats: (label, launches, source, offset, count, staging) => this.readFloats(label, launches, source, offset, count, staging),
+    });
     this.weighted = !!p.weighted;
   }
 

@@ -5,10 +5,10 @@
 // prepare(), and only for fits that run 'pg'; the plan's destroy() frees them with the rest.
 
 import type { FitProblem, PgSteps, PgSubproblem, PgTrial } from '../backend.js';
-import { MAP_READ_MODE } from './buffers.js';
-import { encodePass, whenLost, type Launch } from './dispatch.js';
+import { encodePass, type Launch } from './dispatch.js';
 import type { KernelContext } from './kernels/context.js';
 import { PG_SLOT, PG_SLOTS, pgFactorLaunches, pgPartialStride, pgSumsLaunch, type PgFactorLaunches } from './kernels/pg.js';
+import type { PlanAccess } from './minibatch-steps.js';
 import type { PlanResources } from './plan-resources.js';
 
 interface Prepared {
@@ -29,23 +29,17 @@ export class WebGPUPgSteps implements PgSteps {
   private sub: PgSubproblem | null = null;
   /** dispatches recorded by gradient(), encoded with the next trial's */
   private pending: Launch[] = [];
-  private lostError: Error | null = null;
 
+  /** `plan`: its usability check (destroyed, device lost) and its serialized reads */
   constructor(
     private readonly ctx: KernelContext,
     p: FitProblem,
     private readonly r: PlanResources,
-    private readonly lost: Promise<Error>,
-    private readonly assertPlanUsable: () => void,
+    private readonly plan: Pick<PlanAccess, 'readFloats'> & { assertUsable(): void },
   ) {
     this.m = p.X.rows;
     this.n = p.X.cols;
     this.k = p.W.cols;
-    whenLost(lost, this, WebGPUPgSteps.markLost);
-  }
-
-  private static markLost(steps: WebGPUPgSteps, error: Error): void {
-    steps.lostError = error;
   }
 
   async prepare(): Promise<void> {
@@ -70,8 +64,7 @@ export class WebGPUPgSteps implements PgSteps {
   }
 
   private ready(): Prepared {
-    if (this.lostError) throw this.lostError;
-    this.assertPlanUsable();
+    this.plan.assertUsable();
     if (!this.prepared) throw new Error('webnmf internal: pg steps used before prepare()');
     return this.prepared;
   }
@@ -95,20 +88,11 @@ export class WebGPUPgSteps implements PgSteps {
   }
 
   /** Run `launches`, sum the partials, and read `count` slots from `slot` on. */
-  private async read(label: string, launches: Launch[], slot: number, count: number): Promise<Float32Array> {
+  private read(label: string, launches: Launch[], slot: number, count: number): Promise<Float32Array> {
     const P = this.ready();
-    this.submit(label, [...launches, P.sums], (enc) => enc.copyBufferToBuffer(P.out, slot * 4, P.staging, 0, count * 4));
-    try {
-      await Promise.race([P.staging.mapAsync(MAP_READ_MODE), this.lost.then((e) => Promise.reject(e))]);
-    } catch (e) {
-      this.ready();
-      throw new Error(`webnmf: reading back from the GPU failed: ${(e as Error).message}`);
-    }
-    try {
-      return new Float32Array(P.staging.getMappedRange().slice(0, count * 4));
-    } finally {
-      P.staging.unmap();
-    }
+    const all = [...this.pending, ...launches, P.sums];
+    this.pending = [];
+    return this.plan.readFloats(label, all, P.out, slot, count, P.staging);
   }
 
   async initialGradients(): Promise<number> {

@@ -103,8 +103,10 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
     });
   }
   const k = resolveComponents(o, X, req.W, req.H, updateH);
-  // With a mask the start is computed from X with its unobserved entries imputed, so they cannot matter.
-  const { W, H } = startingPoint(weighted ? { ...req, X: imputeUnobserved(weighted) } : req, k, warn);
+  // With a mask a start computed from X sees its unobserved entries imputed, so they cannot matter
+  // (a custom start reads nothing of X: no dense copy then).
+  const fromData = weighted && !(o.init === 'custom' && updateH);
+  const { W, H } = startingPoint(fromData ? { ...req, X: imputeUnobserved(weighted) } : req, k, warn);
 
   const backend: Backend = await acquireBackend(o.backend, o.device);
   const plan = await backend.createFit({ X, W, H, beta, updateH, weighted });

@@ -29,7 +29,12 @@ export function progressBar(maxIter: number, stream: NodeJS.WriteStream = proces
         );
         bar.start(maxIter, 0, { measure: '' });
       }
-      const measure = info.loss !== undefined ? `loss ${info.loss.toExponential(4)}` : info.violation !== undefined ? `violation ${info.violation.toExponential(3)}` : '';
+      const measure =
+        info.nlsIteration !== undefined ? `W subproblem, iteration ${info.nlsIteration}` // 'pg''s final W solve can take as long as the fit
+        : info.loss !== undefined ? `loss ${info.loss.toExponential(4)}`
+        : info.violation !== undefined ? `violation ${info.violation.toExponential(3)}`
+        : info.step !== undefined ? `step ${info.step}${info.batchCost !== undefined ? `, batch cost ${info.batchCost.toExponential(4)}` : ''}`
+        : '';
       bar.update(info.iteration, { measure });
     },
     stop() {

@@ -210,7 +210,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** Fill defaults and check every option against the table; unknown names are refused (they are typos). */
 export function resolveOptions(given: object, allowed: readonly ParamName[], caller: string): ResolvedOptions {
   if (!isPlainObject(given)) {
-    throw new InvalidParameterError('options', `The options of ${caller} must be an object such as { maxIter: 500 }. Got ${describe(given)} instead.`);
+    throw new InvalidParameterError('options', `The options of ${caller} must be an object. Got ${describe(given)} instead.`);
   }
   for (const key of Object.keys(given)) {
     if (!(allowed as readonly string[]).includes(key)) {
@@ -245,13 +245,14 @@ export function resolveOptions(given: object, allowed: readonly ParamName[], cal
 export function resolveStart<F extends string>(given: unknown, fields: readonly F[], caller: string): Partial<Record<F, MatrixInput | null>> {
   if (given === undefined || given === null) return {};
   if (!isPlainObject(given)) {
-    throw new InvalidParameterError('start', `The second argument of ${caller} must be an object with ${joinOr(fields.map((f) => `'${f}'`))}, or null. Got ${describe(given)} instead.`);
+    throw new InvalidParameterError('start', `The start given to ${caller} beside X must be an object with ${joinOr(fields.map((f) => `'${f}'`))}, or null. Got ${describe(given)} instead.`);
   }
   for (const key of Object.keys(given)) {
     if ((fields as readonly string[]).includes(key)) continue;
     const near = fields.find((f) => f.toLowerCase() === key.toLowerCase());
-    const hint = near ? ` (field names are case-sensitive: '${near}')` : key in PARAMS ? ` ('${key}' is an option: pass it to the constructor or to nonNegativeFactorization)` : '';
-    throw new InvalidParameterError(key, `Unknown field '${key}' in the second argument of ${caller}${hint}. Valid fields are: ${fields.join(', ')}.`);
+    const isOption = key in PARAMS && !['W', 'H', 'mask'].includes(key);
+    const hint = near ? ` (field names are case-sensitive: '${near}')` : isOption ? ` ('${key}' is an option: pass it to the constructor, or to nonNegativeFactorization)` : '';
+    throw new InvalidParameterError(key, `Unknown field '${key}' in the start given to ${caller} beside X${hint}. Valid fields are: ${fields.join(', ')}.`);
   }
   return given as Partial<Record<F, MatrixInput | null>>;
 }

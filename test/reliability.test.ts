@@ -77,6 +77,35 @@ function expectFiniteNonNegative(result: unknown): void {
   for (const M of matrices) for (const x of M.data) if (!(Number.isFinite(x) && x >= 0)) expect.fail(`a result holds ${x}`);
 }
 
+describe('a pre-aborted signal is noticed before initialization and before X is checked', () => {
+  // nndsvd with more components than min(nSamples, nFeatures) fails in the initialization: a
+  // pre-aborted fit must reject with the signal's reason instead, so it never got that far.
+  const reason = new Error('aborted before it started');
+  const signal = AbortSignal.abort(reason);
+  const bad = { init: 'nndsvd' as const, nComponents: 5, backend: 'cpu' as const, signal };
+  it.each([
+    ['nonNegativeFactorization', () => nonNegativeFactorization([[1, 2], [3, 4]], bad)],
+    ['NMF.fit', () => new NMF(bad).fit([[1, 2], [3, 4]])],
+    ['MiniBatchNMF.fit', () => new MiniBatchNMF(bad).fit([[1, 2], [3, 4]])],
+    ['nonNegativeFactorization of a huge X (not even copied)', () => nonNegativeFactorization({ rows: 1, cols: 200000, data: new Float64Array(200000) }, { backend: 'cpu', signal })],
+  ])('%s', async (_name, run) => {
+    const r = await outcome(run());
+    expect(r.ok ? 'resolved' : r.error).toBe(reason);
+  });
+});
+
+describe('null beside X means no start (it crashed with a TypeError)', () => {
+  const Xs = seededMatrix(20, 6, 7);
+  it.each([
+    ['NMF.fit(X, null)', () => new NMF({ nComponents: 2, backend: 'cpu', maxIter: 5, onWarning: () => {} }).fit(Xs, null)],
+    ['NMF.transform(X, null)', async () => (await new NMF({ nComponents: 2, backend: 'cpu', maxIter: 5, onWarning: () => {} }).fit(Xs)).transform(Xs, null)],
+    ['MiniBatchNMF.fit(X, null)', () => new MiniBatchNMF({ nComponents: 2, backend: 'cpu', maxIter: 2, onWarning: () => {} }).fit(Xs, null)],
+    ['MiniBatchNMF.partialFit(X, null)', () => new MiniBatchNMF({ nComponents: 2, backend: 'cpu' }).partialFit(Xs, null)],
+  ])('%s', async (_name, run) => {
+    expectFiniteNonNegative(await run());
+  });
+});
+
 describe('a fit whose values overflow rejects with NMFError, never returns NaN or Inf', () => {
   const huge = { rows: X.rows, cols: X.cols, data: X.data.map((v) => v * 1e200) };
   const quiet = { backend: 'cpu' as const, onWarning: () => {} };

@@ -97,7 +97,7 @@ export async function sourceStats(blocks: RowBlocks, onBlock?: (rows: number, co
     }
     if (stored < X.rows * X.cols) min = Math.min(min, 0);
   }
-  if (rows === 0) throw new InvalidParameterError('X', 'The row source gave no rows.');
+  if (rows === 0) throw new InvalidParameterError('X', 'The row source X gave no rows.');
   return { rows, cols, mean: sum / (rows * cols), min };
 }
 

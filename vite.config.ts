@@ -2,8 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vitest/config';
 
 /**
- * The package's entry points (package.json "exports" names each for both builds); one line each.
- * The CLI (package.json "bin") is built for Node only.
+ * The package's entry points, one line each; the CLI (package.json "bin") is built for Node only.
+ * A new entry is a line here, its "exports" entry in package.json (types / browser / node / default,
+ * as "."), and its declarations (the dts-bundle-generator step of npm run build).
  */
 const ENTRIES = { index: 'src/index.ts' };
 const NODE_ENTRIES = { ...ENTRIES, cli: 'src/cli/main.ts' };

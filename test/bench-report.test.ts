@@ -144,6 +144,9 @@ describe('what the report stands on', () => {
       expect(row.vsSklearn).toBeCloseTo(SKLEARN_MS / MS.cpu, 12);
       const webgpu = rec.results.find((r) => r.backend === 'webgpu' && r.m === row.m && r.solver === row.solver && r.betaLoss === row.betaLoss)!;
       expect(row.webgpuOfGemm).toBeCloseTo(webgpu.gflops / rec.gemm!.gflops, 12);
+      expect(row.webgpuMs).toBe(webgpu.msPerIter.median);
+      expect(row.webgpuVsCpu).toBeCloseTo(MS.cpu / MS.webgpu, 12);
+      expect(row.webgpuVsSklearn).toBeCloseTo(SKLEARN_MS / MS.webgpu, 12);
     }
     expect(rec.headline.backendUsed.webgpu).toBe('webgpu: google swiftshader (float32)');
   });

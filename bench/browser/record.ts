@@ -36,6 +36,11 @@ export interface HeadlineRow {
   vsCpu: number | null;
   /** median ms of scikit-learn ÷ the fastest's (null: no scikit-learn figure) */
   vsSklearn: number | null;
+  /** WebGPU's median ms per iteration (null: WebGPU not measured) */
+  webgpuMs: number | null;
+  /** the CPU backend's and scikit-learn's median ms ÷ WebGPU's: how much faster the GPU is (< 1: slower) */
+  webgpuVsCpu: number | null;
+  webgpuVsSklearn: number | null;
   /** WebGPU's effective GFLOP/s ÷ the GEMM case's (null: no WebGPU or no GEMM figure) */
   webgpuOfGemm: number | null;
   /** WebGPU's effective GFLOP/s ÷ the peak the user stated */
@@ -96,13 +101,16 @@ function headline(r: Omit<BenchRecord, 'headline'>): Headline {
     const cpu = here.find((c) => c.backend === 'cpu');
     const webgpu = here.find((c) => c.backend === 'webgpu');
     const sk = r.sklearn?.results.find((s) => sameProblem(s, p) && s.msPerIter.median > 0);
-    const ratio = (ms: number | undefined) => (ms === undefined ? null : ms / fastest.msPerIter.median);
+    const ratio = (ms: number | undefined, to = fastest) => (ms === undefined || !to ? null : ms / to.msPerIter.median);
     return [{
       m: p.m, n: p.n, k: p.k, solver: p.solver, betaLoss: p.betaLoss,
       fastest: fastest.backend,
       fastestMs: fastest.msPerIter,
       vsCpu: ratio(cpu?.msPerIter.median),
       vsSklearn: ratio(sk?.msPerIter.median),
+      webgpuMs: webgpu?.msPerIter.median ?? null,
+      webgpuVsCpu: ratio(cpu?.msPerIter.median, webgpu),
+      webgpuVsSklearn: ratio(sk?.msPerIter.median, webgpu),
       webgpuOfGemm: webgpu && r.gemm ? webgpu.gflops / r.gemm.gflops : null,
       webgpuOfPeak: webgpu && r.options.peakGflops ? webgpu.gflops / r.options.peakGflops : null,
     }];
@@ -127,7 +135,7 @@ export function makeRecord(r: Omit<BenchRecord, 'schema' | 'headline' | 'loIters
   return { ...base, headline: headline(base) };
 }
 
-const times = (x: number | null) => (x === null ? '—' : `${x >= 10 ? x.toFixed(0) : x.toFixed(2)}×`);
+const times = (x: number | null) => (x === null ? '—' : `${x >= 10 ? x.toFixed(0) : x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}×`);
 const percent = (x: number | null) => (x === null ? '—' : `${100 * x >= 10 ? (100 * x).toFixed(0) : (100 * x).toPrecision(2)} %`);
 const ms = (s: Spread) => `${s.median.toPrecision(3)} ms (IQR ${s.q1.toPrecision(2)}–${s.q3.toPrecision(2)})`;
 
@@ -138,6 +146,7 @@ export function headlineLines(rec: BenchRecord): string[] {
   const lines = [...bang, `webnmf ${rec.webnmf.version}${rec.webnmf.commit ? ` (${rec.webnmf.commit.slice(0, 10)}${rec.webnmf.dirty ? ', uncommitted changes' : ''})` : ''} — median ms per iteration over ${rec.options.rounds} rounds`];
   for (const r of h.rows) {
     lines.push(`  ${problemLabel(r)}: fastest ${r.fastest} ${ms(r.fastestMs)}; ${times(r.vsCpu)} webnmf cpu, ${times(r.vsSklearn)} scikit-learn` +
+      (r.webgpuMs !== null && r.fastest !== 'webgpu' ? `; webgpu ${r.webgpuMs.toPrecision(3)} ms: ${times(r.webgpuVsCpu)} cpu, ${times(r.webgpuVsSklearn)} scikit-learn` : '') +
       (r.webgpuOfGemm !== null ? `; webgpu at ${percent(r.webgpuOfGemm)} of its GEMM rate` : '') +
       (r.webgpuOfPeak !== null ? `, ${percent(r.webgpuOfPeak)} of the stated peak` : ''));
   }

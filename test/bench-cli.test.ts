@@ -118,7 +118,7 @@ describe('npm run bench', () => {
     expect(row.fastestMs.median).toBe(Math.min(...rec.results.map((r) => r.msPerIter.median)));
     expect(row.vsCpu).toBeCloseTo(rec.results[1].msPerIter.median / fastest.msPerIter.median, 12);
     expect(row.vsSklearn).toBeCloseTo(SKLEARN_MS / fastest.msPerIter.median, 12);
-    expect(row.webgpuOfGemm).toBeCloseTo(rec.results[0].gflops / rec.gemm!.gflops, 12);
+    expect(row.webgpuOfGemm).toBeCloseTo(rec.results[0].gflops! / rec.gemm!.gflops, 12);
     expect(stdout).toContain(`100×80 k=5 mu frobenius: fastest ${row.fastest}`);
     expect(stdout).toContain('CPU backend threads');
     // here WebGPU is SwiftShader: the console and the report say so, loudly

@@ -143,12 +143,23 @@ describe('what the report stands on', () => {
       expect(row.vsCpu).toBe(1);
       expect(row.vsSklearn).toBeCloseTo(SKLEARN_MS / MS.cpu, 12);
       const webgpu = rec.results.find((r) => r.backend === 'webgpu' && r.m === row.m && r.solver === row.solver && r.betaLoss === row.betaLoss)!;
-      expect(row.webgpuOfGemm).toBeCloseTo(webgpu.gflops / rec.gemm!.gflops, 12);
+      expect(row.webgpuOfGemm).toBeCloseTo(webgpu.gflops! / rec.gemm!.gflops, 12);
       expect(row.webgpuMs).toBe(webgpu.msPerIter.median);
       expect(row.webgpuVsCpu).toBeCloseTo(MS.cpu / MS.webgpu, 12);
       expect(row.webgpuVsSklearn).toBeCloseTo(SKLEARN_MS / MS.webgpu, 12);
     }
     expect(rec.headline.backendUsed.webgpu).toBe('webgpu: google swiftshader (float32)');
+  });
+
+  it('a timing lost in noise (median ≤ 0) is never the fastest and has no GFLOP/s', () => {
+    const base = record();
+    const noisy = base.results.map((r) => (r.backend === 'cpu' ? { ...r, msPerIter: spread([-0.1, -0.05, 0.2]), gflops: null } : r));
+    const rec = makeRecord({ ...base, results: noisy });
+    for (const row of rec.headline.rows) {
+      expect(row.fastest).toBe('webgpu');
+      expect(row.vsCpu).toBeNull();
+      expect(row.webgpuOfGemm).not.toBeNull();
+    }
   });
 
   it('a software adapter or WebGL2 renderer is said loudly; a hardware one is not', () => {

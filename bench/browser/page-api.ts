@@ -65,8 +65,8 @@ export interface CaseResult extends BenchCase {
   /** (hiMs − loMs) / iters over the rounds */
   msPerIter: Spread;
   macsPerIter: number;
-  /** effective GFLOP/s at the median ms per iteration */
-  gflops: number;
+  /** effective GFLOP/s at the median ms per iteration; null when that median is ≤ 0 (a difference lost in noise) */
+  gflops: number | null;
   /** the estimator's backendUsed after the warm-up fit: the backend and, on WebGPU, the adapter and plan */
   backendUsed: string | null;
   /** 'cpu': chunks of work the CPU backend's worker threads ran during the case (0: one thread did all) */

@@ -111,8 +111,8 @@ function headline(r: Omit<BenchRecord, 'headline'>): Headline {
       webgpuMs: webgpu?.msPerIter.median ?? null,
       webgpuVsCpu: ratio(cpu?.msPerIter.median, webgpu),
       webgpuVsSklearn: ratio(sk?.msPerIter.median, webgpu),
-      webgpuOfGemm: webgpu && r.gemm ? webgpu.gflops / r.gemm.gflops : null,
-      webgpuOfPeak: webgpu && r.options.peakGflops ? webgpu.gflops / r.options.peakGflops : null,
+      webgpuOfGemm: webgpu?.gflops && r.gemm ? webgpu.gflops / r.gemm.gflops : null,
+      webgpuOfPeak: webgpu?.gflops && r.options.peakGflops ? webgpu.gflops / r.options.peakGflops : null,
     }];
   });
   const backendUsed: Partial<Record<BenchBackend, string>> = {};
@@ -170,7 +170,7 @@ export function dateStamp(iso: string): string {
   return iso.slice(0, 19).replace('T', '-').replace(/:/g, '');
 }
 
-const round = (x: number, digits: number) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);
+const round = (x: number | null, digits: number) => (x !== null && Number.isFinite(x) ? Number(x.toPrecision(digits)) : '—');
 
 /** One row per case, for console.table. */
 export function summaryRows(results: CaseResult[]): Record<string, string | number>[] {

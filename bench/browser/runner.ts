@@ -75,7 +75,7 @@ export async function runInBrowser(choice: BrowserChoice, config: PageConfig, lo
       const r = await watch.race(caseLabel(c), page.evaluate((c, o) => window.webnmfBench!.runCase(c, o), c, o));
       results.push(r);
       const s = r.msPerIter;
-      log(`[${i + 1}/${cases.length}] ${caseLabel(c)}: ${s.median.toPrecision(3)} ms/iter (IQR ${s.q1.toPrecision(3)}–${s.q3.toPrecision(3)}, ${s.n} rounds of ${r.iters} iterations), ${r.gflops.toPrecision(3)} GFLOP/s; tol fit ${r.curve.nIter} iterations in ${r.curve.ms.toFixed(0)} ms (case ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      log(`[${i + 1}/${cases.length}] ${caseLabel(c)}: ${s.median.toPrecision(3)} ms/iter (IQR ${s.q1.toPrecision(3)}–${s.q3.toPrecision(3)}, ${s.n} rounds of ${r.iters} iterations), ${r.gflops?.toPrecision(3) ?? '—'} GFLOP/s; tol fit ${r.curve.nIter} iterations in ${r.curve.ms.toFixed(0)} ms (case ${((performance.now() - started) / 1000).toFixed(1)} s)`);
     }
     let gemm: GemmResult | null = null;
     if (o.backends.includes('webgpu') && o.gemm > 0) {

@@ -88,7 +88,7 @@ export class CaseRunner {
       hiMs,
       msPerIter,
       macsPerIter,
-      gflops: msPerIter.median > 0 ? gflops(macsPerIter, msPerIter.median) : NaN,
+      gflops: msPerIter.median > 0 ? gflops(macsPerIter, msPerIter.median) : null,
       backendUsed: model.backendUsed ?? null,
       workerChunks: c.backend === 'cpu' ? workerChunks() - chunksBefore : null,
       curve,

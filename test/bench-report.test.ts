@@ -199,6 +199,16 @@ describe('what the report stands on', () => {
       expect((error as Error).message).not.toContain('\n');
     }
     expect(() => chooseBrowser({ browser: '/nonexistent', channel: null, wsEndpoint: null, headful: false, flags: [] })).toThrow('--browser /nonexistent: no such file');
+    if (process.platform === 'linux') {
+      const display = { DISPLAY: process.env.DISPLAY, WAYLAND_DISPLAY: process.env.WAYLAND_DISPLAY };
+      delete process.env.DISPLAY;
+      delete process.env.WAYLAND_DISPLAY;
+      try {
+        expect(() => chooseBrowser({ browser: null, channel: null, wsEndpoint: null, headful: true, flags: [] })).toThrow(/--headful needs a display/);
+      } finally {
+        for (const [name, value] of Object.entries(display)) if (value !== undefined) process.env[name] = value;
+      }
+    }
     const cli = parseCli(['--flag=--use-angle=vulkan', '--flag=--enable-features=Vulkan', '--sizes', '40x30', '--k', '3']);
     expect(cli !== 'help' && chooseBrowser(cli.browser).flags.slice(-2)).toEqual(['--use-angle=vulkan', '--enable-features=Vulkan']);
   });

@@ -16,7 +16,11 @@ import { fitMiniBatch, initialState, minibatchStep, solveW, toFloat64, type Batc
 import { muGamma } from './solvers/mu.js';
 import { isRowSource, rebatch, reopener, sourceStats, validatedBlocks, type RowSource } from './stream/row-source.js';
 
-type Start = { W?: MatrixInput | null; H?: MatrixInput | null } | null;
+/** A custom start (init 'custom') for MiniBatchNMF's fit, fitTransform and first partialFit. */
+export interface MiniBatchStart {
+  W?: MatrixInput | null;
+  H?: MatrixInput | null;
+}
 const START_FIELDS = ['W', 'H'] as const;
 
 export class MiniBatchNMF {
@@ -86,7 +90,7 @@ export class MiniBatchNMF {
   }
 
   /** Learn the model from X in memory, or from X streamed as row blocks (see rowBlocks); returns this. */
-  fit(X: MatrixInput | RowSource, start: Start = {}): Promise<this> {
+  fit(X: MatrixInput | RowSource, start: MiniBatchStart | null = {}): Promise<this> {
     return this.queued(async () => {
       const s = resolveStart(start, START_FIELDS, 'MiniBatchNMF.fit');
       if (isRowSource(X)) await this.fitStream(X, s);
@@ -96,11 +100,11 @@ export class MiniBatchNMF {
   }
 
   /** Learn the model and return W for X. */
-  fitTransform(X: MatrixInput, start: Start = {}): Promise<DenseMatrix> {
+  fitTransform(X: MatrixInput, start: MiniBatchStart | null = {}): Promise<DenseMatrix> {
     return this.queued(() => this.fitInMemory(X, resolveStart(start, START_FIELDS, 'MiniBatchNMF.fitTransform')));
   }
 
-  private async fitInMemory(X: MatrixInput, start: NonNullable<Start>): Promise<DenseMatrix> {
+  private async fitInMemory(X: MatrixInput, start: MiniBatchStart): Promise<DenseMatrix> {
     const o = this.options;
     const Xm = toDataMatrix(X, 'X');
     checkZerosForBeta(min(Xm), this.beta);
@@ -150,7 +154,7 @@ export class MiniBatchNMF {
    * Fit from row blocks, never holding X whole: one pass for X's shape and mean, then one per epoch.
    * The start is 'random' (init null means 'random' here: NNDSVD needs all of X at once) or 'custom'.
    */
-  private async fitStream(source: RowSource, start: NonNullable<Start>): Promise<void> {
+  private async fitStream(source: RowSource, start: MiniBatchStart): Promise<void> {
     const o = this.options;
     const open = reopener(source);
     const componentsFor = (cols: number) => typeof o.nComponents === 'number' ? o.nComponents
@@ -196,11 +200,11 @@ export class MiniBatchNMF {
   }
 
   /** One mini-batch step on X (online learning); the first call initializes the model. Returns this. */
-  partialFit(X: MatrixInput, start: Start = {}): Promise<this> {
+  partialFit(X: MatrixInput, start: MiniBatchStart | null = {}): Promise<this> {
     return this.queued(() => this.partialFitNow(X, resolveStart(start, START_FIELDS, 'MiniBatchNMF.partialFit')));
   }
 
-  private async partialFitNow(X: MatrixInput, start: NonNullable<Start>): Promise<this> {
+  private async partialFitNow(X: MatrixInput, start: MiniBatchStart): Promise<this> {
     const o = this.options;
     const Xm = toDataMatrix(X, 'X');
     checkZerosForBeta(min(Xm), this.beta);

@@ -49,7 +49,7 @@ export interface NMFOptions {
   /** Convergence readback interval; 1 on the CPU (scikit-learn's), 10 on GPU backends. */
   checkEvery?: number | null;
   /** A GPUDevice of the caller's, used by the WebGPU backend (never destroyed by webnmf). */
-  device?: unknown;
+  device?: GPUDevice | null;
   signal?: AbortSignal | null;
   onProgress?: ((info: ProgressInfo) => void) | null;
   onWarning?: WarningHandler | null;
@@ -122,7 +122,7 @@ const abortSignal: Constraint = {
 /** What a GPUDevice has (a plain object or a device-like wrapper fails at its first use, far from here). */
 const gpuDevice: Constraint = {
   test: (v) => {
-    const d = v as Partial<GPUDevice> | null;
+    const d = v as { createBuffer?: unknown; queue?: unknown; lost?: { then?: unknown } } | null;
     return typeof d === 'object' && d !== null && typeof d.createBuffer === 'function' && typeof d.queue === 'object' && d.queue !== null && typeof d.lost?.then === 'function';
   },
   text: 'a GPUDevice',

@@ -13,13 +13,13 @@ export type RowBlockFormat = 'npy' | 'mtx' | 'csv';
 
 export interface RowBlockOptions {
   /** rows per block (default 4096) */
-  rowsPerBlock?: number;
+  rowsPerBlock?: number | null;
   /** CSV delimiter (default: tab when the first line has tabs and no commas, else comma) */
-  delimiter?: string;
+  delimiter?: string | null;
   /** the name errors give the file (default: the File's name, else 'the file') */
-  name?: string;
+  name?: string | null;
   /** the file's format (default: sniffed from its first bytes); a file that is not in it is an error */
-  format?: RowBlockFormat;
+  format?: RowBlockFormat | null;
 }
 
 /** X read from `file` as row blocks (dense for CSV and .npy, CSR for MatrixMarket coordinate). */
@@ -29,7 +29,7 @@ export function rowBlocks(file: Blob, options: RowBlockOptions = {}): AsyncItera
     const got = typeof file === 'string' ? `a string ('${(file as string).slice(0, 30)}')` : file === null ? 'null' : typeof file;
     throw new InvalidParameterError('file', `rowBlocks reads a Blob or File (in Node: await fs.openAsBlob(path)); the file given is ${got}.`);
   }
-  if (options.format !== undefined && !['npy', 'mtx', 'csv'].includes(options.format)) {
+  if (options.format != null && !['npy', 'mtx', 'csv'].includes(options.format)) {
     throw new InvalidParameterError('format', `rowBlocks' format must be 'npy', 'mtx' or 'csv'. Got ${String(options.format)} instead.`);
   }
   const rowsPerBlock = options.rowsPerBlock ?? 4096;
@@ -37,7 +37,7 @@ export function rowBlocks(file: Blob, options: RowBlockOptions = {}): AsyncItera
     throw new InvalidParameterError('rowsPerBlock', `rowsPerBlock must be an int in the range [1, inf). Got ${rowsPerBlock} instead.`);
   }
   const name = options.name ?? ((file as File).name || 'the file');
-  return { [Symbol.asyncIterator]: () => readBlocks(file, rowsPerBlock, name, options.delimiter, options.format)[Symbol.asyncIterator]() };
+  return { [Symbol.asyncIterator]: () => readBlocks(file, rowsPerBlock, name, options.delimiter ?? undefined, options.format ?? undefined)[Symbol.asyncIterator]() };
 }
 
 class FileFormatError extends InvalidParameterError {

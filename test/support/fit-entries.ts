@@ -9,7 +9,7 @@ import { seededMatrix } from './matrices.js';
 export interface EntryOptions {
   backend: BackendName;
   signal?: AbortSignal;
-  device?: unknown;
+  device?: GPUDevice;
   onProgress?: (info: { iteration: number }) => void;
   /** run briefly instead of (nearly) forever */
   quick?: boolean;

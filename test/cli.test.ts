@@ -403,68 +403,55 @@ describe('line endings, Ctrl-C and the progress of a long final solve', () => {
     expect(m.stdout).toContain('X: 3 × 2, streamed in row blocks');
   });
 
-  it('Ctrl-C stops a --minibatch fit: exit 130 and one line, within seconds', async () => {
-    const X = sample(3000, 20);
-    const path = file('long.npy', npy('<f8', false, [3000, 20], new Uint8Array(X.data.buffer)));
+  /**
+   * `webnmf ARGS`, interrupted: `times` Ctrl-C, `afterMs` after the first progress line (the backend
+   * line goes out with the first report: the fit is running then); and the ms from Ctrl-C to exit.
+   */
+  async function interrupted(args: string[], { afterMs = 0, times = 1 } = {}) {
     let sentAt = Infinity;
-    const r = await webnmf(
+    const run = await webnmf(
       {
-        killAfterMs: 60_000,
-        // the backend line goes out with the first step's progress: the fit is running then
+        killAfterMs: 120_000,
         onStderr: (text, child) => {
-          if (sentAt === Infinity && text.includes('running on')) {
-            sentAt = performance.now();
-            child.kill('SIGINT');
-          }
+          if (sentAt !== Infinity || !text.includes('running on')) return;
+          sentAt = performance.now() + afterMs;
+          setTimeout(() => {
+            for (let i = 0; i < times; i++) child.kill('SIGINT');
+          }, afterMs);
         },
       },
-      'fit', path, '--minibatch', '--batch-size', '10', '--max-iter', '100000', '--tol', '0', '--max-no-improvement', 'none', '--n-components', '3', '--backend', 'cpu',
+      ...args,
     );
-    const stoppedAfter = performance.now() - sentAt;
+    return { run, msToExit: performance.now() - sentAt };
+  }
+  const longMiniBatch = (name: string) => {
+    const X = sample(3000, 20);
+    const path = file(name, npy('<f8', false, [3000, 20], new Uint8Array(X.data.buffer)));
+    return ['fit', path, '--minibatch', '--batch-size', '10', '--max-iter', '100000', '--tol', '0', '--max-no-improvement', 'none', '--n-components', '3', '--backend', 'cpu'];
+  };
+
+  it('Ctrl-C stops a --minibatch fit: exit 130 and one line, within seconds', async () => {
+    const { run: r, msToExit } = await interrupted(longMiniBatch('long.npy'));
     expect(r.code, `stderr: ${r.stderr}`).toBe(130);
     expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('webnmf: interrupted');
-    expect(stoppedAfter, 'ms from Ctrl-C to exit').toBeLessThan(10_000);
+    expect(msToExit, 'ms from Ctrl-C to exit').toBeLessThan(10_000);
   });
 
   it('Ctrl-C stops a WebGPU fit (tol 0, nothing read back) within seconds: little GPU work was queued', async () => {
     const path = file('gpu-long.csv', Array.from({ length: 64 }, (_, i) => Array.from({ length: 40 }, (_, j) => ((i * 7 + j * 3) % 11) + 1).join(',')).join('\n'));
-    let sentAt = Infinity;
-    const r = await webnmf(
-      {
-        killAfterMs: 120_000,
-        // the first progress line means the fit runs; 8 s later the host could have queued a minute of
-        // iterations (before the pacing: 41 s from Ctrl-C to exit; now well under a second)
-        onStderr: (text, child) => {
-          if (sentAt === Infinity && text.includes('running on')) {
-            sentAt = performance.now() + 8000;
-            setTimeout(() => child.kill('SIGINT'), 8000);
-          }
-        },
-      },
-      'fit', path, '--backend', 'webgpu', '--solver', 'mu', '--n-components', '5', '--tol', '0', '--max-iter', '1000000', '--check-every', '10',
+    // 8 s into the fit the host could have queued a minute of iterations (before the pacing: 41 s
+    // from Ctrl-C to exit; now well under a second)
+    const { run: r, msToExit } = await interrupted(
+      ['fit', path, '--backend', 'webgpu', '--solver', 'mu', '--n-components', '5', '--tol', '0', '--max-iter', '1000000', '--check-every', '10'],
+      { afterMs: 8000 },
     );
     expect(r.code, `stderr: ${r.stderr}`).toBe(130);
     expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('webnmf: interrupted');
-    expect(performance.now() - sentAt, 'ms from Ctrl-C to exit').toBeLessThan(5_000);
+    expect(msToExit, 'ms from Ctrl-C to exit').toBeLessThan(5_000);
   }, 150_000);
 
   it('a second Ctrl-C leaves at once, with a line that says so', async () => {
-    const X = sample(3000, 20);
-    const path = file('long2.npy', npy('<f8', false, [3000, 20], new Uint8Array(X.data.buffer)));
-    let sent = false;
-    const r = await webnmf(
-      {
-        killAfterMs: 60_000,
-        onStderr: (text, child) => {
-          if (!sent && text.includes('running on')) {
-            sent = true;
-            child.kill('SIGINT');
-            child.kill('SIGINT');
-          }
-        },
-      },
-      'fit', path, '--minibatch', '--batch-size', '10', '--max-iter', '100000', '--tol', '0', '--max-no-improvement', 'none', '--n-components', '3', '--backend', 'cpu',
-    );
+    const { run: r } = await interrupted(longMiniBatch('long2.npy'), { times: 2 });
     expect(r.code, `stderr: ${r.stderr}`).toBe(130);
     expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(/^webnmf: interrupted/);
   });

@@ -8,7 +8,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { InvalidParameterError, MiniBatchNMF, NMF, NMFError, nonNegativeFactorization, rowBlocks, type DenseMatrix } from '../src/index.js';
-import { FIT_ENTRIES, outcome, timerProbe } from './support/fit-entries.js';
+import { abortAfter, FIT_ENTRIES, outcome } from './support/fit-entries.js';
 import { seededMatrix } from './support/matrices.js';
 
 /** After an abort, the fit rejects within this (a check interval is milliseconds here). */
@@ -38,21 +38,11 @@ describe.each(cases)('%s on %s', (_name, backend, entry) => {
   });
 
   it('an abort mid-fit rejects within a check interval, and timers fire throughout', async () => {
-    const controller = new AbortController();
-    const reason = new Error('stopped mid-fit');
-    let abortedAt = Infinity;
-    const probe = timerProbe();
-    const timer = setTimeout(() => {
-      abortedAt = performance.now();
-      controller.abort(reason);
-    }, 400);
-    const r = await outcome(entry.run(X, { backend, signal: controller.signal }));
-    clearTimeout(timer);
-    const gap = probe.stop();
+    const { result: r, abortedAt, reason, timerGap } = await abortAfter(400, (signal) => entry.run(X, { backend, signal }));
     expect(r.ok, 'the fit rejected (it would run for minutes)').toBe(false);
     expect(r.ok ? null : r.error).toBe(reason);
     expect(r.at - abortedAt, 'ms from abort to rejection').toBeLessThan(STOP_WITHIN_MS);
-    expect(gap, 'longest wait of a 5 ms interval timer during the fit (ms)').toBeLessThan(TIMER_GAP_MS);
+    expect(timerGap, 'longest wait of a 5 ms interval timer during the fit (ms)').toBeLessThan(TIMER_GAP_MS);
   });
 
   it('without an abort, a short run returns finite, non-negative values', async () => {

@@ -126,3 +126,21 @@ export function timerProbe(everyMs = 5): { stop(): number } {
     },
   };
 }
+
+/**
+ * Start `run` with a signal aborted `afterMs` later, under a timer probe: how it ended, when the
+ * abort happened, the reason it was given, and the longest wait of the probe's timer meanwhile.
+ */
+export async function abortAfter(afterMs: number, run: (signal: AbortSignal) => Promise<unknown>) {
+  const controller = new AbortController();
+  const reason = new Error('stopped mid-fit');
+  let abortedAt = Infinity;
+  const probe = timerProbe();
+  const timer = setTimeout(() => {
+    abortedAt = performance.now();
+    controller.abort(reason);
+  }, afterMs);
+  const result = await outcome(run(controller.signal));
+  clearTimeout(timer);
+  return { result, abortedAt, reason, timerGap: probe.stop() };
+}

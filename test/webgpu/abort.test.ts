@@ -9,7 +9,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiniBatchNMF, NMF, NMFError, nonNegativeFactorization } from '../../src/index.js';
-import { FIT_ENTRIES, outcome, timerProbe } from '../support/fit-entries.js';
+import { abortAfter, FIT_ENTRIES, outcome } from '../support/fit-entries.js';
 import { seededMatrix } from '../support/matrices.js';
 import { testDevice } from './setup.js';
 
@@ -53,21 +53,11 @@ describe.each(FIT_ENTRIES.map((e) => [e.name, e] as const))('%s on webgpu', (_na
   });
 
   it('an abort mid-fit rejects promptly, leaves little queued, and timers fire throughout', async () => {
-    const controller = new AbortController();
-    const reason = new Error('stopped mid-fit');
-    let abortedAt = Infinity;
-    const probe = timerProbe();
-    const timer = setTimeout(() => {
-      abortedAt = performance.now();
-      controller.abort(reason);
-    }, 1000);
-    const r = await outcome(entry.run(X, { backend: 'webgpu', device, signal: controller.signal }));
-    clearTimeout(timer);
-    const gap = probe.stop();
+    const { result: r, abortedAt, reason, timerGap } = await abortAfter(1000, (signal) => entry.run(X, { backend: 'webgpu', device, signal }));
     expect(r.ok ? null : r.error).toBe(reason);
     expect(r.at - abortedAt, 'ms from abort to rejection').toBeLessThan(STOP_WITHIN_MS);
     expect(await queuedMs(), 'ms of device work queued after the abort').toBeLessThan(QUEUED_AFTER_ABORT_MS);
-    expect(gap, 'longest wait of a 5 ms timer (ms)').toBeLessThan(TIMER_GAP_MS);
+    expect(timerGap, 'longest wait of a 5 ms timer (ms)').toBeLessThan(TIMER_GAP_MS);
   });
 });
 

@@ -72,10 +72,7 @@ export class MiniBatchNMF {
 
   /** Run `call` after the calls before it; a signal aborted already rejects it at once. */
   private queued<T>(call: () => Promise<T>): Promise<T> {
-    return this.calls.run(async () => {
-      throwIfAborted(this.options.signal);
-      return call();
-    });
+    return this.calls.run(call, this.options.signal);
   }
 
   private async backend(): Promise<Backend> {

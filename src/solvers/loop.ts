@@ -70,12 +70,15 @@ export function raceAbort<T>(signal: AbortSignal | null | undefined, work: Promi
   });
 }
 
-/** A group of iterations submitted to the device, and when the device finished it. */
+type Report = Omit<ProgressInfo, 'elapsedMs'>;
+
+/** A group of iterations submitted to the device, when the device finished it, and the reports waiting for it. */
 interface Group {
   iterations: number;
   startedAt: number;
   done: Promise<void>;
   doneAt: number | null;
+  reports: Report[];
 }
 
 export class IterationClock {
@@ -87,6 +90,8 @@ export class IterationClock {
   private groupStartedAt = this.start;
   private inFlight: Group | null = null;
   private lastDoneAt: number | null = null;
+  /** reports of iterations in the group being submitted, made once the device has run it */
+  private pending: Report[] = [];
 
   /**
    * `plan`: the plan whose steps tick() paces (a GPU plan with settle()); `checkInterval`: iterations
@@ -119,7 +124,8 @@ export class IterationClock {
   /** Start waiting for the group just submitted; wait for the one before it. */
   private async closeGroup(): Promise<void> {
     const now = performance.now();
-    const group: Group = { iterations: this.inGroup - 1, startedAt: this.groupStartedAt, done: this.plan!.settle!(), doneAt: null };
+    const group: Group = { iterations: this.inGroup - 1, startedAt: this.groupStartedAt, done: this.plan!.settle!(), doneAt: null, reports: this.pending };
+    this.pending = [];
     group.done.then(() => (group.doneAt = performance.now()), () => {});
     const previous = this.inFlight;
     this.inFlight = group;
@@ -127,6 +133,7 @@ export class IterationClock {
     this.groupStartedAt = now;
     if (!previous) return;
     await this.race(previous.done);
+    for (const report of previous.reports) this.progress(report);
     const doneAt = previous.doneAt ?? performance.now();
     // The device began the previous group when it finished the one before (or when it was submitted).
     const deviceMs = doneAt - Math.max(previous.startedAt, this.lastDoneAt ?? previous.startedAt);
@@ -143,13 +150,25 @@ export class IterationClock {
     return value;
   }
 
-  /** Wait until the device has run every step submitted (before reporting progress of unread iterations). */
+  /** Wait until the device has run every step submitted (and make the reports that waited for it). */
   async settled(): Promise<void> {
     if (this.plan?.settle) await this.race(this.plan.settle());
     this.idle();
   }
 
+  /**
+   * Report the iteration just submitted once the device has run it (at once where steps run when
+   * called): progress then shows work done, not work queued, and the device is never drained for it.
+   */
+  progressWhenRun(info: Report): void {
+    if (this.plan?.settle) this.pending.push(info);
+    else this.progress(info);
+  }
+
+  /** Everything submitted has run: make the reports that waited, and start counting groups afresh. */
   private idle(): void {
+    for (const report of [...(this.inFlight?.reports ?? []), ...this.pending]) this.progress(report);
+    this.pending = [];
     this.inFlight = null;
     this.inGroup = 0;
     this.lastDoneAt = null;

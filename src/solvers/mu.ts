@@ -36,9 +36,8 @@ export async function fitMultiplicativeUpdate(plan: FitPlan, beta: number, o: So
 
     if (nIter % interval !== 0) continue;
     if (o.tol === 0) {
-      // scikit-learn computes no error without a tolerance; the report waits for the iterations to run
-      await clock.settled();
-      clock.progress({ iteration: nIter });
+      // scikit-learn computes no error without a tolerance; the report waits for the device to run the iteration
+      clock.progressWhenRun({ iteration: nIter });
     } else {
       let error: number;
       if (initPending && plan.readWithKept) {
@@ -58,6 +57,7 @@ export async function fitMultiplicativeUpdate(plan: FitPlan, beta: number, o: So
     }
   }
   nIter = Math.min(nIter, o.maxIter);
+  await clock.settled(); // the reports still waiting for the device (the fit reads W and H next anyway)
   if (o.verbose && (o.tol === 0 || nIter % interval !== 0)) {
     o.log(`Epoch ${String(nIter).padStart(2, '0')} reached after ${(clock.elapsedMs() / 1000).toFixed(3)} seconds.`);
   }

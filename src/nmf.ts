@@ -4,6 +4,7 @@ import { fitFactors, type FitResult } from './fit.js';
 import { InvalidParameterError, NMFError } from './errors.js';
 import { toDataMatrix, toDenseMatrix } from './matrix/coerce.js';
 import { matmul, type DenseMatrix, type MatrixInput } from './matrix/matrix.js';
+import { encodeMatrix, loadParams, MODEL_FORMAT_VERSION, ModelReader, openSaved, savedParams, type LoadOption, type SavedArray, type SavedEnvelope } from './model-format.js';
 import { ESTIMATOR_PARAMS, FUNCTION_PARAMS, resolveOptions, type FactorizationOptions, type NMFOptions, type ResolvedOptions } from './params.js';
 
 export interface Factorization {
@@ -31,6 +32,23 @@ export interface FitStart {
   /** the weight of each entry of X in the loss (see nonNegativeFactorization's mask) */
   mask?: MatrixInput | null;
 }
+
+/** A saved NMF (NMF#toJSON): its options and, once fitted, what fit learned. */
+export interface SavedNMF extends SavedEnvelope<'webnmf.NMF'> {
+  /** the estimator's options, all of them but device, signal, onProgress and onWarning */
+  params: Record<string, unknown>;
+  fitted: {
+    /** H, nComponentsOut × nFeaturesIn: float64 from the CPU, float32 from a GPU backend */
+    components: SavedArray;
+    nComponentsOut: number;
+    nFeaturesIn: number;
+    nIter: number;
+    reconstructionErr: number;
+  } | null;
+}
+
+/** What NMF.fromJSON's options may set: where and how the restored model runs. */
+export type NMFLoadOptions = Pick<NMFOptions, LoadOption>;
 
 /** The NMF estimator: fit learns `components` (H); transform solves W for new data with H fixed. */
 export class NMF {
@@ -90,5 +108,39 @@ export class NMF {
   private fitted(): DenseMatrix {
     if (!this.components) throw new NMFError("This NMF instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.");
     return this.components;
+  }
+
+  /** The model as a plain, versioned object for JSON.stringify (see the README's "Saving and loading models"). */
+  toJSON(): SavedNMF {
+    const H = this.components;
+    return {
+      format: 'webnmf.NMF',
+      version: MODEL_FORMAT_VERSION,
+      params: savedParams(this.options, ESTIMATOR_PARAMS),
+      fitted: H ? { components: encodeMatrix(H), nComponentsOut: H.rows, nFeaturesIn: this.nFeaturesIn!, nIter: this.nIter!, reconstructionErr: this.reconstructionErr! } : null,
+    };
+  }
+
+  /**
+   * The model that toJSON() saved (or JSON.parse of its text), on any backend: `options` may set
+   * backend, device, signal, onProgress, onWarning, verbose and checkEvery. A bad, newer or damaged
+   * file is refused with an InvalidParameterError naming the field.
+   */
+  static fromJSON(json: unknown, options: NMFLoadOptions = {}): NMF {
+    const read = new ModelReader('NMF');
+    const saved = openSaved(json, 'webnmf.NMF', read);
+    const params = loadParams(read, read.object(saved, 'params')!, options, ESTIMATOR_PARAMS, 'NMF');
+    const model = new NMF(params);
+    const fit = read.object(saved, 'fitted', true);
+    if (fit) {
+      const k = read.int(fit, 'fitted.nComponentsOut', 1)!;
+      if (typeof params.nComponents === 'number' && params.nComponents !== k) read.fail('fitted.nComponentsOut', `must equal params.nComponents (${params.nComponents}). Got ${k} instead`);
+      model.nFeaturesIn = read.int(fit, 'fitted.nFeaturesIn', 1)!;
+      model.components = read.matrix(fit, 'fitted.components', k, model.nFeaturesIn);
+      model.nComponentsOut = k;
+      model.nIter = read.int(fit, 'fitted.nIter', 0)!;
+      model.reconstructionErr = read.number(fit, 'fitted.reconstructionErr')!;
+    }
+    return model;
   }
 }

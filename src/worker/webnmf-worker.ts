@@ -3,11 +3,12 @@
 // results and the model's new attributes when a call ends, their arrays transferred, not copied.
 
 import { acquireBackend } from '../backend/select.js';
+import type { NMFWarning } from '../errors.js';
 import { MiniBatchNMF } from '../minibatch.js';
 import type { DenseMatrix } from '../matrix/matrix.js';
 import { NMF } from '../nmf.js';
 import type { ProgressInfo } from '../params.js';
-import { FITTING, buffersOf, ownArray, sendError, type FromWorker, type ModelCopy, type ToWorker } from './protocol.js';
+import { FITTING, buffersOf, ownArray, sendError, type FromWorker, type Method, type ModelCopy, type ToWorker } from './protocol.js';
 
 interface Port {
   postMessage(message: FromWorker, transfer: ArrayBuffer[]): void;
@@ -43,22 +44,27 @@ class ProgressBatch {
 }
 
 const progress = new ProgressBatch();
+/** aborted when the owner's signal is */
 const controller = new AbortController();
 let model: NMF | MiniBatchNMF | undefined;
+/** why there is no model (the owner checked the options first, so only a bug gets here) */
+let notCreated: unknown = new Error('The webnmf worker received a call before its model.');
+/** whether the owner has an onProgress to feed */
+let forwardProgress = false;
+/** the model's backend option (inspect looks at the WebGPU device only if it may have made one) */
+let backendOption: unknown = 'auto';
 
-/** The hooks the owner's options stand for, on this side. */
-function hooks(forwardProgress: boolean) {
+/** What the owner's signal, onProgress and onWarning stand for, on this side. */
+function hooks() {
   return {
     signal: controller.signal,
     onProgress: forwardProgress ? progress.add : null,
-    onWarning: (warning: { category: 'ConvergenceWarning' | 'UserWarning' | 'RuntimeWarning'; message: string }) => {
+    onWarning: (warning: NMFWarning) => {
       progress.flush(); // in order with the progress around it
       post({ type: 'warning', warning });
     },
   };
 }
-let forwardProgress = false;
-let backendOption: unknown = 'auto';
 
 function copyOf(m: NMF | MiniBatchNMF): ModelCopy {
   if (m instanceof MiniBatchNMF) {
@@ -78,11 +84,12 @@ function copyOf(m: NMF | MiniBatchNMF): ModelCopy {
   };
 }
 
-async function call(id: number, method: ToWorker & { type: 'call' }): Promise<void> {
-  const m = model!;
-  const changes = FITTING.includes(method.method);
+async function call({ id, method, args }: Extract<ToWorker, { type: 'call' }>): Promise<void> {
+  const m = model;
+  if (!m) return post({ type: 'failed', id, error: sendError(notCreated), aborted: false, model: null });
+  const changes = FITTING.includes(method);
   try {
-    const result: unknown = await (m as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[method.method](...method.args);
+    const result: unknown = await (m as unknown as Record<Method, (...a: unknown[]) => Promise<unknown>>)[method](...args);
     const value = result === m ? null : (result as DenseMatrix);
     const W = value && { rows: value.rows, cols: value.cols, data: ownArray(value.data) };
     const copy = changes ? copyOf(m) : null;
@@ -107,23 +114,31 @@ async function liveGpuBuffers(): Promise<number | null> {
   }
 }
 
+/** The model a 'create' or 'load' message asks for. */
+function makeModel(m: Extract<ToWorker, { type: 'create' | 'load' }>): NMF | MiniBatchNMF {
+  if (m.type === 'create') {
+    forwardProgress = m.progress;
+    backendOption = m.options.backend ?? 'auto';
+    const options = { ...m.options, ...hooks() };
+    return m.kind === 'NMF' ? new NMF(options) : new MiniBatchNMF(options);
+  }
+  backendOption = m.options.backend ?? (m.saved as { params: { backend: unknown } }).params.backend;
+  const options = { ...m.options, ...hooks() };
+  return model instanceof MiniBatchNMF ? MiniBatchNMF.fromJSON(m.saved, options) : NMF.fromJSON(m.saved, options);
+}
+
 function onMessage(m: ToWorker): void {
   switch (m.type) {
-    case 'create': {
-      forwardProgress = m.progress;
-      backendOption = m.options.backend ?? 'auto';
-      const options = { ...m.options, ...hooks(forwardProgress) };
-      model = m.kind === 'NMF' ? new NMF(options) : new MiniBatchNMF(options);
+    case 'create':
+    case 'load':
+      try {
+        model = makeModel(m);
+      } catch (e) {
+        [model, notCreated] = [undefined, e];
+      }
       return;
-    }
-    case 'load': {
-      backendOption = m.options.backend ?? (m.saved as { params: { backend: unknown } }).params.backend;
-      const options = { ...m.options, ...hooks(forwardProgress) };
-      model = model instanceof MiniBatchNMF ? MiniBatchNMF.fromJSON(m.saved, options) : NMF.fromJSON(m.saved, options);
-      return;
-    }
     case 'call':
-      void call(m.id, m);
+      void call(m);
       return;
     case 'abort':
       controller.abort(new DOMException('The fit was aborted.', 'AbortError'));

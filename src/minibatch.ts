@@ -8,7 +8,7 @@ import { checkInit, checkZerosForBeta, resolveComponents, startingPoint } from '
 import { randomStart } from './init/initialize.js';
 import { toDataMatrix, toDenseMatrix } from './matrix/coerce.js';
 import { dense, matmul, min, sliceRows, type DataMatrix, type DenseMatrix, type MatrixInput } from './matrix/matrix.js';
-import { encodeMatrix, loadParams, MODEL_FORMAT_VERSION, ModelReader, openSaved, savedParams, type LoadOption, type SavedArray, type SavedEnvelope } from './model-format.js';
+import { encodeMatrix, MODEL_FORMAT_VERSION, readEstimator, savedParams, type LoadOption, type SavedArray, type SavedEnvelope } from './model-format.js';
 import { betaToFloat, computeRegularization, MINIBATCH_PARAMS, resolveOptions, type MiniBatchNMFOptions, type ResolvedOptions } from './params.js';
 import { IterationClock } from './solvers/loop.js';
 import { fitMiniBatch, initialState, minibatchStep, solveW, toFloat64, type BatchSource, type MiniBatchSettings, type OnlineState } from './solvers/minibatch.js';
@@ -294,15 +294,10 @@ export class MiniBatchNMF {
    * refused with an InvalidParameterError naming the field.
    */
   static fromJSON(json: unknown, options: MiniBatchNMFLoadOptions = {}): MiniBatchNMF {
-    const read = new ModelReader('MiniBatchNMF');
-    const saved = openSaved(json, 'webnmf.MiniBatchNMF', read);
-    const params = loadParams(read, read.object(saved, 'params')!, options, MINIBATCH_PARAMS, 'MiniBatchNMF');
+    const { read, params, fitted } = readEstimator(json, 'webnmf.MiniBatchNMF', options, MINIBATCH_PARAMS);
     const model = new MiniBatchNMF(params);
-    const fit = read.object(saved, 'fitted', true);
-    if (fit) {
-      const k = read.int(fit, 'fitted.nComponentsOut', 1)!;
-      if (typeof params.nComponents === 'number' && params.nComponents !== k) read.fail('fitted.nComponentsOut', `must equal params.nComponents (${params.nComponents}). Got ${k} instead`);
-      const n = read.int(fit, 'fitted.nFeaturesIn', 1)!;
+    if (fitted) {
+      const { fit, k, n } = fitted;
       const matrix = (path: string) => toFloat64(read.matrix(fit, path, k, n));
       const rho = read.number(fit, 'fitted.rho')!;
       if (rho <= 0 || rho > 1) read.fail('fitted.rho', `must be in the range (0, 1]. Got ${rho} instead`);

@@ -192,7 +192,7 @@ export function savedParams(o: ResolvedOptions, allowed: readonly ParamName[]): 
  * The saved params with the caller's load options on top, checked by the estimator's own table:
  * a bad saved value is named 'params.<name>', a bad load option by its name.
  */
-export function loadParams<T extends object>(reader: ModelReader, saved: Record<string, unknown>, load: T, allowed: readonly ParamName[], caller: string): Record<string, unknown> & T {
+function loadParams<T extends object>(reader: ModelReader, saved: Record<string, unknown>, load: T, allowed: readonly ParamName[], caller: string): Record<string, unknown> & T {
   const loadable = LOAD_OPTIONS.filter((o) => allowed.includes(o));
   for (const key of Object.keys(load)) {
     if (!(loadable as string[]).includes(key)) {
@@ -210,4 +210,25 @@ export function loadParams<T extends object>(reader: ModelReader, saved: Record<
   const params = { ...saved, ...load };
   resolveOptions(params, allowed, caller);
   return params;
+}
+
+/** A saved estimator, read as far as every estimator's file goes: its options, and the fitted part's shape. */
+export interface EstimatorFile {
+  read: ModelReader;
+  /** the saved options with the load options on top, checked */
+  params: Record<string, unknown>;
+  /** null: saved before any fit */
+  fitted: { fit: Record<string, unknown>; k: number; n: number } | null;
+}
+
+export function readEstimator(json: unknown, format: 'webnmf.NMF' | 'webnmf.MiniBatchNMF', load: object, allowed: readonly ParamName[]): EstimatorFile {
+  const caller = format.slice('webnmf.'.length);
+  const read = new ModelReader(caller);
+  const saved = openSaved(json, format, read);
+  const params = loadParams(read, read.object(saved, 'params')!, load, allowed, caller);
+  const fit = read.object(saved, 'fitted', true);
+  if (!fit) return { read, params, fitted: null };
+  const k = read.int(fit, 'fitted.nComponentsOut', 1)!;
+  if (typeof params.nComponents === 'number' && params.nComponents !== k) read.fail('fitted.nComponentsOut', `must equal params.nComponents (${params.nComponents}). Got ${k} instead`);
+  return { read, params, fitted: { fit, k, n: read.int(fit, 'fitted.nFeaturesIn', 1)! } };
 }

@@ -4,7 +4,7 @@ import { fitFactors, type FitResult } from './fit.js';
 import { InvalidParameterError, NMFError } from './errors.js';
 import { toDataMatrix, toDenseMatrix } from './matrix/coerce.js';
 import { matmul, type DenseMatrix, type MatrixInput } from './matrix/matrix.js';
-import { encodeMatrix, loadParams, MODEL_FORMAT_VERSION, ModelReader, openSaved, savedParams, type LoadOption, type SavedArray, type SavedEnvelope } from './model-format.js';
+import { encodeMatrix, MODEL_FORMAT_VERSION, readEstimator, savedParams, type LoadOption, type SavedArray, type SavedEnvelope } from './model-format.js';
 import { ESTIMATOR_PARAMS, FUNCTION_PARAMS, resolveOptions, type FactorizationOptions, type NMFOptions, type ResolvedOptions } from './params.js';
 
 export interface Factorization {
@@ -127,17 +127,13 @@ export class NMF {
    * file is refused with an InvalidParameterError naming the field.
    */
   static fromJSON(json: unknown, options: NMFLoadOptions = {}): NMF {
-    const read = new ModelReader('NMF');
-    const saved = openSaved(json, 'webnmf.NMF', read);
-    const params = loadParams(read, read.object(saved, 'params')!, options, ESTIMATOR_PARAMS, 'NMF');
+    const { read, params, fitted } = readEstimator(json, 'webnmf.NMF', options, ESTIMATOR_PARAMS);
     const model = new NMF(params);
-    const fit = read.object(saved, 'fitted', true);
-    if (fit) {
-      const k = read.int(fit, 'fitted.nComponentsOut', 1)!;
-      if (typeof params.nComponents === 'number' && params.nComponents !== k) read.fail('fitted.nComponentsOut', `must equal params.nComponents (${params.nComponents}). Got ${k} instead`);
-      model.nFeaturesIn = read.int(fit, 'fitted.nFeaturesIn', 1)!;
-      model.components = read.matrix(fit, 'fitted.components', k, model.nFeaturesIn);
+    if (fitted) {
+      const { fit, k, n } = fitted;
+      model.components = read.matrix(fit, 'fitted.components', k, n);
       model.nComponentsOut = k;
+      model.nFeaturesIn = n;
       model.nIter = read.int(fit, 'fitted.nIter', 0)!;
       model.reconstructionErr = read.number(fit, 'fitted.reconstructionErr')!;
     }

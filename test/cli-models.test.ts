@@ -2,32 +2,17 @@
 // and TfidfVectorizer.fromJSON read, and `webnmf transform` gives the library's transform of new data
 // under them, bit for bit on the CPU; a damaged or foreign file is one line on stderr.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseNpy } from '../src/cli/npy.js';
 import { MiniBatchNMF, NMF, TfidfVectorizer } from '../src/index.js';
 import { splitParagraphs } from '../src/text/documents.js';
+import { webnmf } from './support/cli.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'webnmf-cli-models-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** `webnmf ARGS` from source, in the repository. */
-function webnmf(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const path = (name: string) => join(dir, name);
 const readJson = (name: string) => JSON.parse(readFileSync(path(name), 'utf8'));

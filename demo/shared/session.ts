@@ -3,7 +3,7 @@
 // Both pages run their jobs through this, so starting, stopping and failing look the same everywhere.
 
 import type { DenseMatrix, MatrixInput, ProgressInfo } from '../../src/index.js';
-import { WorkerNMF } from '../../src/worker/index.js';
+import { WorkerNMF, type TransferOption } from '../../src/worker/index.js';
 import type { LossChart } from './loss-chart.js';
 import type { NmfSettings } from './nmf-form.js';
 import { formatInt, formatMs, type StatusCard } from './ui.js';
@@ -31,7 +31,7 @@ export interface Job<R> {
    * The job: prepares X (saying what it does through `stage`, which also throws once Stop was
    * pressed), fits it with `fit`, and turns W and H into what the page draws.
    */
-  run(fit: (X: MatrixInput) => Promise<{ W: DenseMatrix; H: DenseMatrix }>, stage: (text: string) => Promise<void>): Promise<R>;
+  run(fit: (X: MatrixInput, options?: TransferOption) => Promise<{ W: DenseMatrix; H: DenseMatrix }>, stage: (text: string) => Promise<void>): Promise<R>;
 }
 
 export interface SessionParts {
@@ -101,9 +101,9 @@ export class FitSession {
       // made now, so the worker starts while the job prepares X; bad options throw here, as NMF's do
       model = new WorkerNMF({ ...job.nmf, signal: controller.signal, onProgress: (p) => progress.add(p), onWarning: (w) => status.message(`${w.category}: ${w.message}`) });
       const fitting = model;
-      const result = await job.run(async (X) => {
+      const result = await job.run(async (X, options = {}) => {
         const t0 = performance.now();
-        const W = await fitting.fitTransform(X);
+        const W = await fitting.fitTransform(X, options);
         fitMs = performance.now() - t0;
         return { W, H: fitting.components! };
       }, stage);

@@ -1,5 +1,5 @@
-// The topic-modeling page: reads the form, builds the TF-IDF matrix, fits it in a WorkerNMF
-// (webnmf/worker), draws the results.
+// The topic-modeling page: reads the form, builds the TF-IDF matrix (in a worker of the demo's),
+// fits it in a WorkerNMF (webnmf/worker's), draws the results.
 
 import { LossChart } from '../shared/loss-chart.js';
 import type { DemoProbe } from '../shared/probe.js';
@@ -7,7 +7,8 @@ import { bindNmfForm, fieldOf } from '../shared/nmf-form.js';
 import { FitSession } from '../shared/session.js';
 import { $, StatusCard, formatInt, markStale, probeEnvironment, showEnvironment } from '../shared/ui.js';
 import { SOTU_FIRST_YEAR, SOTU_LAST_YEAR, parseUserText, type Corpus } from './corpus.js';
-import { summarizeTopics, vectorizeCorpus, type CorpusSpec, type TextResult, type VectorizerSettings } from './pipeline.js';
+import { summarizeTopics, type CorpusSpec, type TextResult, type VectorizerSettings } from './pipeline.js';
+import { vectorizeOffThread } from './vectorize.js';
 import { heatmapCaption, rampCss, renderDocuments, renderHeatmap, renderTopics } from './views.js';
 
 /** Rows of the heatmap at most: beyond this, documents are sampled evenly. */
@@ -122,14 +123,15 @@ form.addEventListener('submit', async (e) => {
     stats: ['documents', 'terms', 'nonzeros'],
     firstStage: 'Loading the corpus…',
     async run(fit, stage) {
-      const data = await vectorizeCorpus(corpus, vectorizer, stage);
+      const data = await vectorizeOffThread({ corpus, vectorizer }, stage);
       const { X } = data;
       const nonzeros = X.indptr[X.rows];
       status.stat('documents', formatInt(X.rows));
       status.stat('terms', formatInt(X.cols));
       status.stat('nonzeros', `${formatInt(nonzeros)} (${((100 * nonzeros) / Math.max(1, X.rows * X.cols)).toFixed(2)}%)`);
       await stage(`Fitting ${nmf.nComponents} topics to ${formatInt(X.rows)} documents…`);
-      const { W, H } = await fit(X);
+      // X moves to the fit's worker: the page needs only W and H afterwards
+      const { W, H } = await fit(X, { transfer: true });
       await stage('Reading topics and documents…');
       return summarizeTopics(data, W, H, nWords, HEATMAP_ROWS);
     },

@@ -1,6 +1,6 @@
-// The topic job's steps around the fit, run in the page (the fit itself runs in a WorkerNMF):
-// corpus → TF-IDF (the library's TfidfVectorizer), and W, H → what the page draws (top words,
-// representative documents, a heatmap sample).
+// The topic job's steps around the fit: corpus → TF-IDF (the library's TfidfVectorizer, run in
+// vectorize.worker.ts), and W, H → what the page draws (top words, representative documents, a
+// heatmap sample). The fit itself runs in a WorkerNMF.
 
 import { TfidfVectorizer, topWords, type CsrMatrix, type DenseMatrix } from '../../src/index.js';
 import { snippet, type Corpus } from './corpus.js';

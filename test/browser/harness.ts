@@ -100,7 +100,7 @@ export function removeDir(dir: string | undefined): Promise<void> {
   return dir ? rm(dir, { recursive: true, force: true }) : Promise.resolve();
 }
 
-const CONTENT_TYPES: Record<string, string> = {
+export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.json': 'application/json',
@@ -114,8 +114,11 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serve `root` on a free port of 127.0.0.1 (only). localhost is a secure context, as WebGPU needs. */
-export async function serveDir(root: string): Promise<StaticServer> {
+/**
+ * Serve `root` on 127.0.0.1 (only), on a free port unless `port` names one. localhost is a secure
+ * context, as WebGPU needs. `headers` go on every response (e.g. COOP/COEP for cross-origin isolation).
+ */
+export async function serveDir(root: string, { headers = {}, port = 0 }: { headers?: Record<string, string>; port?: number } = {}): Promise<StaticServer> {
   const base = resolve(root);
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -126,7 +129,7 @@ export async function serveDir(root: string): Promise<StaticServer> {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.writeHead(200, { ...headers, 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
       res.end(body);
     } catch {
       res.writeHead(404).end();
@@ -134,11 +137,11 @@ export async function serveDir(root: string): Promise<StaticServer> {
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(0, '127.0.0.1', ok);
+    server.listen(port, '127.0.0.1', ok);
   });
-  const { port } = server.address() as AddressInfo;
+  const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${bound}/`,
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

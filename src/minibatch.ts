@@ -15,7 +15,11 @@ import { fitMiniBatch, initialState, minibatchStep, solveW, toFloat64, type Batc
 import { muGamma } from './solvers/mu.js';
 import { isRowSource, rebatch, reopener, sourceStats, validatedBlocks, type RowSource } from './stream/row-source.js';
 
-type Start = { W?: MatrixInput; H?: MatrixInput };
+/** A custom start (init 'custom') for MiniBatchNMF's fit, fitTransform and first partialFit. */
+export interface MiniBatchStart {
+  W?: MatrixInput | null;
+  H?: MatrixInput | null;
+}
 
 /** A saved MiniBatchNMF (MiniBatchNMF#toJSON): its options and, once fitted, the state partialFit continues from. */
 export interface SavedMiniBatchNMF extends SavedEnvelope<'webnmf.MiniBatchNMF'> {
@@ -114,14 +118,14 @@ export class MiniBatchNMF {
   }
 
   /** Learn the model from X in memory, or from X streamed as row blocks (see rowBlocks); returns this. */
-  async fit(X: MatrixInput | RowSource, start: Start = {}): Promise<this> {
+  async fit(X: MatrixInput | RowSource, start: MiniBatchStart = {}): Promise<this> {
     if (isRowSource(X)) await this.fitStream(X, start);
     else await this.fitTransform(X, start);
     return this;
   }
 
   /** Learn the model and return W for X. */
-  async fitTransform(X: MatrixInput, start: Start = {}): Promise<DenseMatrix> {
+  async fitTransform(X: MatrixInput, start: MiniBatchStart = {}): Promise<DenseMatrix> {
     const o = this.options;
     const Xm = toDataMatrix(X, 'X');
     checkZerosForBeta(min(Xm), this.beta);
@@ -169,7 +173,7 @@ export class MiniBatchNMF {
    * Fit from row blocks, never holding X whole: one pass for X's shape and mean, then one per epoch.
    * The start is 'random' (init null means 'random' here: NNDSVD needs all of X at once) or 'custom'.
    */
-  private async fitStream(source: RowSource, start: Start): Promise<void> {
+  private async fitStream(source: RowSource, start: MiniBatchStart): Promise<void> {
     const o = this.options;
     const open = reopener(source);
     const stats = await sourceStats(open());
@@ -206,7 +210,7 @@ export class MiniBatchNMF {
   }
 
   /** One mini-batch step on X (online learning); the first call initializes the model. Returns this. */
-  async partialFit(X: MatrixInput, start: Start = {}): Promise<this> {
+  async partialFit(X: MatrixInput, start: MiniBatchStart = {}): Promise<this> {
     const o = this.options;
     const Xm = toDataMatrix(X, 'X');
     checkZerosForBeta(min(Xm), this.beta);
@@ -294,25 +298,7 @@ export class MiniBatchNMF {
    * refused with an InvalidParameterError naming the field.
    */
   static fromJSON(json: unknown, options: MiniBatchNMFLoadOptions = {}): MiniBatchNMF {
-    const { read, params, fitted } = readEstimator(json, 'webnmf.MiniBatchNMF', options, MINIBATCH_PARAMS);
-    const model = new MiniBatchNMF(params);
-    if (fitted) {
-      const { fit, k, n } = fitted;
-      const matrix = (path: string) => toFloat64(read.matrix(fit, path, k, n));
-      const rho = read.number(fit, 'fitted.rho')!;
-      if (rho <= 0 || rho > 1) read.fail('fitted.rho', `must be in the range (0, 1]. Got ${rho} instead`);
-      model.importState({
-        H: matrix('fitted.components'),
-        A: matrix('fitted.componentsNumerator'),
-        B: matrix('fitted.componentsDenominator'),
-        rho,
-        nFeaturesIn: n,
-        nSteps: read.int(fit, 'fitted.nSteps', 0)!,
-        nIter: read.int(fit, 'fitted.nIter', 0, true),
-        reconstructionErr: read.number(fit, 'fitted.reconstructionErr', true),
-      });
-    }
-    return model;
+    return loadMiniBatchNMF(json, options);
   }
 
   /** @internal The fitted state (toJSON, and the copy a WorkerMiniBatchNMF keeps); null before any fit. */
@@ -334,6 +320,29 @@ export class MiniBatchNMF {
     this.nIter = s.nIter ?? undefined;
     this.reconstructionErr = s.reconstructionErr ?? undefined;
   }
+}
+
+// Outside the class: a class that names itself inside its body gets renamed by bundlers (MiniBatchNMF2).
+function loadMiniBatchNMF(json: unknown, options: MiniBatchNMFLoadOptions): MiniBatchNMF {
+  const { read, params, fitted } = readEstimator(json, 'webnmf.MiniBatchNMF', options, MINIBATCH_PARAMS);
+  const model = new MiniBatchNMF(params);
+  if (fitted) {
+    const { fit, k, n } = fitted;
+    const matrix = (path: string) => toFloat64(read.matrix(fit, path, k, n));
+    const rho = read.number(fit, 'fitted.rho')!;
+    if (rho <= 0 || rho > 1) read.fail('fitted.rho', `must be in the range (0, 1]. Got ${rho} instead`);
+    model.importState({
+      H: matrix('fitted.components'),
+      A: matrix('fitted.componentsNumerator'),
+      B: matrix('fitted.componentsDenominator'),
+      rho,
+      nFeaturesIn: n,
+      nSteps: read.int(fit, 'fitted.nSteps', 0)!,
+      nIter: read.int(fit, 'fitted.nIter', 0, true),
+      reconstructionErr: read.number(fit, 'fitted.reconstructionErr', true),
+    });
+  }
+  return model;
 }
 
 /** sqrt(2·D_β(X ‖ WH)) on the backend. */

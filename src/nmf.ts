@@ -127,16 +127,21 @@ export class NMF {
    * file is refused with an InvalidParameterError naming the field.
    */
   static fromJSON(json: unknown, options: NMFLoadOptions = {}): NMF {
-    const { read, params, fitted } = readEstimator(json, 'webnmf.NMF', options, ESTIMATOR_PARAMS);
-    const model = new NMF(params);
-    if (fitted) {
-      const { fit, k, n } = fitted;
-      model.components = read.matrix(fit, 'fitted.components', k, n);
-      model.nComponentsOut = k;
-      model.nFeaturesIn = n;
-      model.nIter = read.int(fit, 'fitted.nIter', 0)!;
-      model.reconstructionErr = read.number(fit, 'fitted.reconstructionErr')!;
-    }
-    return model;
+    return loadNMF(json, options);
   }
+}
+
+// Outside the class: a class that names itself inside its body gets renamed by bundlers (NMF2).
+function loadNMF(json: unknown, options: NMFLoadOptions): NMF {
+  const { read, params, fitted } = readEstimator(json, 'webnmf.NMF', options, ESTIMATOR_PARAMS);
+  const model = new NMF(params);
+  if (fitted) {
+    const { fit, k, n } = fitted;
+    model.components = read.matrix(fit, 'fitted.components', k, n);
+    model.nComponentsOut = k;
+    model.nFeaturesIn = n;
+    model.nIter = read.int(fit, 'fitted.nIter', 0)!;
+    model.reconstructionErr = read.number(fit, 'fitted.reconstructionErr')!;
+  }
+  return model;
 }

@@ -187,7 +187,7 @@ describe('the boundary', () => {
   it('refuses a GPUDevice, which belongs to its thread', () => {
     const error = (() => {
       try {
-        new WorkerNMF({ device: {} });
+        new WorkerNMF({ device: {} } as never);
       } catch (e) {
         return e as InvalidParameterError;
       }

@@ -268,39 +268,44 @@ export class TfidfVectorizer {
 
   /** The vectorizer that toJSON() saved (or JSON.parse of its text); its transform gives the same matrix. */
   static fromJSON(json: unknown): TfidfVectorizer {
-    const read = new ModelReader('TfidfVectorizer');
-    const saved = openSaved(json, 'webnmf.TfidfVectorizer', read);
-    const params = read.object(saved, 'params')!;
-    const names = ['lowercase', 'tokenPattern', 'stopWords', 'maxDf', 'minDf', 'maxFeatures', 'norm', 'useIdf', 'smoothIdf', 'sublinearTf'];
-    for (const name of names) read.field(params, `params.${name}`);
-    const pattern = read.object(params, 'params.tokenPattern')!;
-    const source = String(read.field(pattern, 'params.tokenPattern.source'));
-    const flags = String(read.field(pattern, 'params.tokenPattern.flags'));
-    let tokenPattern: RegExp | undefined;
-    try {
-      tokenPattern = new RegExp(source, flags);
-    } catch (e) {
-      read.fail('params.tokenPattern', `is not a valid regular expression (${(e as Error).message})`);
-    }
-    let vectorizer: TfidfVectorizer;
-    try {
-      vectorizer = new TfidfVectorizer({ ...(params as TfidfOptions), tokenPattern });
-    } catch (e) {
-      if (e instanceof InvalidParameterError) throw new InvalidParameterError(`params.${e.parameter}`, `The saved TfidfVectorizer's params: ${e.message}`);
-      throw e;
-    }
-    const fit = read.object(saved, 'fitted', true);
-    if (fit) {
-      const terms = read.field(fit, 'fitted.featureNames') as string[];
-      if (!Array.isArray(terms) || terms.length === 0 || !terms.every((t) => typeof t === 'string')) read.fail('fitted.featureNames', 'must be a non-empty array of strings');
-      const vocabulary = new Map(terms.map((t, j) => [t, j]));
-      if (vocabulary.size !== terms.length) read.fail('fitted.featureNames', 'must not repeat a term');
-      vectorizer.featureNames = [...terms];
-      vectorizer.vocabulary = vocabulary;
-      vectorizer.idf = Float64Array.from(read.array(fit, 'fitted.idf', [terms.length], true));
-    }
-    return vectorizer;
+    return loadVectorizer(json);
   }
+}
+
+// Outside the class: a class that names itself inside its body gets renamed by bundlers (TfidfVectorizer2).
+function loadVectorizer(json: unknown): TfidfVectorizer {
+  const read = new ModelReader('TfidfVectorizer');
+  const saved = openSaved(json, 'webnmf.TfidfVectorizer', read);
+  const params = read.object(saved, 'params')!;
+  const names = ['lowercase', 'tokenPattern', 'stopWords', 'maxDf', 'minDf', 'maxFeatures', 'norm', 'useIdf', 'smoothIdf', 'sublinearTf'];
+  for (const name of names) read.field(params, `params.${name}`);
+  const pattern = read.object(params, 'params.tokenPattern')!;
+  const source = String(read.field(pattern, 'params.tokenPattern.source'));
+  const flags = String(read.field(pattern, 'params.tokenPattern.flags'));
+  let tokenPattern: RegExp | undefined;
+  try {
+    tokenPattern = new RegExp(source, flags);
+  } catch (e) {
+    read.fail('params.tokenPattern', `is not a valid regular expression (${(e as Error).message})`);
+  }
+  let vectorizer: TfidfVectorizer;
+  try {
+    vectorizer = new TfidfVectorizer({ ...(params as TfidfOptions), tokenPattern });
+  } catch (e) {
+    if (e instanceof InvalidParameterError) throw new InvalidParameterError(`params.${e.parameter}`, `The saved TfidfVectorizer's params: ${e.message}`);
+    throw e;
+  }
+  const fit = read.object(saved, 'fitted', true);
+  if (fit) {
+    const terms = read.field(fit, 'fitted.featureNames') as string[];
+    if (!Array.isArray(terms) || terms.length === 0 || !terms.every((t) => typeof t === 'string')) read.fail('fitted.featureNames', 'must be a non-empty array of strings');
+    const vocabulary = new Map(terms.map((t, j) => [t, j]));
+    if (vocabulary.size !== terms.length) read.fail('fitted.featureNames', 'must not repeat a term');
+    vectorizer.featureNames = [...terms];
+    vectorizer.vocabulary = vocabulary;
+    vectorizer.idf = Float64Array.from(read.array(fit, 'fitted.idf', [terms.length], true));
+  }
+  return vectorizer;
 }
 
 function checkDocuments(docs: readonly string[]): void {

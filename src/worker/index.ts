@@ -4,6 +4,7 @@
 // here, so bad ones throw at construction as NMF's do; errors of a call come back as the same class
 // with the same message; onProgress, onWarning and signal work as they do on the caller's thread.
 
+import '../public-globals.js';
 import { consoleWarning, InvalidParameterError, NMFError, type WarningHandler } from '../errors.js';
 import type { DenseMatrix, MatrixInput } from '../matrix/matrix.js';
 import { MiniBatchNMF, type MiniBatchNMFLoadOptions } from '../minibatch.js';
@@ -12,6 +13,11 @@ import type { MiniBatchNMFOptions, NMFOptions, ProgressInfo } from '../params.js
 import { isRowSource } from '../stream/row-source.js';
 import { buffersOf, receiveError, type EstimatorKind, type FromWorker, type Method, type ModelCopy } from './protocol.js';
 import { startWorker, type WorkerPort } from './spawn.js';
+
+/** NMF's options but device: a GPUDevice belongs to its thread (the worker acquires its own). */
+export type WorkerNMFOptions = Omit<NMFOptions, 'device'>;
+/** MiniBatchNMF's options but device. */
+export type WorkerMiniBatchNMFOptions = Omit<MiniBatchNMFOptions, 'device'>;
 
 /** A per-call option of the worker estimators. */
 export interface TransferOption {
@@ -45,6 +51,7 @@ abstract class WorkerEstimator<M extends NMF | MiniBatchNMF> {
 
   protected constructor(private readonly kind: EstimatorKind, local: M, options: NMFOptions | MiniBatchNMFOptions) {
     this.local = local;
+    // the type leaves device out; JavaScript callers hear why
     if (options.device != null) {
       throw new InvalidParameterError('device', `A GPUDevice belongs to its thread and cannot move to the worker: leave 'device' out of Worker${kind}'s options (the worker makes its own).`);
     }
@@ -58,8 +65,8 @@ abstract class WorkerEstimator<M extends NMF | MiniBatchNMF> {
     else signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  /** Replaces the worker's model (and this side's copy) with a saved one: fromJSON. */
-  protected load(local: M, options: object): this {
+  /** @internal Replaces the worker's model (and this side's copy) with a saved one: fromJSON. */
+  load(local: M, options: object): this {
     this.local = local;
     const { signal: _s, onProgress: _p, onWarning: _w, ...rest } = options as Record<string, unknown>;
     this.port.post({ type: 'load', saved: local.toJSON(), options: rest });
@@ -91,6 +98,9 @@ abstract class WorkerEstimator<M extends NMF | MiniBatchNMF> {
   get reconstructionErr(): number | undefined {
     return this.local.reconstructionErr;
   }
+
+  /** dispose(), for `using`: defined below the class, where the runtime has Symbol.dispose */
+  declare [Symbol.dispose]: () => void;
 
   /** Ends the worker (and any call still running: it rejects). Safe to call twice. */
   dispose(): void {
@@ -185,14 +195,10 @@ if (typeof Symbol.dispose === 'symbol') {
     },
   });
 }
-interface WorkerEstimator<M extends NMF | MiniBatchNMF> {
-  /** dispose(), for `using` */
-  [Symbol.dispose](): void;
-}
 
 /** NMF, fitting in a worker: NMF's options (but device), methods and attributes, and dispose(). */
 export class WorkerNMF extends WorkerEstimator<NMF> {
-  constructor(options: NMFOptions = {}) {
+  constructor(options: WorkerNMFOptions = {}) {
     super('NMF', new NMF(options), options);
   }
 
@@ -226,9 +232,9 @@ export class WorkerNMF extends WorkerEstimator<NMF> {
   }
 
   /** A saved model (NMF#toJSON), loaded into a worker of its own; `options` as NMF.fromJSON's. */
-  static fromJSON(json: unknown, options: NMFLoadOptions = {}): WorkerNMF {
-    const local = NMF.fromJSON(json, options); // checked here: a bad file throws at once, as NMF.fromJSON does
-    return new WorkerNMF(options).load(local, options);
+  static fromJSON(json: unknown, options: Omit<NMFLoadOptions, 'device'> = {}): WorkerNMF {
+    // checked here: a bad file throws at once, as NMF.fromJSON does
+    return loadWorkerNMF(NMF.fromJSON(json, options), options);
   }
 
   protected update(copy: ModelCopy): void {
@@ -240,7 +246,7 @@ export class WorkerNMF extends WorkerEstimator<NMF> {
 
 /** MiniBatchNMF, fitting in a worker: its options (but device), methods (X in memory) and attributes, and dispose(). */
 export class WorkerMiniBatchNMF extends WorkerEstimator<MiniBatchNMF> {
-  constructor(options: MiniBatchNMFOptions = {}) {
+  constructor(options: WorkerMiniBatchNMFOptions = {}) {
     super('MiniBatchNMF', new MiniBatchNMF(options), options);
   }
 
@@ -284,9 +290,8 @@ export class WorkerMiniBatchNMF extends WorkerEstimator<MiniBatchNMF> {
     return this.local.toJSON();
   }
 
-  static fromJSON(json: unknown, options: MiniBatchNMFLoadOptions = {}): WorkerMiniBatchNMF {
-    const local = MiniBatchNMF.fromJSON(json, options);
-    return new WorkerMiniBatchNMF(options).load(local, options);
+  static fromJSON(json: unknown, options: Omit<MiniBatchNMFLoadOptions, 'device'> = {}): WorkerMiniBatchNMF {
+    return loadWorkerMiniBatchNMF(MiniBatchNMF.fromJSON(json, options), options);
   }
 
   protected update(copy: ModelCopy): void {
@@ -295,3 +300,7 @@ export class WorkerMiniBatchNMF extends WorkerEstimator<MiniBatchNMF> {
     this.local.backendUsed = copy.backendUsed;
   }
 }
+
+// Outside the classes: a class that names itself inside its body gets renamed by bundlers (WorkerNMF2).
+const loadWorkerNMF = (local: NMF, options: NMFLoadOptions) => new WorkerNMF(options).load(local, options);
+const loadWorkerMiniBatchNMF = (local: MiniBatchNMF, options: MiniBatchNMFLoadOptions) => new WorkerMiniBatchNMF(options).load(local, options);

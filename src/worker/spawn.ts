@@ -41,10 +41,12 @@ function startNodeWorker(on: WorkerEvents): WorkerPort {
   const threads = typeof process === 'object' && typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('node:worker_threads') : undefined;
   if (!threads) throw new NMFError('webnmf/worker needs Web Workers (browsers, Deno, Bun) or node:worker_threads (Node >= 20.16); this runtime has neither.');
   const url = new URL(SCRIPT, import.meta.url);
+  // the worker takes the process's flags, but not --input-type (of `node --input-type=module -e`), which it refuses
+  const execArgv = process.execArgv.filter((a, i, all) => !a.startsWith('--input-type') && all[i - 1] !== '--input-type');
   // Run from the TypeScript sources (the tests), the script is a .ts file that Node runs through tsx.
   const worker = import.meta.url.endsWith('.ts')
-    ? new threads.Worker(`import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(url.href)}));`, { eval: true, name: 'webnmf' })
-    : new threads.Worker(url, { name: 'webnmf' });
+    ? new threads.Worker(`import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(url.href)}));`, { eval: true, name: 'webnmf', execArgv })
+    : new threads.Worker(url, { name: 'webnmf', execArgv });
   worker.unref();
   worker.on('message', (m: FromWorker) => on.message(m));
   worker.on('messageerror', () => on.failed(new NMFError('A message from the webnmf worker could not be read.')));

@@ -11,6 +11,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser } from 'puppeteer';
 import { build } from 'vite';
+import { browserPlatform } from '../../vite.config.js';
 
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
 
@@ -34,10 +35,21 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** System browsers tried, in order, when puppeteer has not downloaded its own Chrome. */
-const SYSTEM_BROWSERS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome'];
+/** System browsers tried, in order, after PUPPETEER_EXECUTABLE_PATH and puppeteer's own Chrome. */
+const SYSTEM_BROWSERS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome-stable',
+  '/usr/bin/google-chrome',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+];
 
-/** Puppeteer's own Chrome when it is on disk (it honours PUPPETEER_EXECUTABLE_PATH), else a system one. */
+/**
+ * The browser to test in: PUPPETEER_EXECUTABLE_PATH, else puppeteer's Chrome where one was installed
+ * into its cache (`npx puppeteer browsers install chrome`; .puppeteerrc.cjs keeps npm from
+ * downloading it), else a system Chromium or Chrome.
+ */
 export function findBrowser(): string {
   const tried: string[] = [];
   let own: string | undefined;
@@ -51,7 +63,8 @@ export function findBrowser(): string {
     tried.push(path);
   }
   throw new Error(
-    `The browser tests need Chromium and found none (apt-get install chromium libvulkan1, or let puppeteer download its Chrome). Tried: ${tried.join(', ')}`,
+    'The browser tests need Chromium or Chrome and found none: install one (Debian/Ubuntu: apt-get install chromium libvulkan1), ' +
+      `or run npx puppeteer browsers install chrome, or set PUPPETEER_EXECUTABLE_PATH. Tried: ${tried.join(', ')}`,
   );
 }
 
@@ -75,9 +88,9 @@ export async function buildPage(pageDir: string = PAGE_DIR): Promise<string> {
       target: 'es2022',
       minify: false,
       sourcemap: true,
-      // the Node-only Dawn import in device.ts runs only where navigator.gpu is absent
-      rolldownOptions: { external: ['webgpu'] },
     },
+    // src/platform.browser.ts in place of src/platform.ts, as in the library's browser build
+    plugins: [browserPlatform()],
   });
   return outDir;
 }

@@ -290,7 +290,12 @@ describe('browser bundles of the installed package', () => {
           expect(got.gpujs, `${bundler} ${place}`).toMatch(/^gpujs \(webgl2/);
         }
         // webnmf/worker: WorkerNMF on the page equals NMF on the page, on the CPU and on WebGPU
-        expect(report.workerNMF, bundler).toEqual({ cpu: 'cpu (float64)', webgpu: expect.stringMatching(/^webgpu: .*swiftshader/i) });
+        // (gpu.js, handed over on the page, cannot reach the worker: 'gpujs' says so there)
+        expect(report.workerNMF, bundler).toEqual({
+          cpu: 'cpu (float64)',
+          webgpu: expect.stringMatching(/^webgpu: .*swiftshader/i),
+          gpujs: expect.stringMatching(/^NMFError: backend: 'gpujs' was asked for, but gpu\.js was not given/),
+        });
         // webnmf's own names, where the app does not minify (vite's production build does)
         if (bundler === 'esbuild') expect(report.names).toEqual(['NMF', 'nonNegativeFactorization']);
       }
@@ -311,7 +316,7 @@ interface PageReport {
   page: Outcomes;
   worker: Outcomes;
   /** WorkerNMF's backendUsed per backend asked for (or why it failed or differed from NMF's fit) */
-  workerNMF: Record<'cpu' | 'webgpu', string>;
+  workerNMF: Record<'cpu' | 'webgpu' | 'gpujs', string>;
   names: string[];
   problems: string[];
 }
@@ -372,7 +377,7 @@ import { WorkerNMF } from 'webnmf/worker';
 
 export async function workerFits() {
   const out = {};
-  for (const backend of ['cpu', 'webgpu']) {
+  for (const backend of ['cpu', 'webgpu', 'gpujs']) {
     const options = { nComponents: 2, init: 'random', randomState: 0, maxIter: 20, backend, onWarning: () => {} };
     const model = new WorkerNMF(options);
     try {

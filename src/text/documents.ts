@@ -26,7 +26,7 @@ export function splitPassages(text: string, minWords = 100): string[] {
     const s = raw.trim();
     if (!s) continue;
     current.push(s);
-    words += s.split(' ').length;
+    words += wordCount(s);
     if (words >= minWords) {
       passages.push(current.join(' '));
       current = [];
@@ -38,4 +38,11 @@ export function splitPassages(text: string, minWords = 100): string[] {
     else passages.push(current.join(' '));
   }
   return passages;
+}
+
+/** s.split(' ').length, without the array: whitespace is already single spaces. */
+function wordCount(s: string): number {
+  let words = 1;
+  for (let i = s.indexOf(' '); i >= 0; i = s.indexOf(' ', i + 1)) words++;
+  return words;
 }

@@ -10,6 +10,7 @@
 //   {T}            f64                  f32                 scalar type
 //   {V}            f64x2                f32x4               vector shape
 //   {S}            8                    4                   bytes per element
+//   {S2}           16                   8                   bytes of two elements
 //   {SPLAT}        v128.load64_splat    v128.load32_splat   load one element into every lane
 //   {BLOCK_BYTES}  512                  256                 64 elements (hals.wat's row blocks)
 //
@@ -24,8 +25,8 @@ import wabt from 'wabt';
 
 const PARTS = ['gemm.wat', 'lanes.wat', 'sparse.wat', 'sample.wat', 'hals.wat', 'la.wat'];
 const FLOAT_TYPES = [
-  { T: 'f64', V: 'f64x2', S: '8', SPLAT: 'v128.load64_splat', BLOCK_BYTES: '512' },
-  { T: 'f32', V: 'f32x4', S: '4', SPLAT: 'v128.load32_splat', BLOCK_BYTES: '256' },
+  { T: 'f64', V: 'f64x2', S: '8', S2: '16', SPLAT: 'v128.load64_splat', BLOCK_BYTES: '512' },
+  { T: 'f32', V: 'f32x4', S: '4', S2: '8', SPLAT: 'v128.load32_splat', BLOCK_BYTES: '256' },
 ];
 const MEMORY_IMPORT = '(import "env" "memory" (memory 1))';
 /** A shared memory must declare a maximum: 65536 pages is wasm32's whole 4 GiB. */

@@ -99,6 +99,9 @@ export async function topicsCommand(args: string[]): Promise<void> {
   new NMF(options); // refuse bad options before reading anything
   const passageWords = intFlag(values, 'passage-words', PASSAGE_WORDS);
 
+  // 'auto' asks a child process for a WebGPU adapter (~0.3 s): it runs while the text is vectorized.
+  const chosen = chooseBackend(options.backend);
+  chosen.catch(() => {}); // an error is reported where it is awaited
   const t0 = performance.now();
   const corpus = positionals.length > 0 ? fileCorpus(positionals, values.documents) : await sotuCorpus(passageWords);
   process.stdout.write(`${corpus.description}\n`);
@@ -106,7 +109,7 @@ export async function topicsCommand(args: string[]): Promise<void> {
   const t1 = performance.now();
   process.stdout.write(`TF-IDF: ${X.rows} documents × ${X.cols} terms, ${density(X)} (${((t1 - t0) / 1000).toFixed(2)} s)\n`);
 
-  const { backend, description, line } = await chooseBackend(options.backend);
+  const { backend, description, line } = await chosen;
   const hooks = fitHooks(typeof options.maxIter === 'number' ? options.maxIter : 200, line);
   let succeeded = false;
   const model = new NMF({ ...options, backend, onProgress: hooks.onProgress, onWarning: hooks.onWarning, signal: hooks.signal });

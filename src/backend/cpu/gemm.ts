@@ -19,7 +19,7 @@
 // results do not depend on the number of threads.
 
 import { EPSILON } from '../../numerics.js';
-import { checkShapes, runSplit, wasmFor, type FloatArray, type Kernels } from './workspace.js';
+import { checkShapes, runSplit, typed, wasmFor, type FloatArray, type Kernels } from './workspace.js';
 
 export {
   allocateArrays, createWorkspace, forceJsKernels, heldMemory, releaseIdleMemory, setMinShareWork, workerChunks,
@@ -31,20 +31,21 @@ const ELEMENT_WORK = 6;
 /**
  * Chunks start on multiples of these: abt's and ab's 4-row tiles; 64 columns of atbAdd (a C of
  * 20 columns, Wᵀ·W, is not split: its rows share cache lines, so two threads ran it slower than one);
- * cache lines (8 doubles) of elements.
+ * cache lines (64 bytes: 8 doubles, 16 floats) of elements.
  */
 const ROW_GRAIN = 4;
 const COLUMN_GRAIN = 64;
-const ELEMENT_GRAIN = 8;
+const LINE_BYTES = 64;
 
-/** The float64 kernels of gemm.wat, when every array is a float64 view of one workspace. */
+/** gemm.wat's kernels, when every array is a view of one workspace, all of one float type. */
 function denseWasm(...arrays: FloatArray[]): Kernels | null {
-  return arrays.every((a) => a instanceof Float64Array) ? wasmFor(...arrays) : null;
+  return arrays.every((a) => a.constructor === arrays[0].constructor) ? wasmFor(...arrays) : null;
 }
 
-const F64 = Float64Array.BYTES_PER_ELEMENT;
-/** Doubles from the last 64-byte cache line boundary to the start of `a`: runSplit's phase for chunks on whole lines. */
-const linePhase = (a: FloatArray): number => (a.byteOffset / F64) % 8;
+/** Elements from the last cache line boundary to the start of `a`: runSplit's phase for chunks on whole lines. */
+const linePhase = (a: FloatArray): number => (a.byteOffset % LINE_BYTES) / a.BYTES_PER_ELEMENT;
+/** Elements per cache line. */
+const lineGrain = (a: FloatArray): number => LINE_BYTES / a.BYTES_PER_ELEMENT;
 
 /** C[m×k] = A[m×n] · B[k×n]ᵀ. */
 export function abt(A: FloatArray, B: FloatArray, C: FloatArray, m: number, n: number, k: number): void {
@@ -52,8 +53,9 @@ export function abt(A: FloatArray, B: FloatArray, C: FloatArray, m: number, n: n
   const wasm = denseWasm(A, B, C);
   if (wasm === null) abtJs(A, B, C, m, n, k);
   else {
-    runSplit(wasm, 'abt', m * n * k, m, ROW_GRAIN, (i0, i1) =>
-      [A.byteOffset + i0 * n * F64, B.byteOffset, C.byteOffset + i0 * k * F64, i1 - i0, n, k]);
+    const S = C.BYTES_PER_ELEMENT;
+    runSplit(wasm, typed('abt', C), m * n * k, m, ROW_GRAIN, (i0, i1) =>
+      [A.byteOffset + i0 * n * S, B.byteOffset, C.byteOffset + i0 * k * S, i1 - i0, n, k]);
   }
 }
 
@@ -63,8 +65,9 @@ export function ab(A: FloatArray, B: FloatArray, C: FloatArray, m: number, k: nu
   const wasm = denseWasm(A, B, C);
   if (wasm === null) abJs(A, B, C, m, k, n);
   else {
-    runSplit(wasm, 'ab', m * k * n, m, ROW_GRAIN, (i0, i1) =>
-      [A.byteOffset + i0 * k * F64, B.byteOffset, C.byteOffset + i0 * n * F64, i1 - i0, k, n]);
+    const S = C.BYTES_PER_ELEMENT;
+    runSplit(wasm, typed('ab', C), m * k * n, m, ROW_GRAIN, (i0, i1) =>
+      [A.byteOffset + i0 * k * S, B.byteOffset, C.byteOffset + i0 * n * S, i1 - i0, k, n]);
   }
 }
 
@@ -76,21 +79,26 @@ export function atbAdd(A: FloatArray, B: FloatArray, C: FloatArray, m: number, k
   else {
     // Chunks start on cache lines of C's first row (of every row when n is a multiple of 8), so
     // two threads accumulating into neighbouring columns rarely write one line.
-    runSplit(wasm, 'atbAdd', m * k * n, n, COLUMN_GRAIN, (j0, j1) =>
-      [A.byteOffset, B.byteOffset + j0 * F64, C.byteOffset + j0 * F64, m, k, j1 - j0, n], linePhase(C));
+    const S = C.BYTES_PER_ELEMENT;
+    runSplit(wasm, typed('atbAdd', C), m * k * n, n, COLUMN_GRAIN, (j0, j1) =>
+      [A.byteOffset, B.byteOffset + j0 * S, C.byteOffset + j0 * S, m, k, j1 - j0, n], linePhase(C));
   }
 }
 
 // The elementwise terms of the KL and Itakura-Saito updates; WH == 0 becomes EPSILON before dividing.
 
-/** Arguments of an elementwise export for elements [q0, q1) of arrays at these byte offsets, then the count. */
-const elementArgs = (offsets: number[]) => (q0: number, q1: number): number[] => [...offsets.map((o) => o + q0 * F64), q1 - q0];
+/** Runs elementwise export `family` on `len` elements of `arrays` (the output last), cut on cache lines of the output. */
+function runElements(wasm: Kernels, family: string, arrays: FloatArray[], len: number): void {
+  const out = arrays[arrays.length - 1], S = out.BYTES_PER_ELEMENT;
+  runSplit(wasm, typed(family, out), len * ELEMENT_WORK, len, lineGrain(out), (q0, q1) =>
+    [...arrays.map((a) => a.byteOffset + q0 * S), q1 - q0], linePhase(out));
+}
 
 /** V = X / WH over len entries (KL numerator). */
 export function ratio(X: FloatArray, WH: FloatArray, V: FloatArray, len: number): void {
   checkShapes('ratio', { len }, [['X', X, len], ['WH', WH, len], ['V', V, len]]);
   const wasm = denseWasm(X, WH, V);
-  if (wasm !== null) runSplit(wasm, 'ratio', len * ELEMENT_WORK, len, ELEMENT_GRAIN, elementArgs([X.byteOffset, WH.byteOffset, V.byteOffset]), linePhase(V));
+  if (wasm !== null) runElements(wasm, 'ratio', [X, WH, V], len);
   else for (let q = 0; q < len; q++) V[q] = X[q] / (WH[q] === 0 ? EPSILON : WH[q]);
 }
 
@@ -98,7 +106,7 @@ export function ratio(X: FloatArray, WH: FloatArray, V: FloatArray, len: number)
 export function ratioSq(X: FloatArray, WH: FloatArray, V: FloatArray, len: number): void {
   checkShapes('ratioSq', { len }, [['X', X, len], ['WH', WH, len], ['V', V, len]]);
   const wasm = denseWasm(X, WH, V);
-  if (wasm !== null) runSplit(wasm, 'ratioSq', len * ELEMENT_WORK, len, ELEMENT_GRAIN, elementArgs([X.byteOffset, WH.byteOffset, V.byteOffset]), linePhase(V));
+  if (wasm !== null) runElements(wasm, 'ratioSq', [X, WH, V], len);
   else {
     for (let q = 0; q < len; q++) {
       const inv = 1 / (WH[q] === 0 ? EPSILON : WH[q]);
@@ -111,7 +119,7 @@ export function ratioSq(X: FloatArray, WH: FloatArray, V: FloatArray, len: numbe
 export function reciprocal(WH: FloatArray, D: FloatArray, len: number): void {
   checkShapes('reciprocal', { len }, [['WH', WH, len], ['D', D, len]]);
   const wasm = denseWasm(WH, WH, D);
-  if (wasm !== null) runSplit(wasm, 'reciprocal', len * ELEMENT_WORK, len, ELEMENT_GRAIN, elementArgs([WH.byteOffset, D.byteOffset]), linePhase(D));
+  if (wasm !== null) runElements(wasm, 'reciprocal', [WH, D], len);
   else for (let q = 0; q < len; q++) D[q] = 1 / (WH[q] === 0 ? EPSILON : WH[q]);
 }
 

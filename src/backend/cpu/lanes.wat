@@ -20,3 +20,16 @@
     (else (v128.store32_lane 0 (local.get $addr) (local.get $v))))
   (if (i32.eq (local.get $bytes) (i32.const 12))
     (then (v128.store32_lane offset=8 2 (local.get $addr) (local.get $v)))))
+
+;; The lanes of an accumulator plus a tail: one finished dot product of gemm.wat's abt.
+(func $hsumAdd_f64 (param $s v128) (param $tail f64) (result f64)
+  (f64.add
+    (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64x2.extract_lane 1 (local.get $s)))
+    (local.get $tail)))
+
+(func $hsumAdd_f32 (param $s v128) (param $tail f32) (result f32)
+  (f32.add
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $s)) (f32x4.extract_lane 1 (local.get $s)))
+      (f32.add (f32x4.extract_lane 2 (local.get $s)) (f32x4.extract_lane 3 (local.get $s))))
+    (local.get $tail)))

@@ -109,7 +109,10 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
   const { W, H } = startingPoint(fromData ? { ...req, X: imputeUnobserved(weighted) } : req, k, warn);
 
   const backend: Backend = await acquireBackend(o.backend, o.device);
-  const plan = await backend.createFit({ X, W, H, beta, updateH, weighted });
+  // scikit-learn 1.x keeps float32 X float32 (NMF and non_negative_factorization); weighted NMF
+  // and 0.18's 'pg' (which cast X to float64) compute in float64.
+  const float32 = X.keepFloat32 === true && !weighted && o.solver !== 'pg';
+  const plan = await backend.createFit({ X, W, H, beta, updateH, weighted, float32 });
   try {
     const solverOptions: SolverOptions = {
       maxIter: o.maxIter,
@@ -141,7 +144,7 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
       }
     }
     const reconstructionErr = req.computeError ? await plan.reconstructionError() : undefined;
-    return { ...result, nIter, reconstructionErr, backend: backend.description };
+    return { ...result, nIter, reconstructionErr, backend: plan.description ?? backend.description };
   } finally {
     plan.destroy();
   }

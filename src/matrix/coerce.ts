@@ -116,6 +116,8 @@ export function toDataMatrix(input: unknown, name: string, { allowNegative = fal
     return fail(name, `${name} must be a matrix: number[][], {rows, cols, data} or CSR {rows, cols, indptr, indices, data}. Got ${input === null ? 'null' : typeof input}.`);
   }
   if (!allowNegative) checkValues(name, out.data, false);
+  // scikit-learn keeps float32 X float32: remember it (the values are held exactly as float64)
+  if ((input as { data?: unknown }).data instanceof Float32Array) out = { ...out, keepFloat32: true };
   return out;
 }
 

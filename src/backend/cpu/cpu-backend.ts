@@ -1,5 +1,5 @@
-// The float64 CPU backend: scikit-learn 1.2's arithmetic, step for step. Every other backend is
-// tested against this one. A fit's arrays live in one workspace (WASM memory, workspace.ts); the
+// The CPU backend: scikit-learn 1.2's arithmetic, step for step, in float64 (float32 for float32 X,
+// as scikit-learn keeps it). Every other backend is tested against its float64 results. A fit's arrays live in one workspace (WASM memory, workspace.ts); the
 // products run as WebAssembly SIMD kernels on every core: dense ones in gemm.ts, those with a CSR X
 // in sparse.ts (X·Hᵀ on X's rows with Hᵀ held n×k, Wᵀ·X on a CSC copy, WH sampled at the nonzeros),
 // HALS sweeps in hals.ts. β ≠ 2 updates with a dense X walk it in blocks of rows, recomputing that
@@ -83,6 +83,8 @@ class CpuFitPlan implements FitPlan {
   readonly pg: CpuPgSteps;
   /** the fit's WASM memory; destroy() gives it back */
   private readonly ws: Workspace;
+  /** 'cpu (float32)' for a float32 plan */
+  readonly description?: string;
 
   constructor(p: FitProblem) {
     const m = (this.m = p.X.rows), n = (this.n = p.X.cols), k = (this.k = p.W.cols);
@@ -95,7 +97,9 @@ class CpuFitPlan implements FitPlan {
     const blocks = !csr || (p.beta !== 1 && p.beta !== 2);
     this.blockRows = Math.max(1, Math.min(m, Math.floor(BLOCK_DOUBLES / n)));
     const b = blocks ? this.blockRows * n : 0;
-    const f = 'f64' as const;
+    // float32 X (scikit-learn's dtype rule): every array and kernel in float32
+    const f = p.float32 ? 'f32' : 'f64';
+    if (p.float32) this.description = 'cpu (float32)';
     const { ws, arrays: a } = allocateArrays({
       X: [f, csr ? 0 : m * n], W: [f, m * k], H: [f, k * n], Ht: [f, csr ? n * k : 0],
       XHt: [f, m * k], HHt: [f, k * k], Hsum: ['f64', k], WtX: [f, k * n], XtW: [f, csr ? n * k : 0], WtW: [f, k * k],
@@ -384,7 +388,7 @@ class CpuFitPlan implements FitPlan {
   }
 
   async read() {
-    return { W: dense(this.m, this.k, Float64Array.from(this.W)), H: dense(this.k, this.n, Float64Array.from(this.H)) };
+    return { W: { rows: this.m, cols: this.k, data: this.W.slice() }, H: { rows: this.k, cols: this.n, data: this.H.slice() } };
   }
 
   destroy(): void {

@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EPSILON } from '../src/numerics.js';
 import {
-  ab, abt, allocateArrays, atbAdd, createWorkspace, forceJsKernels, ratio, ratioSq, reciprocal, setMinShareWork, workerChunks,
-  workspaceLength,
+  ab, abt, allocateArrays, atbAdd, createWorkspace, forceJsKernels, ratio, ratioSq, reciprocal, releaseIdleMemory, setMinShareWork,
+  workerChunks, workspaceLength,
 } from '../src/backend/cpu/gemm.js';
 
 /** Allowed error relative to Σ|aᵢ·bᵢ| of each entry (a bound that holds under cancellation too). */
@@ -346,7 +346,7 @@ describe('worker threads', () => {
     ws.destroy();
   });
 
-  it('threads option: validated, reported, and destroy() is safe twice and leaves a working workspace', async () => {
+  it('threads option: validated, reported; destroy() is safe twice, and views of a released memory still compute (on the calling thread)', async () => {
     for (const bad of [0, -1, 1.5, Number.NaN]) {
       expect(() => createWorkspace(8, { threads: bad })).toThrow(/threads must be a positive integer/);
     }
@@ -360,6 +360,7 @@ describe('worker threads', () => {
     const threaded = C.slice();
     ws.destroy();
     ws.destroy();
+    releaseIdleMemory(); // the pool lets go of the memory: its workers end
     C.fill(0);
     abt(A, B, C, 64, 100, 20); // on the calling thread alone now
     expect(bits(C)).toEqual(bits(threaded));

@@ -42,19 +42,52 @@
 
 ;; One pass: nv vectors (1 … 10) of a row of C, Σ_p x_p·B[j_p, pass] over entries p … p1; `left`
 ;; bytes of the row remain from the pass's start (the last vector is partial when left < 16·nv).
+;; Two entries per step (s + x_p·b_p) + x_p+1·b_p+1 — the same additions in the same order as one at a
+;; time — halve the loop's overhead; an odd last entry alone.
 (func $spmmPass_{T}
   (param $p i32) (param $p1 i32) (param $indices i32) (param $data i32) (param $B i32) (param $rowB i32)
   (param $out i32) (param $nv i32) (param $left i32)
-  (local $b i32) (local $x v128) (local $skip i32) (local $skipStore i32) (local $last i32) (local $v v128)
+  (local $b i32) (local $c i32) (local $x v128) (local $y v128) (local $skip i32) (local $skipStore i32) (local $last i32) (local $v v128)
   (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $s4 v128) (local $s5 v128) (local $s6 v128) (local $s7 v128) (local $s8 v128) (local $s9 v128)
   (local.set $skip (i32.sub (i32.const 10) (local.get $nv)))
   (block $done (loop $over
-    (br_if $done (i32.ge_u (local.get $p) (local.get $p1)))
+    (br_if $done (i32.ge_u (i32.add (local.get $p) (i32.const 1)) (local.get $p1)))
+    (local.set $x ({SPLAT} (i32.add (local.get $data) (i32.mul (local.get $p) (i32.const {S})))))
+    (local.set $y ({SPLAT} offset={S} (i32.add (local.get $data) (i32.mul (local.get $p) (i32.const {S})))))
+    (local.set $b (i32.add (local.get $B)
+      (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $p) (i32.const 2)))) (local.get $rowB))))
+    (local.set $c (i32.add (local.get $B)
+      (i32.mul (i32.load offset=4 (i32.add (local.get $indices) (i32.shl (local.get $p) (i32.const 2)))) (local.get $rowB))))
+    (block $v0 (block $v1 (block $v2 (block $v3 (block $v4 (block $v5 (block $v6 (block $v7 (block $v8 (block $v9
+        (br_table $v9 $v8 $v7 $v6 $v5 $v4 $v3 $v2 $v1 $v0 (local.get $skip)))
+      (local.set $s9 ({V}.add ({V}.add (local.get $s9) ({V}.mul (local.get $x) (v128.load offset=144 (local.get $b))))
+          ({V}.mul (local.get $y) (v128.load offset=144 (local.get $c))))))
+      (local.set $s8 ({V}.add ({V}.add (local.get $s8) ({V}.mul (local.get $x) (v128.load offset=128 (local.get $b))))
+          ({V}.mul (local.get $y) (v128.load offset=128 (local.get $c))))))
+      (local.set $s7 ({V}.add ({V}.add (local.get $s7) ({V}.mul (local.get $x) (v128.load offset=112 (local.get $b))))
+          ({V}.mul (local.get $y) (v128.load offset=112 (local.get $c))))))
+      (local.set $s6 ({V}.add ({V}.add (local.get $s6) ({V}.mul (local.get $x) (v128.load offset=96 (local.get $b))))
+          ({V}.mul (local.get $y) (v128.load offset=96 (local.get $c))))))
+      (local.set $s5 ({V}.add ({V}.add (local.get $s5) ({V}.mul (local.get $x) (v128.load offset=80 (local.get $b))))
+          ({V}.mul (local.get $y) (v128.load offset=80 (local.get $c))))))
+      (local.set $s4 ({V}.add ({V}.add (local.get $s4) ({V}.mul (local.get $x) (v128.load offset=64 (local.get $b))))
+          ({V}.mul (local.get $y) (v128.load offset=64 (local.get $c))))))
+      (local.set $s3 ({V}.add ({V}.add (local.get $s3) ({V}.mul (local.get $x) (v128.load offset=48 (local.get $b))))
+          ({V}.mul (local.get $y) (v128.load offset=48 (local.get $c))))))
+      (local.set $s2 ({V}.add ({V}.add (local.get $s2) ({V}.mul (local.get $x) (v128.load offset=32 (local.get $b))))
+          ({V}.mul (local.get $y) (v128.load offset=32 (local.get $c))))))
+      (local.set $s1 ({V}.add ({V}.add (local.get $s1) ({V}.mul (local.get $x) (v128.load offset=16 (local.get $b))))
+          ({V}.mul (local.get $y) (v128.load offset=16 (local.get $c))))))
+      (local.set $s0 ({V}.add ({V}.add (local.get $s0) ({V}.mul (local.get $x) (v128.load (local.get $b))))
+          ({V}.mul (local.get $y) (v128.load (local.get $c)))))
+    (local.set $p (i32.add (local.get $p) (i32.const 2)))
+    (br $over)))
+  (if (i32.lt_u (local.get $p) (local.get $p1)) (then
     (local.set $x ({SPLAT} (i32.add (local.get $data) (i32.mul (local.get $p) (i32.const {S})))))
     (local.set $b (i32.add (local.get $B)
       (i32.mul (i32.load (i32.add (local.get $indices) (i32.shl (local.get $p) (i32.const 2)))) (local.get $rowB))))
-    (block $v0 (block $v1 (block $v2 (block $v3 (block $v4 (block $v5 (block $v6 (block $v7 (block $v8 (block $v9
-        (br_table $v9 $v8 $v7 $v6 $v5 $v4 $v3 $v2 $v1 $v0 (local.get $skip)))
+    (block $u0 (block $u1 (block $u2 (block $u3 (block $u4 (block $u5 (block $u6 (block $u7 (block $u8 (block $u9
+        (br_table $u9 $u8 $u7 $u6 $u5 $u4 $u3 $u2 $u1 $u0 (local.get $skip)))
       (local.set $s9 ({V}.add (local.get $s9) ({V}.mul (local.get $x) (v128.load offset=144 (local.get $b))))))
       (local.set $s8 ({V}.add (local.get $s8) ({V}.mul (local.get $x) (v128.load offset=128 (local.get $b))))))
       (local.set $s7 ({V}.add (local.get $s7) ({V}.mul (local.get $x) (v128.load offset=112 (local.get $b))))))
@@ -64,9 +97,7 @@
       (local.set $s3 ({V}.add (local.get $s3) ({V}.mul (local.get $x) (v128.load offset=48 (local.get $b))))))
       (local.set $s2 ({V}.add (local.get $s2) ({V}.mul (local.get $x) (v128.load offset=32 (local.get $b))))))
       (local.set $s1 ({V}.add (local.get $s1) ({V}.mul (local.get $x) (v128.load offset=16 (local.get $b))))))
-      (local.set $s0 ({V}.add (local.get $s0) ({V}.mul (local.get $x) (v128.load (local.get $b)))))
-    (local.set $p (i32.add (local.get $p) (i32.const 1)))
-    (br $over)))
+      (local.set $s0 ({V}.add (local.get $s0) ({V}.mul (local.get $x) (v128.load (local.get $b)))))))
   ;; whole vectors, then a partial last one lane by lane
   (local.set $last (i32.sub (local.get $nv) (i32.const 1)))
   (local.set $skipStore (local.get $skip))

@@ -88,6 +88,8 @@ function resolve(o: TfidfOptions): Resolved {
   return { ...r, stopWords };
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 /** Python's string order (by code point); JavaScript's default compares UTF-16 code units. */
 function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
@@ -141,7 +143,11 @@ export class TfidfVectorizer {
 
     // Columns in sorted term order (_sort_features), then pruned (_limit_features). Ids of `seen`
     // that are null (stop words the counter met) are no terms.
-    const ids = seen.flatMap((t, id) => (t === null ? [] : [id])).sort((a, b) => compareCodePoints(seen[a]!, seen[b]!));
+    // Python's order is UTF-16's (JavaScript's <) unless a term holds a surrogate pair
+    const byCodePoint = seen.some((t) => t !== null && SURROGATE.test(t));
+    const ids = seen
+      .flatMap((t, id) => (t === null ? [] : [id]))
+      .sort(byCodePoint ? (a, b) => compareCodePoints(seen[a]!, seen[b]!) : (a, b) => (seen[a]! < seen[b]! ? -1 : seen[a]! > seen[b]! ? 1 : 0));
     const terms = ids.map((id) => seen[id]!);
     const sortedOf = new Int32Array(seen.length).fill(-1);
     ids.forEach((id, j) => (sortedOf[id] = j));

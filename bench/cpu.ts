@@ -164,6 +164,16 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
+// Warm-up, untimed: each side compiles and starts what a long-running process would already have
+// (V8's JIT and WebAssembly compilation, webnmf's worker threads; scikit-learn's imports).
+const warm = { rows: 40, cols: 30, data: Float64Array.from({ length: 1200 }, (_, i) => 1 + (i % 7)) };
+await sk.request({ op: 'load', name: 'warm', random: [40, 30] });
+for (const c of CASES) {
+  const options = { ...c.options, nComponents: 3, maxIter: 5 };
+  await new NMF({ ...options, backend: 'cpu', onWarning: () => {} }).fitTransform(c.X.includes('32') ? { ...warm, data: Float32Array.from(warm.data) } : warm);
+  await sk.request({ op: 'fit', X: 'warm', params: sklearnParams(options) });
+}
+
 const runs = new Map<Case, { webnmf: Run[]; sklearn: Run[] }>(CASES.map((c) => [c, { webnmf: [], sklearn: [] }]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const c of CASES) {

@@ -23,7 +23,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import wabt from 'wabt';
 
-const PARTS = ['gemm.wat', 'lanes.wat', 'sparse.wat', 'sample.wat', 'hals.wat', 'la.wat'];
+const PARTS = ['gemm.wat', 'lanes.wat', 'sparse.wat', 'sample.wat', 'hals.wat', 'mu.wat', 'la.wat'];
 const FLOAT_TYPES = [
   { T: 'f64', V: 'f64x2', S: '8', S2: '16', SPLAT: 'v128.load64_splat', BLOCK_BYTES: '512' },
   { T: 'f32', V: 'f32x4', S: '4', S2: '8', SPLAT: 'v128.load32_splat', BLOCK_BYTES: '256' },

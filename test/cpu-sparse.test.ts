@@ -288,7 +288,7 @@ describe('worker threads', () => {
 
 describe('whole fits on the CPU backend', () => {
   /** W and H of a fit with every kernel call split among the threads, or none split. */
-  async function fit(X: CsrMatrix | { rows: number; cols: number; data: Float64Array }, options: object, split: boolean): Promise<number[][]> {
+  async function fit(X: CsrMatrix | { rows: number; cols: number; data: Float64Array | Float32Array }, options: object, split: boolean): Promise<number[][]> {
     setMinShareWork(split ? 0 : Number.POSITIVE_INFINITY);
     try {
       const { W, H, nIter } = await nonNegativeFactorization(X, { nComponents: 7, init: 'nndsvda', randomState: 3, maxIter: 40, backend: 'cpu', onWarning: () => {}, ...options });
@@ -308,6 +308,8 @@ describe('whole fits on the CPU backend', () => {
     ['CSR, mu β = 1.5', csr, { solver: 'mu', betaLoss: 1.5 }],
     ['dense, cd', dense, { solver: 'cd' }],
     ['dense, mu Kullback-Leibler', dense, { solver: 'mu', betaLoss: 'kullback-leibler' }],
+    ['dense, mu Itakura-Saito', dense, { solver: 'mu', betaLoss: 'itakura-saito' }],
+    ['dense float32, mu Kullback-Leibler', { ...dense, data: Float32Array.from(dense.data) }, { solver: 'mu', betaLoss: 'kullback-leibler' }],
   ] as const)('%s: threads give the bits of one thread (start included)', async (_name, X, options) => {
     const before = workerChunks();
     const threaded = await fit(X, options, true);

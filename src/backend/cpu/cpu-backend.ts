@@ -11,6 +11,7 @@ import { FLOAT64_EPS } from '../../numerics.js';
 import { betaDivergence } from './divergence.js';
 import { ab, abt, atbAdd } from './gemm.js';
 import { halsScratchSpecs, halsSweep, transpose, type HalsScratch } from './hals.js';
+import { muBlockSpecs, muTermsH, muTermsW, type MuBlocks } from './mu-blocks.js';
 import { applyAveragedUpdate, applyUpdate, denominatorTerms, numeratorTerms, relativeChange, sum, zeroBelow } from './mu-terms.js';
 import { CpuPgSteps } from './pg-steps.js';
 import { fillSparse, gather, sampleDot, sparseSpecs, spmm, type SparseX } from './sparse.js';
@@ -67,6 +68,9 @@ class CpuFitPlan implements FitPlan {
   private readonly WHb: FloatArray;
   private readonly Vb: FloatArray;
   private readonly Db: FloatArray;
+  /** β of the KL / IS updates run block by block per thread (dense X), else null; their scratch */
+  private readonly fusedBeta: 0 | 1 | null;
+  private readonly muBlocks: MuBlocks;
   /** CSR X: (WH) at its stored entries, the numerator's terms there, and those in CSC order */
   private readonly sampled: FloatArray;
   private readonly V: FloatArray;
@@ -97,6 +101,8 @@ class CpuFitPlan implements FitPlan {
     const blocks = !csr || (p.beta !== 1 && p.beta !== 2);
     this.blockRows = Math.max(1, Math.min(m, Math.floor(BLOCK_DOUBLES / n)));
     const b = blocks ? this.blockRows * n : 0;
+    // KL and IS with a dense X: whole blocks per thread (mu-blocks.ts) instead of each step split
+    this.fusedBeta = !csr && !p.weighted && (p.beta === 1 || p.beta === 0) ? p.beta : null;
     // float32 X (scikit-learn's dtype rule): every array and kernel in float32
     const f = p.float32 ? 'f32' : 'f64';
     if (p.float32) this.description = 'cpu (float32)';
@@ -104,7 +110,8 @@ class CpuFitPlan implements FitPlan {
       X: [f, csr ? 0 : m * n], W: [f, m * k], H: [f, k * n], Ht: [f, csr ? n * k : 0],
       XHt: [f, m * k], HHt: [f, k * k], Hsum: ['f64', k], WtX: [f, k * n], XtW: [f, csr ? n * k : 0], WtW: [f, k * k],
       numW: [f, m * k], denW: [f, m * k], numH: [f, k * n], denH: [f, k * n],
-      WHb: [f, b], Vb: [f, csr || p.beta === 2 ? 0 : b], Db: [f, p.beta === 1 || p.beta === 2 ? 0 : b],
+      WHb: [f, b], Vb: [f, csr || p.beta === 2 || this.fusedBeta !== null ? 0 : b], Db: [f, p.beta === 1 || p.beta === 2 || this.fusedBeta !== null ? 0 : b],
+      ...(this.fusedBeta !== null ? muBlockSpecs(m, n, k, this.blockRows, p.beta, f) : { blocks: [f, 0], partialNum: [f, 0], partialDen: [f, 0] } as const),
       sampled: [f, sparseBeta ? nnz : 0], V: [f, sparseBeta ? nnz : 0], Vcsc: [f, sparseBeta ? nnz : 0],
       gram: [f, k * k], gram2: [f, k * k], order: ['i32', k], ...halsScratchSpecs(Math.max(m, n), k, f, plannedChunks()),
       ...sparseSpecs(csr, f),
@@ -119,6 +126,7 @@ class CpuFitPlan implements FitPlan {
     this.den = { W: a.denW, H: a.denH };
     ({ WHb: this.WHb, Vb: this.Vb, Db: this.Db, sampled: this.sampled, V: this.V, Vcsc: this.Vcsc, gram: this.gram, gram2: this.gram2, order: this.order } = a);
     this.hals = { viol: a.viol, packed: a.packed, l1: a.l1 };
+    this.muBlocks = { blocks: a.blocks, partialNum: a.partialNum, partialDen: a.partialDen };
     this.averages = p.averages ? { A: Float64Array.from(p.averages.A.data), B: Float64Array.from(p.averages.B.data) } : null;
     this.wPrevious = Float64Array.from(p.W.data);
     this.hStart = Float64Array.from(p.H.data);
@@ -231,6 +239,12 @@ class CpuFitPlan implements FitPlan {
       this.hProducts();
       num.set(this.XHt);
       ab(W, this.HHt, den, m, k, k);
+    } else if (this.fusedBeta !== null) {
+      muTermsW(this.X, W, this.H, num, den, m, n, k, this.fusedBeta, this.blockRows, this.muBlocks);
+      if (beta === 1) {
+        this.hRowSums();
+        for (let i = 0; i < m; i++) for (let r = 0; r < k; r++) den[i * k + r] = this.Hsum[r];
+      }
     } else {
       if (sx) {
         this.sparseNumeratorTerms(false);
@@ -276,6 +290,9 @@ class CpuFitPlan implements FitPlan {
     else if (beta === 2) {
       num.set(this.computeWProducts('kn'));
       ab(this.WtW, H, den, k, k, n);
+    } else if (this.fusedBeta !== null) {
+      muTermsH(this.X, W, H, num, den, m, n, k, this.fusedBeta, this.blockRows, this.muBlocks);
+      if (beta === 1) this.wColumnSums(den);
     } else {
       num.fill(0);
       den.fill(0);
@@ -293,14 +310,17 @@ class CpuFitPlan implements FitPlan {
           if (beta !== 1) atbAdd(Wb, this.Db, den, rows, k, n);
         }
       }
-      if (beta === 1) {
-        // Σ_i W_ir, with empty columns of W set to 1 (scikit-learn's W_sum guard)
-        for (let r = 0; r < k; r++) {
-          let s = 0;
-          for (let i = 0; i < m; i++) s += W[i * k + r];
-          den.fill(s === 0 ? 1 : s, r * n, (r + 1) * n);
-        }
-      }
+      if (beta === 1) this.wColumnSums(den);
+    }
+  }
+
+  /** KL's H denominator: row r of den is Σ_i W_ir, an empty column of W counting 1 (scikit-learn's W_sum guard). */
+  private wColumnSums(den: FloatArray): void {
+    const { m, n, k, W } = this;
+    for (let r = 0; r < k; r++) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += W[i * k + r];
+      den.fill(s === 0 ? 1 : s, r * n, (r + 1) * n);
     }
   }
 

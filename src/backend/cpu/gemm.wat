@@ -422,7 +422,7 @@
 ;; is written out (no helper calls) so the division pipeline stays busy.
 ;; guard(w) = v128.bitselect(EPSILON, w, w == 0): w, or EPSILON where w == 0.
 
-(func (export "ratio_{T}") (param $X i32) (param $WH i32) (param $V i32) (param $len i32)
+(func $ratio_{T} (export "ratio_{T}") (param $X i32) (param $WH i32) (param $V i32) (param $len i32)
   (local $q i32) (local $end i32) (local $w v128)
   (local.set $end (i32.mul (local.get $len) (i32.const {S})))
   (block $done (loop $over
@@ -445,7 +445,7 @@
     (local.set $q (i32.add (local.get $q) (i32.const {S})))
     (br $overT))))
 
-(func (export "ratioSq_{T}") (param $X i32) (param $WH i32) (param $V i32) (param $len i32)
+(func $ratioSq_{T} (export "ratioSq_{T}") (param $X i32) (param $WH i32) (param $V i32) (param $len i32)
   (local $q i32) (local $end i32) (local $w v128) (local $inv v128)
   (local.set $end (i32.mul (local.get $len) (i32.const {S})))
   (block $done (loop $over
@@ -471,7 +471,7 @@
     (local.set $q (i32.add (local.get $q) (i32.const {S})))
     (br $overT))))
 
-(func (export "reciprocal_{T}") (param $WH i32) (param $D i32) (param $len i32)
+(func $reciprocal_{T} (export "reciprocal_{T}") (param $WH i32) (param $D i32) (param $len i32)
   (local $q i32) (local $end i32) (local $w v128)
   (local.set $end (i32.mul (local.get $len) (i32.const {S})))
   (block $done (loop $over

@@ -343,7 +343,7 @@ export function evenCuts(units: number, chunks: number, grain: number, phase = 0
  * workspace's threads (each list a disjoint part of the output).
  */
 export function runParts(wasm: Kernels, kernel: string, parts: number[][]): void {
-  if (parts.length === 1 || wasm.team === null) {
+  if (parts.length === 1 || wasm.team === null || wasm.team.available(wasm.module, wasm.memory) < 2) {
     for (const args of parts) wasm.exports[kernel](...args);
     return;
   }

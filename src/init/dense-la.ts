@@ -11,6 +11,7 @@
 
 import { SingularValueDecomposition, Matrix } from 'ml-matrix';
 import { atbAdd } from '../backend/cpu/gemm.js';
+import { transpose } from '../backend/cpu/hals.js';
 import { allocateArrays, wasmFor } from '../backend/cpu/workspace.js';
 import { dense, type DenseMatrix } from '../matrix/matrix.js';
 
@@ -34,13 +35,19 @@ function fromColumns(a: Float64Array, rows: number, cols: number): Dense {
 export function luPermutedL(A: Dense): Dense {
   const { rows, cols } = A;
   const K = Math.min(rows, cols);
-  const { ws, arrays } = allocateArrays({ a: ['f64', rows * cols], perm: ['i32', rows] }, { threads: 1 });
+  const { ws, arrays } = allocateArrays({ A: ['f64', rows * cols], a: ['f64', rows * cols], perm: ['i32', rows], PL: ['f64', rows * K] }, { threads: 1 });
   try {
-    const { a, perm } = arrays;
+    const { a, perm, PL } = arrays;
+    const wasm = wasmFor(a, perm, PL);
+    if (wasm !== null) {
+      arrays.A.set(A.data);
+      transpose(arrays.A, a, rows, cols);
+      wasm.exports.luColumns(a.byteOffset, perm.byteOffset, rows, cols);
+      wasm.exports.permutedL(a.byteOffset, perm.byteOffset, PL.byteOffset, rows, K);
+      return dense(rows, K, PL.slice());
+    }
     toColumns(A, a);
-    const wasm = wasmFor(a, perm);
-    if (wasm !== null) wasm.exports.luColumns(a.byteOffset, perm.byteOffset, rows, cols);
-    else luColumnsJs(a, perm, rows, cols);
+    luColumnsJs(a, perm, rows, cols);
     // Working row i is A's row perm[i]: PL[perm[i], :] = L[i, :] (unit diagonal, zeros above).
     const out = dense(rows, K);
     for (let t = 0; t < K; t++) {

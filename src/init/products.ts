@@ -42,15 +42,16 @@ export function xProducts(X: DataMatrix, maxCols: number): XProducts {
   return { times: (Q) => product(Q, false), transposeTimes: (Q) => product(Q, true), destroy: () => ws.destroy() };
 }
 
-/** A·B for small dense matrices. */
+/** A·B for a tall A and a small B (gemm.ts's ab on a one-thread workspace). */
 export function dotDense(A: Dense, B: Dense): Dense {
   const m = A.rows, k = A.cols, n = B.cols;
-  const C = dense(m, n);
-  for (let i = 0; i < m; i++) {
-    for (let r = 0; r < k; r++) {
-      const a = A.data[i * k + r];
-      for (let j = 0; j < n; j++) C.data[i * n + j] += a * B.data[r * n + j];
-    }
+  const { ws, arrays } = allocateArrays({ A: ['f64', m * k], B: ['f64', k * n], C: ['f64', m * n] }, { threads: 1 });
+  try {
+    arrays.A.set(A.data);
+    arrays.B.set(B.data);
+    ab(arrays.A, arrays.B, arrays.C, m, k, n);
+    return dense(m, n, arrays.C.slice());
+  } finally {
+    ws.destroy();
   }
-  return C;
 }

@@ -163,3 +163,24 @@
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $overJ)))))
     (br $overK))))
+
+;; scipy's permute_l result from luColumns' output: out (rows × K, row-major, zero-filled) gets
+;; PL[perm[i], t] = L[i, t]: the column-major a below the diagonal, 1 on it (t < K = min(rows, cols)).
+(func (export "permutedL") (param $a i32) (param $perm i32) (param $out i32) (param $rows i32) (param $K i32)
+  (local $i i32) (local $t i32) (local $o i32) (local $end i32)
+  (block $doneI (loop $overI
+    (br_if $doneI (i32.ge_u (local.get $i) (local.get $rows)))
+    (local.set $o (i32.add (local.get $out) (i32.shl
+      (i32.mul (i32.load (i32.add (local.get $perm) (i32.shl (local.get $i) (i32.const 2)))) (local.get $K)) (i32.const 3))))
+    (local.set $end (select (local.get $i) (local.get $K) (i32.lt_u (local.get $i) (local.get $K))))
+    (local.set $t (i32.const 0))
+    (block $doneT (loop $overT
+      (br_if $doneT (i32.ge_u (local.get $t) (local.get $end)))
+      (f64.store (i32.add (local.get $o) (i32.shl (local.get $t) (i32.const 3)))
+        (f64.load (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $t) (local.get $rows)) (local.get $i)) (i32.const 3)))))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $overT)))
+    (if (i32.lt_u (local.get $i) (local.get $K)) (then
+      (f64.store (i32.add (local.get $o) (i32.shl (local.get $i) (i32.const 3))) (f64.const 1))))
+    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+    (br $overI))))

@@ -5,6 +5,7 @@
 // than the CPU backend computes, so 'auto' passes it over; ask for it by name ('webgpu', 'gpujs').
 
 import { NMFError } from '../errors.js';
+import { hardwareGpuPossible } from '../platform.js';
 import type { Backend } from './backend.js';
 import { CpuBackend } from './cpu/cpu-backend.js';
 
@@ -84,11 +85,14 @@ export async function acquireBackend(name: 'auto' | 'webgpu' | 'gpujs' | 'cpu', 
       throw new NMFError(`backend: 'webgpu' was asked for, but ${(e as Error).message} Use backend: 'auto' or 'cpu' to run without a GPU.`);
     }
   }
-  try {
-    const backend = await webgpu(device);
-    if (device || !SOFTWARE_ADAPTER.test(backend.description)) return backend;
-  } catch {
-    // no WebGPU here: gpu.js on WebGL2, or the CPU
+  // without a caller's device, 'auto' loads Dawn only where a hardware adapter may exist (platform.ts)
+  if (device || hardwareGpuPossible()) {
+    try {
+      const backend = await webgpu(device);
+      if (device || !SOFTWARE_ADAPTER.test(backend.description)) return backend;
+    } catch {
+      // no WebGPU here: gpu.js on WebGL2, or the CPU
+    }
   }
   try {
     const backend = await gpujsOnHardwareWebGL2();

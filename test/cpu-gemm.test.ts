@@ -1,8 +1,8 @@
-// The float64 CPU products (src/backend/cpu/gemm.ts) against naive triple loops: every shape with
+// The CPU backend's dense products (src/backend/cpu/gemm.ts) against naive triple loops: every shape with
 // m, n, k in 1..9 (all row, component and odd-length tails), a few larger ones, subarray views at
 // offsets, atbAdd's accumulation, and the plain-JS fallback through the same cases. Then the
 // elementwise KL / IS terms, and the worker threads: every kernel split among 2 and 3 threads gives
-// bit-for-bit the result of one.
+// bit-for-bit the result of one; the same kernels in float32 (f32x4) within float32 rounding.
 
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -381,7 +381,7 @@ describe('worker threads', () => {
 });
 
 describe('gemm-wasm.ts', () => {
-  it('is up to date with gemm.wat (npm run build:wasm)', () => {
+  it('is up to date with the .wat parts (npm run build:wasm)', () => {
     const script = new URL('../scripts/build-wasm.mjs', import.meta.url).pathname;
     expect(() => execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
   });

@@ -1,7 +1,7 @@
-// Worker threads for the CPU kernels (gemm.ts). One pool of workers per JS thread, never keeping a
+// Worker threads for the CPU kernels (workspace.ts). One pool of workers per JS thread, never keeping a
 // Node process alive. A workspace whose memory is shared gets a Team: up to threads − 1 workers of
 // the pool, started at the team's first call big enough to split, each holding its own instance
-// of the kernels on that memory. gemm.ts cuts a call into chunks (argument lists for disjoint parts
+// of the kernels on that memory. workspace.ts cuts a call into chunks (argument lists for disjoint parts
 // of the output); Team.run wakes the workers, and every thread, the calling one included, claims
 // chunks from a shared counter until none is left, so a thread that wakes late or runs on a busy
 // core simply takes fewer.

@@ -200,11 +200,13 @@ export function releaseIdleMemory(olderThanMs = 0): void {
   idle = keep;
 }
 
+/** Bytes of the memories workspaces hold now. */
+let busyBytes = 0;
+
 /** Bytes of WebAssembly memory the CPU backend holds now: in use by workspaces, and idle in the pool. */
 export function heldMemory(): { busy: number; idle: number } {
   return { busy: busyBytes, idle: idle.reduce((sum, p) => sum + p.memory.buffer.byteLength, 0) };
 }
-let busyBytes = 0;
 
 /** A workspace dropped without destroy() lets go of its memory when collected. */
 const forgotten = new FinalizationRegistry<() => void>((release) => release());

@@ -7,8 +7,8 @@
 
 import { dense, type DataMatrix, type DenseMatrix } from '../matrix/matrix.js';
 import type { RandomState } from '../random/random-state.js';
-import { luPermutedL, qrQ, svdTall } from './dense-la.js';
-import { dotDense, xProducts } from './products.js';
+import { qrQ, svdTall } from './dense-la.js';
+import { dotDense, xProducts, type XProducts } from './products.js';
 
 type Dense = DenseMatrix<Float64Array>;
 
@@ -24,18 +24,20 @@ export interface TruncatedSvd {
 }
 
 /**
- * randomized_range_finder: an orthonormal Q whose range approximates the range of M.
- * M is given through its products, so a transposed or sparse M costs no copy.
+ * randomized_range_finder: an orthonormal Q whose range approximates the range of M (X, or Xᵀ when
+ * `transposed`). The power iterations run in the products' workspace (luStep), M never copied.
  */
-function rangeFinder(mulM: (Q: Dense) => Dense, mulMt: (Q: Dense) => Dense, mCols: number, size: number, nIter: number, rng: RandomState): Dense {
+function rangeFinder(products: XProducts, transposed: boolean, mCols: number, size: number, nIter: number, rng: RandomState): Dense {
   // random_state.normal(size=(M.shape[1], size)), C order
-  let Q = dense(mCols, size, rng.standardNormal(mCols * size));
+  let Q: Dense | null = dense(mCols, size, rng.standardNormal(mCols * size));
   // power_iteration_normalizer='auto' is 'LU' when n_iter > 2, which 'auto' n_iter (4 or 7) always is
   for (let i = 0; i < nIter; i++) {
-    Q = luPermutedL(mulM(Q));
-    Q = luPermutedL(mulMt(Q));
+    products.luStep(Q, transposed);
+    products.luStep(null, !transposed);
+    Q = null;
   }
-  return qrQ(mulM(Q));
+  const last = Q ?? products.current();
+  return qrQ(transposed ? products.transposeTimes(last) : products.times(last));
 }
 
 /** Truncated randomized SVD of X with nComponents triplets, signs fixed by svd_flip as scikit-learn does. */
@@ -52,9 +54,8 @@ export function randomizedSvd(X: DataMatrix, nComponents: number, rng: RandomSta
   const products = xProducts(X, nRandom);
   let V: Dense, UM: Dense, s: Float64Array;
   try {
-    const mulM = transpose ? products.transposeTimes : products.times;
     const mulMt = transpose ? products.times : products.transposeTimes;
-    const Q = rangeFinder(mulM, mulMt, transpose ? nSamples : nFeatures, nRandom, nIter, rng);
+    const Q = rangeFinder(products, transpose, transpose ? nSamples : nFeatures, nRandom, nIter, rng);
     // B = Qᵀ·M is K × M.cols with K ≤ M.cols; factor its (tall) transpose Bᵀ = Mᵀ·Q = V·S·Uhatᵀ.
     const svd = svdTall(mulMt(Q));
     s = svd.s;

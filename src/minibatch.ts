@@ -8,6 +8,7 @@ import { checkInit, checkZerosForBeta, resolveComponents, startingPoint } from '
 import { randomStart } from './init/initialize.js';
 import { toDataMatrix, toDenseMatrix } from './matrix/coerce.js';
 import { dense, matmul, min, sliceRows, type DataMatrix, type DenseMatrix, type MatrixInput } from './matrix/matrix.js';
+import { encodeMatrix, MODEL_FORMAT_VERSION, readEstimator, savedParams, type LoadOption, type SavedArray, type SavedEnvelope } from './model-format.js';
 import { betaToFloat, computeRegularization, MINIBATCH_PARAMS, resolveOptions, type MiniBatchNMFOptions, type ResolvedOptions } from './params.js';
 import { IterationClock } from './solvers/loop.js';
 import { fitMiniBatch, initialState, minibatchStep, solveW, toFloat64, type BatchSource, type MiniBatchSettings, type OnlineState } from './solvers/minibatch.js';
@@ -18,6 +19,43 @@ import { isRowSource, rebatch, reopener, sourceStats, validatedBlocks, type RowS
 export interface MiniBatchStart {
   W?: MatrixInput | null;
   H?: MatrixInput | null;
+}
+
+/** A saved MiniBatchNMF (MiniBatchNMF#toJSON): its options and, once fitted, the state partialFit continues from. */
+export interface SavedMiniBatchNMF extends SavedEnvelope<'webnmf.MiniBatchNMF'> {
+  /** the estimator's options, all of them but device, signal, onProgress and onWarning */
+  params: Record<string, unknown>;
+  fitted: {
+    /** H, nComponentsOut × nFeaturesIn, float64 */
+    components: SavedArray;
+    /** H's running numerator and denominator (scikit-learn's _components_numerator, _components_denominator) */
+    componentsNumerator: SavedArray;
+    componentsDenominator: SavedArray;
+    /** the weight partialFit gives the past: forgetFactor^(batchSize / nSamples) of the fit (scikit-learn's _rho) */
+    rho: number;
+    nComponentsOut: number;
+    nFeaturesIn: number;
+    nSteps: number;
+    /** null after partialFit alone */
+    nIter: number | null;
+    /** null after partialFit alone, or a streamed fit with freshRestarts */
+    reconstructionErr: number | null;
+  } | null;
+}
+
+/** What MiniBatchNMF.fromJSON's options may set: where and how the restored model runs. */
+export type MiniBatchNMFLoadOptions = Pick<MiniBatchNMFOptions, Exclude<LoadOption, 'checkEvery'>>;
+
+/** A fitted MiniBatchNMF's state, as plain arrays: what toJSON saves and a worker's copy of the model holds. */
+export interface MiniBatchState {
+  H: DenseMatrix<Float64Array>;
+  A: DenseMatrix<Float64Array>;
+  B: DenseMatrix<Float64Array>;
+  rho: number;
+  nFeaturesIn: number;
+  nSteps: number;
+  nIter: number | null;
+  reconstructionErr: number | null;
 }
 
 export class MiniBatchNMF {
@@ -232,6 +270,79 @@ export class MiniBatchNMF {
     if (!this.state) throw new NMFError("This MiniBatchNMF instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.");
     return this.state.H;
   }
+
+  /** The model as a plain, versioned object for JSON.stringify; fromJSON's model continues partialFit where this one stands. */
+  toJSON(): SavedMiniBatchNMF {
+    const s = this.exportState();
+    return {
+      format: 'webnmf.MiniBatchNMF',
+      version: MODEL_FORMAT_VERSION,
+      params: savedParams(this.options, MINIBATCH_PARAMS),
+      fitted: s && {
+        components: encodeMatrix(s.H),
+        componentsNumerator: encodeMatrix(s.A),
+        componentsDenominator: encodeMatrix(s.B),
+        rho: s.rho,
+        nComponentsOut: s.H.rows,
+        nFeaturesIn: s.nFeaturesIn,
+        nSteps: s.nSteps,
+        nIter: s.nIter,
+        reconstructionErr: s.reconstructionErr,
+      },
+    };
+  }
+
+  /**
+   * The model that toJSON() saved (or JSON.parse of its text), on any backend: `options` may set
+   * backend, device, signal, onProgress, onWarning and verbose. A bad, newer or damaged file is
+   * refused with an InvalidParameterError naming the field.
+   */
+  static fromJSON(json: unknown, options: MiniBatchNMFLoadOptions = {}): MiniBatchNMF {
+    return loadMiniBatchNMF(json, options);
+  }
+
+  /** @internal The fitted state (toJSON, and the copy a WorkerMiniBatchNMF keeps); null before any fit. */
+  exportState(): MiniBatchState | null {
+    const s = this.state;
+    if (!s) return null;
+    return {
+      H: s.H, A: toFloat64(s.averages.A), B: toFloat64(s.averages.B), rho: this.rho, nFeaturesIn: this.nFeaturesIn!,
+      nSteps: this.nSteps ?? 0, nIter: this.nIter ?? null, reconstructionErr: this.reconstructionErr ?? null,
+    };
+  }
+
+  /** @internal Takes over a fitted state (fromJSON, and a WorkerMiniBatchNMF's copy of its worker's model). */
+  importState(s: MiniBatchState): void {
+    this.state = { H: s.H, averages: { A: s.A, B: s.B } };
+    this.rho = s.rho;
+    this.setComponents(this.state, s.nFeaturesIn);
+    this.nSteps = s.nSteps;
+    this.nIter = s.nIter ?? undefined;
+    this.reconstructionErr = s.reconstructionErr ?? undefined;
+  }
+}
+
+// Outside the class: a class that names itself inside its body gets renamed by bundlers (MiniBatchNMF2).
+function loadMiniBatchNMF(json: unknown, options: MiniBatchNMFLoadOptions): MiniBatchNMF {
+  const { read, params, fitted } = readEstimator(json, 'webnmf.MiniBatchNMF', options, MINIBATCH_PARAMS);
+  const model = new MiniBatchNMF(params);
+  if (fitted) {
+    const { fit, k, n } = fitted;
+    const matrix = (path: string) => toFloat64(read.matrix(fit, path, k, n));
+    const rho = read.number(fit, 'fitted.rho')!;
+    if (rho <= 0 || rho > 1) read.fail('fitted.rho', `must be in the range (0, 1]. Got ${rho} instead`);
+    model.importState({
+      H: matrix('fitted.components'),
+      A: matrix('fitted.componentsNumerator'),
+      B: matrix('fitted.componentsDenominator'),
+      rho,
+      nFeaturesIn: n,
+      nSteps: read.int(fit, 'fitted.nSteps', 0)!,
+      nIter: read.int(fit, 'fitted.nIter', 0, true),
+      reconstructionErr: read.number(fit, 'fitted.reconstructionErr', true),
+    });
+  }
+  return model;
 }
 
 /** sqrt(2·D_β(X ‖ WH)) on the backend. */

@@ -4,6 +4,7 @@ import { fitFactors, type FitResult } from './fit.js';
 import { InvalidParameterError, NMFError } from './errors.js';
 import { toDataMatrix, toDenseMatrix } from './matrix/coerce.js';
 import { matmul, type DenseMatrix, type MatrixInput } from './matrix/matrix.js';
+import { encodeMatrix, MODEL_FORMAT_VERSION, readEstimator, savedParams, type LoadOption, type SavedArray, type SavedEnvelope } from './model-format.js';
 import { ESTIMATOR_PARAMS, FUNCTION_PARAMS, resolveOptions, type FactorizationOptions, type NMFOptions, type ResolvedOptions } from './params.js';
 
 export interface Factorization {
@@ -31,6 +32,23 @@ export interface FitStart {
   /** the weight of each entry of X in the loss (see nonNegativeFactorization's mask) */
   mask?: MatrixInput | null;
 }
+
+/** A saved NMF (NMF#toJSON): its options and, once fitted, what fit learned. */
+export interface SavedNMF extends SavedEnvelope<'webnmf.NMF'> {
+  /** the estimator's options, all of them but device, signal, onProgress and onWarning */
+  params: Record<string, unknown>;
+  fitted: {
+    /** H, nComponentsOut × nFeaturesIn: float64 from the CPU, float32 from a GPU backend */
+    components: SavedArray;
+    nComponentsOut: number;
+    nFeaturesIn: number;
+    nIter: number;
+    reconstructionErr: number;
+  } | null;
+}
+
+/** What NMF.fromJSON's options may set: where and how the restored model runs. */
+export type NMFLoadOptions = Pick<NMFOptions, LoadOption>;
 
 /** The NMF estimator: fit learns `components` (H); transform solves W for new data with H fixed. */
 export class NMF {
@@ -91,4 +109,39 @@ export class NMF {
     if (!this.components) throw new NMFError("This NMF instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.");
     return this.components;
   }
+
+  /** The model as a plain, versioned object for JSON.stringify (see the README's "Saving and loading models"). */
+  toJSON(): SavedNMF {
+    const H = this.components;
+    return {
+      format: 'webnmf.NMF',
+      version: MODEL_FORMAT_VERSION,
+      params: savedParams(this.options, ESTIMATOR_PARAMS),
+      fitted: H ? { components: encodeMatrix(H), nComponentsOut: H.rows, nFeaturesIn: this.nFeaturesIn!, nIter: this.nIter!, reconstructionErr: this.reconstructionErr! } : null,
+    };
+  }
+
+  /**
+   * The model that toJSON() saved (or JSON.parse of its text), on any backend: `options` may set
+   * backend, device, signal, onProgress, onWarning, verbose and checkEvery. A bad, newer or damaged
+   * file is refused with an InvalidParameterError naming the field.
+   */
+  static fromJSON(json: unknown, options: NMFLoadOptions = {}): NMF {
+    return loadNMF(json, options);
+  }
+}
+
+// Outside the class: a class that names itself inside its body gets renamed by bundlers (NMF2).
+function loadNMF(json: unknown, options: NMFLoadOptions): NMF {
+  const { read, params, fitted } = readEstimator(json, 'webnmf.NMF', options, ESTIMATOR_PARAMS);
+  const model = new NMF(params);
+  if (fitted) {
+    const { fit, k, n } = fitted;
+    model.components = read.matrix(fit, 'fitted.components', k, n);
+    model.nComponentsOut = k;
+    model.nFeaturesIn = n;
+    model.nIter = read.int(fit, 'fitted.nIter', 0)!;
+    model.reconstructionErr = read.number(fit, 'fitted.reconstructionErr')!;
+  }
+  return model;
 }

@@ -3,39 +3,18 @@
 // nndsvd inits' randomized SVD draws from an unseeded generator otherwise, as in scikit-learn) and
 // writes W and H that read back exactly; topics prints topics; every bad input is one line on stderr and a non-zero exit.
 
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { webnmf, type Run } from './support/cli.js';
 import { parseCsv } from '../src/cli/csv.js';
 import { parseNpy } from '../src/cli/npy.js';
 import { NMF, nonNegativeFactorization, type DenseMatrix } from '../src/index.js';
 import type { CsrMatrix } from '../src/matrix/matrix.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'webnmf-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `webnmf ARGS` from source, in the repository (so tsx and the packages resolve). */
-function webnmf(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function file(name: string, content: string | Uint8Array): string {
   const path = join(dir, name);

@@ -10,6 +10,7 @@ import { NMF, nonNegativeFactorization } from '../nmf.js';
 import type { FactorizationOptions } from '../params.js';
 import { formatCsv } from './csv.js';
 import { CliError, inFile } from './errors.js';
+import { checkSavePath, saveModel } from './model-file.js';
 import { formatNpy } from './npy.js';
 import { MINIBATCH_FLAGS, nmfFlagConfig, nmfFlagHelp, nmfOptions } from './options.js';
 import { FORMATS, readMatrix } from './read-matrix.js';
@@ -31,6 +32,7 @@ export const FIT_HELP = [
   `${''.padEnd(30)} .mtx must be coordinate, sorted by row); W is then transform's, block by block`,
   ...nmfFlagHelp({ 'batch-size': '1024', 'forget-factor': '0.7', 'fresh-restarts-max-iter': '30', 'max-no-improvement': '10' }, MINIBATCH_FLAGS),
   `${'  --out DIR'.padEnd(30)} write W.npy, H.npy, W.csv, H.csv into DIR (float64; float32 from WebGPU)`,
+  `${'  --save FILE'.padEnd(30)} save the fitted model as JSON, for webnmf transform and NMF.fromJSON`,
   `${'  -h, --help'.padEnd(30)} this help`,
   '',
   'A progress bar (iteration, loss or violation, ETA if every iteration runs) is drawn on stderr',
@@ -52,6 +54,7 @@ export async function fitCommand(args: string[]): Promise<void> {
       ...nmfFlagConfig(MINIBATCH_FLAGS),
       minibatch: { type: 'boolean' },
       out: { type: 'string' },
+      save: { type: 'string' },
       W: { type: 'string' },
       H: { type: 'string' },
       'update-h': { type: 'boolean', default: true },
@@ -72,6 +75,7 @@ export async function fitCommand(args: string[]): Promise<void> {
     if (!updateH) throw new CliError('--minibatch learns H: it cannot be combined with --no-update-h.', 2);
     const run = { ...options, ...minibatchOptions };
     new MiniBatchNMF(run as never); // refuses NMF-only flags (--solver, --shuffle, …) with the library's message
+    checkSavePath(values.save);
     try {
       return await fitStreamed(positionals[0], values, run);
     } catch (e) {
@@ -82,6 +86,8 @@ export async function fitCommand(args: string[]): Promise<void> {
     throw new CliError(`--${Object.keys(MINIBATCH_FLAGS).find((f) => (values as Record<string, unknown>)[f] !== undefined)} is a MiniBatchNMF option: add --minibatch.`, 2);
   }
   if (!updateH && !values.H) throw new CliError('--no-update-h holds H fixed: give it with --H FILE.', 2);
+  if (!updateH && values.save) throw new CliError('--save saves a fitted model; --no-update-h learns none (H is given).', 2);
+  checkSavePath(values.save);
   // Check the options before reading anything (the estimator validates them on construction).
   new NMF(options);
 
@@ -95,7 +101,7 @@ export async function fitCommand(args: string[]): Promise<void> {
 }
 
 /** --minibatch: MiniBatchNMF from FILE read in row blocks; W by transform, block by block. */
-async function fitStreamed(file: string, values: { W?: string; H?: string; out?: string }, options: Record<string, unknown>): Promise<void> {
+async function fitStreamed(file: string, values: { W?: string; H?: string; out?: string; save?: string }, options: Record<string, unknown>): Promise<void> {
   makeOutDir(values.out);
   const ext = extname(file).toLowerCase();
   if (!['.csv', '.tsv', '.mtx', '.npy'].includes(ext)) throw new CliError(`${file}: unknown file type '${ext || '(none)'}': expected ${FORMATS}.`);
@@ -133,10 +139,11 @@ async function fitStreamed(file: string, values: { W?: string; H?: string; out?:
   const err = model.reconstructionErr !== undefined ? `, reconstruction error ${model.reconstructionErr.toPrecision(6)}` : '';
   process.stdout.write(`X: ${rows} × ${H.cols}, streamed in row blocks (${file})\n`);
   process.stdout.write(`MiniBatchNMF: W ${shape(W)}, H ${shape(H)}; ${model.nIter} epochs, ${model.nSteps} steps in ${seconds.toFixed(2)} s${err}\n`);
-  writeFactors(values.out, W, H);
+  writeFactors(values.out, [['W', W], ['H', H]]);
+  if (values.save) saveModel(values.save, model.toJSON(), options.backend);
 }
 
-function makeOutDir(out: string | undefined): void {
+export function makeOutDir(out: string | undefined): void {
   if (!out) return;
   // before the fit, so a bad --out does not waste one
   try {
@@ -146,7 +153,7 @@ function makeOutDir(out: string | undefined): void {
   }
 }
 
-async function fitFile(file: string, values: { W?: string; H?: string; out?: string }, options: Partial<FactorizationOptions>, updateH: boolean): Promise<void> {
+async function fitFile(file: string, values: { W?: string; H?: string; out?: string; save?: string }, options: Partial<FactorizationOptions>, updateH: boolean): Promise<void> {
   makeOutDir(values.out);
   const { X, description } = readMatrix(file);
   const W0 = values.W ? toDense(readMatrix(values.W).X) : undefined;
@@ -158,10 +165,11 @@ async function fitFile(file: string, values: { W?: string; H?: string; out?: str
   let succeeded = false;
   const t0 = performance.now();
   let W: DenseMatrix, H: DenseMatrix, nIter: number, error: number | undefined;
+  let model: NMF | undefined;
   try {
     const run = { ...options, backend, onProgress: hooks.onProgress, onWarning: hooks.onWarning, signal: hooks.signal };
     if (updateH) {
-      const model = new NMF(run);
+      model = new NMF(run);
       W = await model.fitTransform(X, { W: W0, H: H0 });
       [H, nIter, error] = [model.components!, model.nIter!, model.reconstructionErr];
     } else {
@@ -174,14 +182,15 @@ async function fitFile(file: string, values: { W?: string; H?: string; out?: str
   const seconds = (performance.now() - t0) / 1000;
   const loss = error !== undefined ? `, reconstruction error ${error.toPrecision(6)}` : '';
   process.stdout.write(`NMF: W ${shape(W)}, H ${shape(H)}; ${nIter} iterations in ${seconds.toFixed(2)} s${loss}\n`);
-  writeFactors(values.out, W, H);
+  writeFactors(values.out, [['W', W], ['H', H]]);
+  if (values.save && model) saveModel(values.save, model.toJSON(), options.backend);
 }
 
-/** W and H as .npy and .csv into `out` (when given). */
-function writeFactors(out: string | undefined, W: DenseMatrix, H: DenseMatrix): void {
+/** Factors as .npy and .csv into `out` (when given). */
+export function writeFactors(out: string | undefined, factors: [string, DenseMatrix][]): void {
   if (out) {
     const written: string[] = [];
-    for (const [name, M] of [['W', W], ['H', H]] as const) {
+    for (const [name, M] of factors) {
       for (const [ext, bytes] of [['npy', formatNpy(M)], ['csv', formatCsv(M)]] as const) {
         const path = join(out, `${name}.${ext}`);
         try {
@@ -192,7 +201,7 @@ function writeFactors(out: string | undefined, W: DenseMatrix, H: DenseMatrix): 
         written.push(path);
       }
     }
-    const dtype = W.data instanceof Float32Array ? 'float32' : 'float64';
+    const dtype = factors[0][1].data instanceof Float32Array ? 'float32' : 'float64';
     process.stdout.write(`wrote ${written.join(', ')} (${dtype})\n`);
   }
 }

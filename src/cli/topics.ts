@@ -11,6 +11,7 @@ import { splitParagraphs } from '../text/documents.js';
 import { topWords } from '../text/top-words.js';
 import { TfidfVectorizer } from '../text/vectorizer.js';
 import { CliError } from './errors.js';
+import { checkSavePath, saveModel, TOPIC_MODEL_FORMAT, TOPIC_MODEL_VERSION } from './model-file.js';
 import { intFlag, nmfFlagConfig, nmfFlagHelp, nmfOptions, numberFlag } from './options.js';
 import { readInput } from './read-matrix.js';
 import { chooseBackend, fitHooks } from './run-fit.js';
@@ -36,6 +37,7 @@ export const TOPICS_HELP = [
   `${'  --documents paragraphs|files'.padEnd(30)} how FILES become documents (default: see above)`,
   `${'  --passage-words N'.padEnd(30)} least words per State of the Union passage (default ${PASSAGE_WORDS})`,
   `${'  --top-words N'.padEnd(30)} words printed per topic (default ${TOP_WORDS})`,
+  `${'  --save FILE'.padEnd(30)} save the vectorizer and the model as JSON, for webnmf transform`,
   `${'  --max-features N'.padEnd(30)} vocabulary size: the most frequent terms (default ${EXAMPLE_TFIDF.maxFeatures})`,
   `${'  --max-df X'.padEnd(30)} drop terms in more documents: proportion in [0, 1] or count > 1 (default ${EXAMPLE_TFIDF.maxDf})`,
   `${'  --min-df X'.padEnd(30)} drop terms in fewer documents: count >= 1 or proportion in [0, 1) (default ${EXAMPLE_TFIDF.minDf})`,
@@ -47,7 +49,7 @@ export const TOPICS_HELP = [
   `${'  -h, --help'.padEnd(30)} this help`,
 ].join('\n');
 
-function fileCorpus(files: string[], mode: string | undefined): Corpus {
+export function fileCorpus(files: string[], mode: string | undefined): Corpus {
   if (mode !== undefined && mode !== 'paragraphs' && mode !== 'files') {
     throw new CliError(`--documents must be 'paragraphs' or 'files'. Got '${mode}' instead.`, 2);
   }
@@ -78,6 +80,7 @@ export async function topicsCommand(args: string[]): Promise<void> {
       'sublinear-tf': { type: 'boolean' },
       documents: { type: 'string' },
       'passage-words': { type: 'string' },
+      save: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -98,6 +101,7 @@ export async function topicsCommand(args: string[]): Promise<void> {
   });
   new NMF(options); // refuse bad options before reading anything
   const passageWords = intFlag(values, 'passage-words', PASSAGE_WORDS);
+  checkSavePath(values.save);
 
   // 'auto' asks a child process for a WebGPU adapter (~0.3 s): it runs while the text is vectorized.
   const chosen = chooseBackend(options.backend);
@@ -129,4 +133,7 @@ export async function topicsCommand(args: string[]): Promise<void> {
     const words = topic.words.filter((_, r) => topic.weights[r] > 0);
     process.stdout.write(`Topic #${`${k + 1}:`.padEnd(3)} ${words.length > 0 ? words.join(' ') : '(empty: every weight is zero)'}\n`);
   });
+  if (values.save) {
+    saveModel(values.save, { format: TOPIC_MODEL_FORMAT, version: TOPIC_MODEL_VERSION, vectorizer: vectorizer.toJSON(), model: model.toJSON() }, options.backend);
+  }
 }

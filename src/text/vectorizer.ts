@@ -103,6 +103,9 @@ function resolve(o: TfidfOptions): Resolved {
 
 const SURROGATE = /[\ud800-\udfff]/;
 
+/** The default token pattern, also as a loaded vectorizer rebuilds it: the term counter's fast path applies. */
+const isDefaultPattern = (p: RegExp): boolean => p === TOKEN_PATTERN || (p.source === TOKEN_PATTERN.source && p.flags === TOKEN_PATTERN.flags);
+
 /** Python's string order (by code point); JavaScript's default compares UTF-16 code units. */
 function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
@@ -210,7 +213,7 @@ export class TfidfVectorizer {
   transform(docs: readonly string[]): CsrMatrix {
     if (!this.vocabulary || !this.featureNames) throw new InvalidParameterError('vocabulary', "This TfidfVectorizer instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.");
     checkDocuments(docs);
-    if (this.o.tokenPattern === TOKEN_PATTERN) {
+    if (isDefaultPattern(this.o.tokenPattern)) {
       // the vocabulary as a term table whose ids are the columns (made once per vocabulary)
       if (this.vocabularyTable?.of !== this.featureNames) {
         const table = new TermTable();
@@ -232,7 +235,7 @@ export class TfidfVectorizer {
    */
   private countNew(docs: readonly string[]): { terms: (string | null)[]; raw: Counts } {
     const stop = this.o.stopWords;
-    if (this.o.tokenPattern === TOKEN_PATTERN) {
+    if (isDefaultPattern(this.o.tokenPattern)) {
       const table = new TermTable(stop);
       const raw = countTerms(docs, table, { lowercase: this.o.lowercase, grow: true, sortRows: false });
       return { terms: table.terms.map((t, id) => (table.isDropped(id) ? null : t)), raw };

@@ -123,7 +123,10 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
 
   throwIfAborted(o.signal);
   const backend: Backend = await raceAbort(o.signal, acquireBackend(o.backend, o.device));
-  const plan = await raceAbort(o.signal, backend.createFit({ X, W, H, beta, updateH, weighted }), (late) => late.destroy());
+  // scikit-learn 1.x keeps float32 X float32 (NMF and non_negative_factorization); weighted NMF
+  // and 0.18's 'pg' (which cast X to float64) compute in float64.
+  const float32 = X.keepFloat32 === true && !weighted && o.solver !== 'pg';
+  const plan = await raceAbort(o.signal, backend.createFit({ X, W, H, beta, updateH, weighted, float32 }), (late) => late.destroy());
   try {
     const solverOptions: SolverOptions = {
       maxIter: o.maxIter,
@@ -151,7 +154,7 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
     const result = await raceAbort(o.signal, plan.read());
     const reconstructionErr = req.computeError ? await raceAbort(o.signal, plan.reconstructionError()) : undefined;
     checkResult(`The fit (after ${nIter} iterations)`, { W: result.W.data, H: result.H.data, reconstructionErr });
-    return { ...result, nIter, reconstructionErr, backend: backend.description };
+    return { ...result, nIter, reconstructionErr, backend: plan.description ?? backend.description };
   } finally {
     plan.destroy();
   }

@@ -1,15 +1,15 @@
-// The float64 CPU products (src/backend/cpu/gemm.ts) against naive triple loops: every shape with
+// The CPU backend's dense products (src/backend/cpu/gemm.ts) against naive triple loops: every shape with
 // m, n, k in 1..9 (all row, component and odd-length tails), a few larger ones, subarray views at
 // offsets, atbAdd's accumulation, and the plain-JS fallback through the same cases. Then the
 // elementwise KL / IS terms, and the worker threads: every kernel split among 2 and 3 threads gives
-// bit-for-bit the result of one.
+// bit-for-bit the result of one; the same kernels in float32 (f32x4) within float32 rounding.
 
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EPSILON } from '../src/numerics.js';
 import {
-  ab, abt, atbAdd, createWorkspace, forceJsKernels, ratio, ratioSq, reciprocal, setMinShareWork, workerChunks,
-  workspaceLength,
+  ab, abt, allocateArrays, atbAdd, createWorkspace, forceJsKernels, ratio, ratioSq, reciprocal, releaseIdleMemory, setMinShareWork,
+  workerChunks, workspaceLength,
 } from '../src/backend/cpu/gemm.js';
 
 /** Allowed error relative to Σ|aᵢ·bᵢ| of each entry (a bound that holds under cancellation too). */
@@ -346,7 +346,7 @@ describe('worker threads', () => {
     ws.destroy();
   });
 
-  it('threads option: validated, reported, and destroy() is safe twice and leaves a working workspace', async () => {
+  it('threads option: validated, reported; destroy() is safe twice, and views of a released memory still compute (on the calling thread)', async () => {
     for (const bad of [0, -1, 1.5, Number.NaN]) {
       expect(() => createWorkspace(8, { threads: bad })).toThrow(/threads must be a positive integer/);
     }
@@ -360,6 +360,7 @@ describe('worker threads', () => {
     const threaded = C.slice();
     ws.destroy();
     ws.destroy();
+    releaseIdleMemory(); // the pool lets go of the memory: its workers end
     C.fill(0);
     abt(A, B, C, 64, 100, 20); // on the calling thread alone now
     expect(bits(C)).toEqual(bits(threaded));
@@ -380,8 +381,71 @@ describe('worker threads', () => {
 });
 
 describe('gemm-wasm.ts', () => {
-  it('is up to date with gemm.wat (npm run build:wasm)', () => {
+  it('is up to date with the .wat parts (npm run build:wasm)', () => {
     const script = new URL('../scripts/build-wasm.mjs', import.meta.url).pathname;
     expect(() => execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
+  });
+});
+
+describe('float32 kernels (f32x4)', () => {
+  afterEach(() => {
+    forceJsKernels(false);
+    setMinShareWork();
+  });
+  const EPS32 = 2 ** -24;
+  const run32 = { abt, ab, atbAdd };
+
+  /** The kernel on float32 copies of random inputs: the worst |C − exact| / (terms·ε₃₂·Σ|a·b|) and the output. */
+  function check32(kernel: Kernel, d1: number, d2: number, d3: number, threads = 1): { worst: number; C: Float32Array } {
+    const [la, lb, lc] = lengths(kernel, d1, d2, d3);
+    const { ws, arrays } = allocateArrays({ A: ['f32', la], B: ['f32', lb], C: ['f32', lc] }, { threads });
+    const { A, B, C } = arrays;
+    for (const x of [A, B, C]) for (let i = 0; i < x.length; i++) x[i] = random();
+    const C0 = Float64Array.from(C);
+    const { value, magnitude } = naive(kernel, Float64Array.from(A), Float64Array.from(B), C0, d1, d2, d3);
+    run32[kernel](A, B, C, d1, d2, d3);
+    const terms = (kernel === 'abt' ? d2 : kernel === 'ab' ? d2 : d1) + 1;
+    let worst = 0;
+    for (let e = 0; e < lc; e++) worst = Math.max(worst, Math.abs(C[e] - value[e]) / (2 * terms * EPS32 * magnitude[e] + Number.MIN_VALUE));
+    const out = C.slice();
+    ws.destroy();
+    return { worst, C: out };
+  }
+
+  for (const kernel of ['abt', 'ab', 'atbAdd'] as const) {
+    it(`${kernel}: every shape with dimensions 1..9 and larger ones, within float32 rounding`, () => {
+      for (const [a, b, c] of [...shapes, ...LARGE]) expect(check32(kernel, a, b, c).worst, `${kernel} ${a}×${b}×${c}`).toBeLessThanOrEqual(1);
+    });
+  }
+
+  it('split among 2 and 3 threads, every kernel gives the bits of 1 thread', async () => {
+    setMinShareWork(0);
+    for (const kernel of ['abt', 'ab', 'atbAdd'] as const) {
+      for (const [a, b, c] of [[67, 130, 20], [9, 2050, 3], [203, 1001, 7]] as const) {
+        seed = a * b;
+        const one = check32(kernel, a, b, c, 1).C;
+        for (const threads of [2, 3]) {
+          seed = a * b;
+          expect(Array.from(check32(kernel, a, b, c, threads).C), `${kernel} ${a}×${b}×${c}, ${threads} threads`).toEqual(Array.from(one));
+        }
+      }
+    }
+  });
+
+  it('ratio, ratioSq, reciprocal: float32 arithmetic bit for bit, zeros guarded, every tail', () => {
+    const f = Math.fround;
+    const g = (w: number) => (w === 0 ? f(EPSILON) : w);
+    for (const len of [0, 1, 2, 3, 4, 5, 7, 8, 9, 17, 1001]) {
+      const { ws, arrays } = allocateArrays({ X: ['f32', len], WH: ['f32', len], V: ['f32', len], D: ['f32', len] });
+      for (let q = 0; q < len; q++) [arrays.X[q], arrays.WH[q]] = [q % 5 === 0 ? 0 : random() * 10, q % 3 === 1 ? 0 : random() * 10];
+      const { X, WH, V, D } = arrays;
+      ratio(X, WH, V, len);
+      for (let q = 0; q < len; q++) expect(V[q], `ratio len ${len} [${q}]`).toBe(f(X[q] / g(WH[q])));
+      ratioSq(X, WH, V, len);
+      for (let q = 0; q < len; q++) expect(V[q], `ratioSq len ${len} [${q}]`).toBe(f(f(f(1 / g(WH[q])) * f(1 / g(WH[q]))) * X[q]));
+      reciprocal(WH, D, len);
+      for (let q = 0; q < len; q++) expect(D[q], `reciprocal len ${len} [${q}]`).toBe(f(1 / g(WH[q])));
+      ws.destroy();
+    }
   });
 });

@@ -133,6 +133,14 @@ describe('documents and top words', () => {
     expect(splitPassages('', 5)).toEqual([]);
   });
 
+  it('collapses every run of whitespace (any Unicode space, line break, tab) to one space, as /\\s+/ does', () => {
+    const spaces = [' ', '  ', '\n', ' \n ', '\t\t', '\u00a0', ' \u2028', '\r\n', '\u3000 '];
+    const text = spaces.map((w, i) => `word${i}${w}`).join('') + 'end.';
+    const collapsed = text.replace(/\s+/g, ' ');
+    expect(splitPassages(text, 1)).toEqual([collapsed]);
+    expect(splitParagraphs(`${text}\n\n${text}`)).toEqual([collapsed, collapsed]);
+  });
+
   it('picks the heaviest words of each topic, heaviest first', () => {
     const H = { rows: 2, cols: 4, data: new Float64Array([0.1, 0.9, 0.5, 0, 2, 0, 0, 1]) };
     expect(topWords(H, ['aa', 'bb', 'cc', 'dd'], 2)).toEqual([

@@ -23,6 +23,11 @@ export interface FitProblem {
   minibatch?: boolean;
   /** Weighted NMF ('mu' only): the loss counts these entries only, each with its weight */
   weighted?: WeightedEntries;
+  /**
+   * X was float32 (scikit-learn's dtype rule): the CPU backend then computes in float32 and reads
+   * back Float32Array W, H (GPU backends compute in float32 anyway).
+   */
+  float32?: boolean;
 }
 
 /**
@@ -93,7 +98,7 @@ export interface FitPlan {
   keep?(what: CheckScalar): void;
   /** `what` for the current W, H, and the value the last keep(what) stored, in one readback. */
   readWithKept?(what: CheckScalar): Promise<{ value: number; kept: number }>;
-  /** Current W and H (float64 on the CPU, float32 on GPU backends). */
+  /** Current W and H (float64 on the CPU, float32 on GPU backends and for float32 X). */
   read(): Promise<{ W: DenseMatrix; H: DenseMatrix }>;
   /**
    * Optional (plans whose steps return before they run: GPU queues, gpu.js's worker pool): resolves
@@ -101,6 +106,8 @@ export interface FitPlan {
    * so the host never runs far ahead of the device (src/solvers/loop.ts). Absent: steps run when called.
    */
   settle?(): Promise<void>;
+  /** Where this plan runs, when it says more than its backend's description (e.g. 'cpu (float32)'). */
+  readonly description?: string;
   /** Free everything the plan holds; safe to call twice. */
   destroy(): void;
   /** The extra steps MiniBatchNMF needs; absent on backends that cannot run it. */

@@ -111,6 +111,9 @@ export async function topicsCommand(args: string[]): Promise<void> {
   const passageWords = intFlag(values, 'passage-words', PASSAGE_WORDS);
   checkSavePath(values.save);
 
+  // 'auto' asks a child process for a WebGPU adapter (~0.3 s): it runs while the text is vectorized.
+  const chosen = chooseBackend(options.backend);
+  chosen.catch(() => {}); // an error is reported where it is awaited
   const t0 = performance.now();
   const corpus = positionals.length > 0 ? fileCorpus(positionals, values.documents) : await sotuCorpus(passageWords);
   process.stdout.write(`${corpus.description}\n`);
@@ -131,7 +134,7 @@ export async function topicsCommand(args: string[]): Promise<void> {
     throw new CliError(`--n-components ${k}: ${short}, fewer than the ${k} topics asked for (init '${init}' needs at most min(documents, terms) = ${Math.min(X.rows, X.cols)}): lower --n-components${X.cols < X.rows ? ' or raise --max-features' : ' or give more text'}.`, 2);
   }
 
-  const { backend, description, line } = await chooseBackend(options.backend);
+  const { backend, description, line } = await chosen;
   const hooks = fitHooks(typeof options.maxIter === 'number' ? options.maxIter : 200, line);
   let succeeded = false;
   const model = new NMF({ ...options, backend, onProgress: hooks.onProgress, onWarning: hooks.onWarning, signal: hooks.signal });

@@ -85,49 +85,58 @@ function nndsvd(X: DataMatrix, k: number, randomState: number | null, eps: numbe
   const m = X.rows, n = X.cols;
   const W = dense(m, k);
   const H = dense(k, n);
-  const u = (j: number) => Float64Array.from({ length: m }, (_, i) => U.data[i * k + j]);
-  const v = (j: number) => Vt.data.slice(j * n, (j + 1) * n);
-  const setW = (j: number, scale: number, x: Float64Array) => { for (let i = 0; i < m; i++) W.data[i * k + j] = scale * x[i]; };
-  const setH = (j: number, scale: number, y: Float64Array) => { for (let f = 0; f < n; f++) H.data[j * n + f] = scale * y[f]; };
+  // Column j of U (stride k) and row j of Vt (stride 1), as plain loops: this runs on 10⁴-long vectors.
+  const u = (j: number) => strided(U.data, j, k, m);
+  const v = (j: number) => Vt.data.subarray(j * n, (j + 1) * n);
 
   // The leading singular triplet is non-negative, so it is used as is.
   const s0 = Math.sqrt(S[0]);
-  setW(0, s0, u(0).map(Math.abs));
-  setH(0, s0, v(0).map(Math.abs));
+  for (let i = 0; i < m; i++) W.data[i * k] = s0 * Math.abs(U.data[i * k]);
+  for (let f = 0; f < n; f++) H.data[f] = s0 * Math.abs(Vt.data[f]);
 
   for (let j = 1; j < k; j++) {
     const x = u(j), y = v(j);
-    const xp = x.map((t) => Math.max(t, 0)), yp = y.map((t) => Math.max(t, 0));
-    const xn = x.map((t) => Math.abs(Math.min(t, 0))), yn = y.map((t) => Math.abs(Math.min(t, 0)));
-    const xpNrm = norm(xp), ypNrm = norm(yp), xnNrm = norm(xn), ynNrm = norm(yn);
+    const xpNrm = signNorm(x, 1), ypNrm = signNorm(y, 1), xnNrm = signNorm(x, -1), ynNrm = signNorm(y, -1);
     const mp = xpNrm * ypNrm, mn = xnNrm * ynNrm;
     // keep whichever sign part carries more of the triplet
-    const [uj, vj, sigma] = mp > mn
-      ? [xp.map((t) => t / xpNrm), yp.map((t) => t / ypNrm), mp]
-      : [xn.map((t) => t / xnNrm), yn.map((t) => t / ynNrm), mn];
+    const [sign, xNrm, yNrm, sigma] = mp > mn ? [1, xpNrm, ypNrm, mp] : [-1, xnNrm, ynNrm, mn];
     // Neither sign part has weight only when X has rank < j+1 and the SVD paired u, v with opposite
     // signs; scikit-learn's LAPACK pairs them alike and gets an all-zero component: so do we.
     if (sigma === 0) continue;
     const lbd = Math.sqrt(S[j] * sigma);
-    setW(j, lbd, uj);
-    setH(j, lbd, vj);
+    // the sign part of t: max(t, 0) or |min(t, 0)|, divided by its norm, times lbd
+    const part = (t: number, nrm: number) => lbd * ((sign === 1 ? Math.max(t, 0) : Math.abs(Math.min(t, 0))) / nrm);
+    for (let i = 0; i < m; i++) W.data[i * k + j] = part(x[i], xNrm);
+    for (let f = 0; f < n; f++) H.data[j * n + f] = part(y[f], yNrm);
   }
 
   for (const A of [W, H]) for (let i = 0; i < A.data.length; i++) if (A.data[i] < eps) A.data[i] = 0;
   return { W, H };
 }
 
-/** Euclidean norm, as scikit-learn's sqrt(squared_norm(x)). */
-function norm(x: Float64Array): number {
+/** a[offset + i·stride] for i < count, as a new array. */
+function strided(a: Float64Array, offset: number, stride: number, count: number): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) out[i] = a[offset + i * stride];
+  return out;
+}
+
+/** Euclidean norm of x's positive part (sign 1: max(x, 0)) or negative part (−1: |min(x, 0)|), as scikit-learn's sqrt(squared_norm(·)). */
+function signNorm(x: Float64Array, sign: 1 | -1): number {
   let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
+  for (let i = 0; i < x.length; i++) {
+    const t = sign === 1 ? Math.max(x[i], 0) : Math.abs(Math.min(x[i], 0));
+    s += t * t;
+  }
   return Math.sqrt(s);
 }
 
 /** Replace the exact zeros of A, in C order, with values(count)[i] (a function so draws happen only when needed). */
 function fillZeros(A: DenseMatrix<Float64Array>, values: ((n: number) => ArrayLike<number>) | (() => number)): void {
-  const zeros: number[] = [];
-  for (let i = 0; i < A.data.length; i++) if (A.data[i] === 0) zeros.push(i);
-  const fill = values(zeros.length);
-  for (let z = 0; z < zeros.length; z++) A.data[zeros[z]] = typeof fill === 'number' ? fill : fill[z];
+  let zeros = 0;
+  for (let i = 0; i < A.data.length; i++) if (A.data[i] === 0) zeros++;
+  const fill = values(zeros);
+  for (let i = 0, z = 0; i < A.data.length; i++) {
+    if (A.data[i] === 0) A.data[i] = typeof fill === 'number' ? fill : fill[z++];
+  }
 }

@@ -1,78 +1,98 @@
-// X·Q and Xᵀ·Q for a dense or CSR X and a thin dense Q, as scikit-learn's safe_sparse_dot
-// computes them; CSR X is never densified. A dense X is walked as a CSR whose row i holds columns
-// 0..cols-1, so one pair of loops serves both.
+// X·Q and Xᵀ·Q for a dense or CSR X and a thin dense Q (the randomized SVD's products), as
+// scikit-learn's safe_sparse_dot computes them, on the CPU backend's WebAssembly kernels and threads:
+// X is copied once into a workspace (CSR X with its CSC copy, so Xᵀ·Q also runs by rows); CSR X is
+// never densified. Each output element is summed in scipy's order (CSR: X's entries in turn).
 
+import { ab, atbAdd } from '../backend/cpu/gemm.js';
+import { transpose } from '../backend/cpu/hals.js';
+import { fillSparse, sparseSpecs, spmm } from '../backend/cpu/sparse.js';
+import { allocateArrays, wasmFor } from '../backend/cpu/workspace.js';
 import { dense, isCsr, type DataMatrix, type DenseMatrix } from '../matrix/matrix.js';
+import { luPermutedL } from './dense-la.js';
 
 type Dense = DenseMatrix<Float64Array>;
 
-/** X·Q: (rows × cols)·(cols × c) → rows × c. */
-export function dotXQ(X: DataMatrix, Q: Dense): Dense {
-  if (Q.rows !== X.cols) throw new Error(`dotXQ: X is ${X.rows}×${X.cols}, Q is ${Q.rows}×${Q.cols}`);
-  const out = dense(X.rows, Q.cols);
-  if (isCsr(X)) csrTimes(X.rows, X.indptr, X.indices, X.data, Q.data, Q.cols, out.data, false);
-  else denseTimes(X.rows, X.cols, X.data, Q.data, Q.cols, out.data, false);
-  return out;
+export interface XProducts {
+  /** X·Q: (rows × cols)·(cols × c) → rows × c */
+  times(Q: Dense): Dense;
+  /** Xᵀ·Q: (cols × rows)·(rows × c) → cols × c */
+  transposeTimes(Q: Dense): Dense;
+  /**
+   * A power iteration's step kept in the workspace: Q ← PL of scipy.linalg.lu(X·Q, permute_l=True)
+   * (of Xᵀ·Q when `transposed`), starting from the Q given (or the last step's when null), so the
+   * matrices in between are never copied out.
+   */
+  luStep(Q: Dense | null, transposed: boolean): void;
+  /** The current Q of luStep. */
+  current(): Dense;
+  /** Gives the workspace back. */
+  destroy(): void;
 }
 
-/** Xᵀ·Q: (cols × rows)·(rows × c) → cols × c. */
-export function dotXtQ(X: DataMatrix, Q: Dense): Dense {
-  if (Q.rows !== X.rows) throw new Error(`dotXtQ: X is ${X.rows}×${X.cols}, Q is ${Q.rows}×${Q.cols}`);
-  const out = dense(X.cols, Q.cols);
-  if (isCsr(X)) csrTimes(X.rows, X.indptr, X.indices, X.data, Q.data, Q.cols, out.data, true);
-  else denseTimes(X.rows, X.cols, X.data, Q.data, Q.cols, out.data, true);
-  return out;
+/** X in a workspace, for products with matrices of at most `maxCols` columns. */
+export function xProducts(X: DataMatrix, maxCols: number): XProducts {
+  const m = X.rows, n = X.cols;
+  const csr = isCsr(X) ? X : null;
+  const scratch = Math.max(m, n) * maxCols;
+  const { ws, arrays: a } = allocateArrays({
+    dense: ['f64', csr ? 0 : m * n], Q: ['f64', scratch], out: ['f64', scratch], lu: ['f64', scratch], perm: ['i32', Math.max(m, n)],
+    ...sparseSpecs(csr, 'f64'),
+  });
+  const sx = csr ? fillSparse(csr, a) : null;
+  if (!csr) a.dense.set(X.data);
+  let rows = 0, cols = 0; // the shape of Q in the workspace
+  const load = (Q: Dense): void => {
+    if (Q.rows * Q.cols > scratch || Q.cols > maxCols) throw new Error(`xProducts: X is ${m}×${n}, Q is ${Q.rows}×${Q.cols}`);
+    a.Q.set(Q.data);
+    [rows, cols] = [Q.rows, Q.cols];
+  };
+  /** out ← X·Q or Xᵀ·Q for the Q in the workspace; returns its rows. */
+  const multiply = (transposed: boolean): number => {
+    const rowsIn = transposed ? m : n, rowsOut = transposed ? n : m, c = cols;
+    if (rows !== rowsIn) throw new Error(`xProducts: X is ${m}×${n}, Q is ${rows}×${c}`);
+    const q = a.Q.subarray(0, rowsIn * c), out = a.out.subarray(0, rowsOut * c);
+    if (sx) spmm(transposed ? sx.csc : sx.csr, transposed ? sx.csc.data : sx.csr.data, q, out, c);
+    else if (transposed) {
+      out.fill(0);
+      atbAdd(a.dense, q, out, m, n, c);
+    } else ab(a.dense, q, out, m, n, c);
+    return rowsOut;
+  };
+  const product = (Q: Dense, transposed: boolean): Dense => {
+    load(Q);
+    const rowsOut = multiply(transposed);
+    return dense(rowsOut, cols, a.out.slice(0, rowsOut * cols));
+  };
+  const luStep = (Q: Dense | null, transposed: boolean): void => {
+    if (Q !== null) load(Q);
+    const rowsOut = multiply(transposed), K = Math.min(rowsOut, cols);
+    const wasm = wasmFor(a.out, a.lu, a.perm, a.Q);
+    if (wasm === null) return load(luPermutedL(dense(rowsOut, cols, a.out.slice(0, rowsOut * cols))));
+    transpose(a.out.subarray(0, rowsOut * cols), a.lu, rowsOut, cols);
+    wasm.exports.luColumns(a.lu.byteOffset, a.perm.byteOffset, rowsOut, cols);
+    a.Q.fill(0, 0, rowsOut * K);
+    wasm.exports.permutedL(a.lu.byteOffset, a.perm.byteOffset, a.Q.byteOffset, rowsOut, K);
+    [rows, cols] = [rowsOut, K];
+  };
+  return {
+    times: (Q) => product(Q, false),
+    transposeTimes: (Q) => product(Q, true),
+    luStep,
+    current: () => dense(rows, cols, a.Q.slice(0, rows * cols)),
+    destroy: () => ws.destroy(),
+  };
 }
 
-/** A·B for small dense matrices. */
+/** A·B for a tall A and a small B (gemm.ts's ab on a one-thread workspace). */
 export function dotDense(A: Dense, B: Dense): Dense {
-  return dotXQ(A, B);
-}
-
-// For every stored x[i, j]:  X·Q adds x·q[j, :] to o[i, :];  Xᵀ·Q adds x·q[i, :] to o[j, :].
-
-function csrTimes(
-  rows: number, indptr: Int32Array, indices: Int32Array, data: Float64Array,
-  q: Float64Array, c: number, o: Float64Array, transposed: boolean,
-): void {
-  for (let i = 0; i < rows; i++) {
-    for (let p = indptr[i], end = indptr[i + 1]; p < end; p++) {
-      const a = data[p];
-      const src = (transposed ? i : indices[p]) * c;
-      const dst = (transposed ? indices[p] : i) * c;
-      for (let t = 0; t < c; t++) o[dst + t] += a * q[src + t];
-    }
-  }
-}
-
-// Dense X, four rows at a time: each q row (or o row) is touched once per four rows of X, which is
-// about 2.5× faster in V8 than the one-row loop.
-function denseTimes(rows: number, cols: number, x: Float64Array, q: Float64Array, c: number, o: Float64Array, transposed: boolean): void {
-  let i = 0;
-  for (; i + 4 <= rows; i += 4) {
-    const x0 = i * cols, x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
-    const r0 = i * c, r1 = r0 + c, r2 = r1 + c, r3 = r2 + c;
-    for (let j = 0; j < cols; j++) {
-      const a0 = x[x0 + j], a1 = x[x1 + j], a2 = x[x2 + j], a3 = x[x3 + j];
-      const jc = j * c;
-      if (transposed) {
-        for (let t = 0; t < c; t++) o[jc + t] += a0 * q[r0 + t] + a1 * q[r1 + t] + a2 * q[r2 + t] + a3 * q[r3 + t];
-      } else {
-        for (let t = 0; t < c; t++) {
-          const v = q[jc + t];
-          o[r0 + t] += a0 * v;
-          o[r1 + t] += a1 * v;
-          o[r2 + t] += a2 * v;
-          o[r3 + t] += a3 * v;
-        }
-      }
-    }
-  }
-  for (; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      const a = x[i * cols + j];
-      const src = (transposed ? i : j) * c, dst = (transposed ? j : i) * c;
-      for (let t = 0; t < c; t++) o[dst + t] += a * q[src + t];
-    }
+  const m = A.rows, k = A.cols, n = B.cols;
+  const { ws, arrays } = allocateArrays({ A: ['f64', m * k], B: ['f64', k * n], C: ['f64', m * n] }, { threads: 1 });
+  try {
+    arrays.A.set(A.data);
+    arrays.B.set(B.data);
+    ab(arrays.A, arrays.B, arrays.C, m, k, n);
+    return dense(m, n, arrays.C.slice());
+  } finally {
+    ws.destroy();
   }
 }

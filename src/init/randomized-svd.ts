@@ -5,10 +5,10 @@
 // Given the same seed, the random projection is drawn exactly as numpy draws it, so the subspace
 // found — and hence U, S, Vt — match scikit-learn up to floating-point rounding.
 
-import { LuDecomposition, Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 import { dense, type DataMatrix, type DenseMatrix } from '../matrix/matrix.js';
 import type { RandomState } from '../random/random-state.js';
-import { dotDense, dotXQ, dotXtQ } from './products.js';
+import { qrQ, svdTall } from './dense-la.js';
+import { dotDense, xProducts, type XProducts } from './products.js';
 
 type Dense = DenseMatrix<Float64Array>;
 
@@ -23,49 +23,21 @@ export interface TruncatedSvd {
   Vt: Dense;
 }
 
-function toMl(A: Dense): Matrix {
-  return Matrix.from1DArray(A.rows, A.cols, A.data);
-}
-
-function fromMl(A: Matrix, cols = A.columns): Dense {
-  const out = dense(A.rows, cols);
-  for (let i = 0; i < A.rows; i++) for (let j = 0; j < cols; j++) out.data[i * cols + j] = A.get(i, j);
-  return out;
-}
-
 /**
- * scipy.linalg.lu(A, permute_l=True)[0]: the permuted unit-lower factor PL (rows × min(rows, cols))
- * with A = PL·U. Only its column span matters downstream, and that is A's (for full-rank A).
+ * randomized_range_finder: an orthonormal Q whose range approximates the range of M (X, or Xᵀ when
+ * `transposed`). The power iterations run in the products' workspace (luStep), M never copied.
  */
-function luPermutedL(A: Dense): Dense {
-  const lu = new LuDecomposition(toMl(A));
-  const L = lu.lowerTriangularMatrix;
-  const piv = lu.pivotPermutationVector;
-  const K = Math.min(A.rows, A.cols);
-  const out = dense(A.rows, K);
-  // ml-matrix factors A[piv, :] = L·U, so row piv[i] of PL is row i of L.
-  for (let i = 0; i < A.rows; i++) for (let j = 0; j < K; j++) out.data[piv[i] * K + j] = L.get(i, j);
-  return out;
-}
-
-/** scipy.linalg.qr(A, mode='economic')[0] for rows ≥ cols: the orthonormal basis Q (rows × cols). */
-function qrQ(A: Dense): Dense {
-  return fromMl(new QrDecomposition(toMl(A)).orthogonalMatrix);
-}
-
-/**
- * randomized_range_finder: an orthonormal Q whose range approximates the range of M.
- * M is given through its products, so a transposed or sparse M costs no copy.
- */
-function rangeFinder(mulM: (Q: Dense) => Dense, mulMt: (Q: Dense) => Dense, mCols: number, size: number, nIter: number, rng: RandomState): Dense {
+function rangeFinder(products: XProducts, transposed: boolean, mCols: number, size: number, nIter: number, rng: RandomState): Dense {
   // random_state.normal(size=(M.shape[1], size)), C order
-  let Q = dense(mCols, size, rng.standardNormal(mCols * size));
+  let Q: Dense | null = dense(mCols, size, rng.standardNormal(mCols * size));
   // power_iteration_normalizer='auto' is 'LU' when n_iter > 2, which 'auto' n_iter (4 or 7) always is
   for (let i = 0; i < nIter; i++) {
-    Q = luPermutedL(mulM(Q));
-    Q = luPermutedL(mulMt(Q));
+    products.luStep(Q, transposed);
+    products.luStep(null, !transposed);
+    Q = null;
   }
-  return qrQ(mulM(Q));
+  const last = Q ?? products.current();
+  return qrQ(transposed ? products.transposeTimes(last) : products.times(last));
 }
 
 /** Truncated randomized SVD of X with nComponents triplets, signs fixed by svd_flip as scikit-learn does. */
@@ -79,15 +51,19 @@ export function randomizedSvd(X: DataMatrix, nComponents: number, rng: RandomSta
   const nIter = nComponents < 0.1 * Math.min(nSamples, nFeatures) ? 7 : 4;
   // transpose='auto': work on M = Xᵀ when X is wide, so M is never wider than tall
   const transpose = nSamples < nFeatures;
-  const mulM = transpose ? (Q: Dense) => dotXtQ(X, Q) : (Q: Dense) => dotXQ(X, Q);
-  const mulMt = transpose ? (Q: Dense) => dotXQ(X, Q) : (Q: Dense) => dotXtQ(X, Q);
-
-  const Q = rangeFinder(mulM, mulMt, transpose ? nSamples : nFeatures, nRandom, nIter, rng);
-  // B = Qᵀ·M is K × M.cols with K ≤ M.cols; factor its (tall) transpose Bᵀ = Mᵀ·Q = V·S·Uhatᵀ.
-  const svd = new SingularValueDecomposition(toMl(mulMt(Q)));
-  const s = Float64Array.from(svd.diagonal);
-  const V = fromMl(svd.leftSingularVectors, s.length); // M.cols × K: Vtᵀ of M
-  const UM = dotDense(Q, fromMl(svd.rightSingularVectors, s.length)); // M.rows × K: U of M
+  const products = xProducts(X, nRandom);
+  let V: Dense, UM: Dense, s: Float64Array;
+  try {
+    const mulMt = transpose ? products.times : products.transposeTimes;
+    const Q = rangeFinder(products, transpose, transpose ? nSamples : nFeatures, nRandom, nIter, rng);
+    // B = Qᵀ·M is K × M.cols with K ≤ M.cols; factor its (tall) transpose Bᵀ = Mᵀ·Q = V·S·Uhatᵀ.
+    const svd = svdTall(mulMt(Q));
+    s = svd.s;
+    V = svd.U; // M.cols × K: Vtᵀ of M
+    UM = dotDense(Q, svd.V); // M.rows × K: U of M
+  } finally {
+    products.destroy();
+  }
 
   // In X's frame: U holds X's left vectors (nSamples × K), V its right ones (nFeatures × K).
   const [U, VX] = transpose ? [V, UM] : [UM, V];

@@ -68,6 +68,10 @@ function fromCsr(name: string, m: { rows: number; cols: number; indptr: ArrayLik
     if (!Number.isInteger(indptr[i + 1]) || indptr[i + 1] < indptr[i]) fail(name, `${name}.indptr must be non-decreasing integers (row ${i}).`);
   }
   checkValues(name, data, true);
+  // Already canonical (what scipy and TfidfVectorizer give): copied as is, no per-row sorting.
+  if (isCanonical(rows, cols, indptr, indices, data)) {
+    return { rows, cols, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), data: Float64Array.from(data) };
+  }
   // Canonicalize row by row: sort, sum duplicates (as scipy does), drop explicit zeros.
   const outPtr = new Int32Array(rows + 1);
   const outIdx: number[] = [];
@@ -92,6 +96,19 @@ function fromCsr(name: string, m: { rows: number; cols: number; indptr: ArrayLik
     outPtr[i + 1] = outIdx.length;
   }
   return { rows, cols, indptr: outPtr, indices: Int32Array.from(outIdx), data: Float64Array.from(outVal) };
+}
+
+/** Every row's column indices integers in [0, cols), strictly increasing, and no stored value 0. */
+function isCanonical(rows: number, cols: number, indptr: ArrayLike<number>, indices: ArrayLike<number>, data: ArrayLike<number>): boolean {
+  for (let i = 0; i < rows; i++) {
+    let previous = -1;
+    for (let p = indptr[i]; p < indptr[i + 1]; p++) {
+      const j = indices[p];
+      if (!(j > previous && j < cols && Number.isInteger(j)) || data[p] === 0) return false;
+      previous = j;
+    }
+  }
+  return true;
 }
 
 /**
@@ -119,6 +136,8 @@ export function toDataMatrix(input: unknown, name: string, { allowNegative = fal
     return fail(name, `${name} must be a matrix: number[][], {rows, cols, data} or CSR {rows, cols, indptr, indices, data}. Got ${input === null ? 'null' : typeof input}.`);
   }
   if (!allowNegative) checkValues(name, out.data, false);
+  // scikit-learn keeps float32 X float32: remember it (the values are held exactly as float64)
+  if ((input as { data?: unknown }).data instanceof Float32Array) out = { ...out, keepFloat32: true };
   return out;
 }
 

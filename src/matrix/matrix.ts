@@ -6,6 +6,11 @@ export interface DenseMatrix<T extends FloatArray = FloatArray> {
   readonly rows: number;
   readonly cols: number;
   readonly data: T;
+  /**
+   * X only: set when X was given as float32 (its values, held exactly in data, are float32):
+   * scikit-learn's dtype rule then computes and returns float32 (see fit.ts).
+   */
+  readonly keepFloat32?: true;
 }
 
 export interface CsrMatrix {
@@ -16,6 +21,8 @@ export interface CsrMatrix {
   /** column index of each stored value, sorted within a row */
   readonly indices: Int32Array;
   readonly data: Float64Array;
+  /** as DenseMatrix.keepFloat32 */
+  readonly keepFloat32?: true;
 }
 
 /** What the public API accepts as a matrix. */

@@ -10,6 +10,7 @@ import { InvalidParameterError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/matrix.js';
 import { encodeArray, MODEL_FORMAT_VERSION, ModelReader, openSaved, type SavedArray, type SavedEnvelope } from '../model-format.js';
 import { argsort } from './argsort.js';
+import { countTerms, remapColumns, TermTable, type Counts } from './count.js';
 import { ENGLISH_STOP_WORDS } from './stop-words.js';
 import { TOKEN_PATTERN, tokenize } from './tokenize.js';
 
@@ -100,6 +101,11 @@ function resolve(o: TfidfOptions): Resolved {
   return { ...r, stopWords };
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** The default token pattern, also as a loaded vectorizer rebuilds it: the term counter's fast path applies. */
+const isDefaultPattern = (p: RegExp): boolean => p === TOKEN_PATTERN || (p.source === TOKEN_PATTERN.source && p.flags === TOKEN_PATTERN.flags);
+
 /** Python's string order (by code point); JavaScript's default compares UTF-16 code units. */
 function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
@@ -110,13 +116,6 @@ function compareCodePoints(a: string, b: string): number {
     if (x > 0xffff) i++;
   }
   return a.length - b.length;
-}
-
-/** Term counts per document: CSR over the given vocabulary, columns sorted within each row. */
-interface Counts {
-  indptr: Int32Array;
-  indices: Int32Array;
-  counts: Float64Array;
 }
 
 export class TfidfVectorizer {
@@ -153,23 +152,24 @@ export class TfidfVectorizer {
   fitTransform(docs: readonly string[]): CsrMatrix {
     checkDocuments(docs);
     // Count with a vocabulary in order of first appearance, as scikit-learn's _count_vocab.
-    const seen = new Map<string, number>();
-    const raw = this.count(docs, (t) => {
-      let j = seen.get(t);
-      if (j === undefined) seen.set(t, (j = seen.size));
-      return j;
-    });
-    if (seen.size === 0) throw new InvalidParameterError('documents', 'empty vocabulary; perhaps the documents only contain stop words');
+    const { terms: seen, raw } = this.countNew(docs);
+    if (!seen.some((t) => t !== null)) throw new InvalidParameterError('documents', 'empty vocabulary; perhaps the documents only contain stop words');
 
     const nDoc = docs.length;
     const maxDocCount = this.o.maxDf <= 1 ? this.o.maxDf * nDoc : this.o.maxDf;
     const minDocCount = this.o.minDf >= 1 ? this.o.minDf : this.o.minDf * nDoc;
     if (maxDocCount < minDocCount) throw new InvalidParameterError('maxDf', 'maxDf corresponds to < documents than minDf');
 
-    // Columns in sorted term order (_sort_features), then pruned (_limit_features).
-    const terms = [...seen.keys()].sort(compareCodePoints);
-    const sortedOf = new Int32Array(terms.length);
-    terms.forEach((t, j) => (sortedOf[seen.get(t)!] = j));
+    // Columns in sorted term order (_sort_features), then pruned (_limit_features). Ids of `seen`
+    // that are null (stop words the counter met) are no terms.
+    // Python's order is UTF-16's (JavaScript's <) unless a term holds a surrogate pair
+    const byCodePoint = seen.some((t) => t !== null && SURROGATE.test(t));
+    const ids = seen
+      .flatMap((t, id) => (t === null ? [] : [id]))
+      .sort(byCodePoint ? (a, b) => compareCodePoints(seen[a]!, seen[b]!) : (a, b) => (seen[a]! < seen[b]! ? -1 : seen[a]! > seen[b]! ? 1 : 0));
+    const terms = ids.map((id) => seen[id]!);
+    const sortedOf = new Int32Array(seen.length).fill(-1);
+    ids.forEach((id, j) => (sortedOf[id] = j));
     const dfs = new Float64Array(terms.length);
     const tfs = new Float64Array(terms.length);
     for (let p = 0; p < raw.indices.length; p++) {
@@ -199,7 +199,8 @@ export class TfidfVectorizer {
     this.featureNames = featureNames;
     this.vocabulary = new Map(featureNames.map((t, j) => [t, j]));
     this.prunedTerms = pruned;
-    const counts = remapColumns(raw, (old) => column[sortedOf[old]]);
+    const columnOfId = sortedOf.map((j) => (j < 0 ? -1 : column[j]));
+    const counts = remapColumns(raw, columnOfId, featureNames.length);
     // idf from the pruned counts (TfidfTransformer.fit), with the smoothing document if asked
     const df = new Float64Array(featureNames.length);
     for (const j of counts.indices) df[j] += 1;
@@ -210,24 +211,62 @@ export class TfidfVectorizer {
 
   /** TF-IDF of new documents over the learned vocabulary (unknown terms are ignored). */
   transform(docs: readonly string[]): CsrMatrix {
-    if (!this.vocabulary) throw new InvalidParameterError('vocabulary', "This TfidfVectorizer instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.");
+    if (!this.vocabulary || !this.featureNames) throw new InvalidParameterError('vocabulary', "This TfidfVectorizer instance is not fitted yet. Call 'fit' with appropriate arguments before using this estimator.");
     checkDocuments(docs);
+    if (isDefaultPattern(this.o.tokenPattern)) {
+      // the vocabulary as a term table whose ids are the columns (made once per vocabulary)
+      if (this.vocabularyTable?.of !== this.featureNames) {
+        const table = new TermTable();
+        for (const t of this.featureNames) table.add(t);
+        this.vocabularyTable = { of: this.featureNames, table };
+      }
+      return this.weigh(countTerms(docs, this.vocabularyTable.table, { lowercase: this.o.lowercase, grow: false, sortRows: true }), docs.length);
+    }
     const vocabulary = this.vocabulary;
-    return this.weigh(this.count(docs, (t) => vocabulary.get(t)), docs.length);
+    return this.weigh(this.countWithPattern(docs, (t) => vocabulary.get(t), true), docs.length);
   }
 
-  /** Term counts of each document (columns sorted per row); `column` maps a token to its column, or undefined to skip it. */
-  private count(docs: readonly string[], column: (token: string) => number | undefined): Counts {
+  /** The vocabulary of featureNames as a term table (transform's fast path), and the list it was made from. */
+  private vocabularyTable?: { of: string[]; table: TermTable };
+
+  /**
+   * Term counts over a vocabulary in order of first appearance: `terms[id]` (null for the id of a
+   * stop word met), rows of ids in any order.
+   */
+  private countNew(docs: readonly string[]): { terms: (string | null)[]; raw: Counts } {
+    const stop = this.o.stopWords;
+    if (isDefaultPattern(this.o.tokenPattern)) {
+      const table = new TermTable(stop);
+      const raw = countTerms(docs, table, { lowercase: this.o.lowercase, grow: true, sortRows: false });
+      return { terms: table.terms.map((t, id) => (table.isDropped(id) ? null : t)), raw };
+    }
+    const seen = new Map<string, number>();
+    const raw = this.countWithPattern(docs, (t) => {
+      if (stop?.has(t)) return undefined;
+      let j = seen.get(t);
+      if (j === undefined) seen.set(t, (j = seen.size));
+      return j;
+    }, false);
+    return { terms: [...seen.keys()], raw };
+  }
+
+  /**
+   * Term counts with a custom token pattern: `column` maps a token to its column, or undefined to
+   * skip it; each row's columns ascending with `sortRows`.
+   */
+  private countWithPattern(docs: readonly string[], column: (token: string) => number | undefined, sortRows: boolean): Counts {
     const indptr = new Int32Array(docs.length + 1);
     const indices: number[] = [];
     const counts: number[] = [];
     docs.forEach((doc, i) => {
       const row = new Map<number, number>();
-      for (const t of this.analyze(doc)) {
+      for (const t of tokenize(doc, { lowercase: this.o.lowercase, tokenPattern: this.o.tokenPattern })) {
         const j = column(t);
         if (j !== undefined) row.set(j, (row.get(j) ?? 0) + 1);
       }
-      for (const [j, c] of [...row].sort((a, b) => a[0] - b[0])) {
+      const entries = [...row];
+      if (sortRows) entries.sort((a, b) => a[0] - b[0]);
+      for (const [j, c] of entries) {
         indices.push(j);
         counts.push(c);
       }
@@ -312,25 +351,4 @@ function checkDocuments(docs: readonly string[]): void {
   if (!Array.isArray(docs) || !docs.every((d) => typeof d === 'string')) {
     throw new InvalidParameterError('documents', 'The documents must be an array of strings.');
   }
-}
-
-/** Counts with columns renamed by `to` (−1 drops the entry), sorted within each row. */
-function remapColumns(c: Counts, to: (old: number) => number): Counts {
-  const indptr = new Int32Array(c.indptr.length);
-  const indices: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i + 1 < c.indptr.length; i++) {
-    const row: [number, number][] = [];
-    for (let p = c.indptr[i]; p < c.indptr[i + 1]; p++) {
-      const j = to(c.indices[p]);
-      if (j >= 0) row.push([j, c.counts[p]]);
-    }
-    row.sort((a, b) => a[0] - b[0]);
-    for (const [j, n] of row) {
-      indices.push(j);
-      counts.push(n);
-    }
-    indptr[i + 1] = indices.length;
-  }
-  return { indptr, indices: Int32Array.from(indices), counts: Float64Array.from(counts) };
 }

@@ -1,16 +1,22 @@
-// The float64 CPU backend: scikit-learn 1.2's arithmetic, step for step. Every other backend is
-// tested against this one. Dense products run in WebAssembly SIMD (gemm.wat) on arrays that live in
-// one Workspace per fit; β ≠ 2 updates walk X in blocks of rows, recomputing that block of WH, so no
-// m×n temporary exists.
+// The CPU backend: scikit-learn 1.2's arithmetic, step for step, in float64 (float32 for float32 X,
+// as scikit-learn keeps it). Every other backend is tested against its float64 results. A fit's arrays live in one workspace (WASM memory, workspace.ts); the
+// products run as WebAssembly SIMD kernels on every core: dense ones in gemm.ts, those with a CSR X
+// in sparse.ts (X·Hᵀ on X's rows with Hᵀ held n×k, Wᵀ·X on a CSC copy, WH sampled at the nonzeros),
+// HALS sweeps in hals.ts. β ≠ 2 updates with a dense X walk it in blocks of rows, recomputing that
+// block of WH, so no m×n temporary exists.
 
 import type { Backend, FitPlan, FitProblem, HalsStep, HAverages, MiniBatchSteps, MuStep } from '../backend.js';
-import { dense, isCsr, type CsrMatrix } from '../../matrix/matrix.js';
-import { EPSILON, FLOAT64_EPS } from '../../numerics.js';
+import { dense, isCsr } from '../../matrix/matrix.js';
+import { FLOAT64_EPS } from '../../numerics.js';
 import { betaDivergence } from './divergence.js';
-import { ab, abt, atbAdd, createWorkspace, ratio, ratioSq, reciprocal, workspaceLength } from './gemm.js';
-import { csrABt, csrAtB, sampleWH } from './sparse.js';
-import { WeightedTerms } from './weighted.js';
+import { ab, abt, atbAdd } from './gemm.js';
+import { halsScratchSpecs, halsSweep, transpose, type HalsScratch } from './hals.js';
+import { muBlockSpecs, muTermsH, muTermsW, type MuBlocks } from './mu-blocks.js';
+import { applyAveragedUpdate, applyUpdate, denominatorTerms, numeratorTerms, relativeChange, sum, zeroBelow } from './mu-terms.js';
 import { CpuPgSteps } from './pg-steps.js';
+import { fillSparse, gather, sampleDot, sparseSpecs, spmm, type SparseX } from './sparse.js';
+import { WeightedTerms } from './weighted.js';
+import { allocateArrays, plannedChunks, type FloatArray, type Workspace } from './workspace.js';
 
 /** Rows of X per block in the β ≠ 2 updates: about this many doubles of WH per block (fits in L2). */
 const BLOCK_DOUBLES = 16384;
@@ -31,27 +37,44 @@ class CpuFitPlan implements FitPlan {
   private readonly k: number;
   private readonly beta: number;
   private readonly hFixed: boolean;
-  private readonly csr: CsrMatrix | null;
+  /** CSR X and its CSC copy in the workspace, or null when X is dense */
+  private readonly sx: SparseX | null;
   /** dense X (a copy in the workspace), or empty when X is CSR */
-  private readonly X: Float64Array;
-  private readonly W: Float64Array;
-  private readonly H: Float64Array;
+  private readonly X: FloatArray;
+  private readonly W: FloatArray;
+  private readonly H: FloatArray;
+  /** Hᵀ (n×k) for the sparse products; stale after H changes until refreshHt() */
+  private readonly Ht: FloatArray;
+  private htValid = false;
   // Products of H alone; with H fixed (updateH: false) they are computed once and kept.
-  private readonly XHt: Float64Array;
-  private readonly HHt: Float64Array;
+  private readonly XHt: FloatArray;
+  private readonly HHt: FloatArray;
   private readonly Hsum: Float64Array;
   private hProductsValid = false;
-  private readonly WtX: Float64Array;
-  private readonly WtW: Float64Array;
-  private readonly num: { W: Float64Array; H: Float64Array };
-  private readonly den: { W: Float64Array; H: Float64Array };
+  private hSumValid = false;
+  private readonly WtX: FloatArray;
+  /** (Wᵀ·X)ᵀ (n×k), the CSC product's own layout (CSR X only) */
+  private readonly XtW: FloatArray;
+  private readonly WtW: FloatArray;
+  private readonly num: { W: FloatArray; H: FloatArray };
+  private readonly den: { W: FloatArray; H: FloatArray };
+  /** the HALS sweep's Gram matrix with L2 on its diagonal, and its component order; gram2: k×k scratch */
+  private readonly gram: FloatArray;
+  private readonly gram2: FloatArray;
+  private readonly order: Int32Array;
+  private readonly hals: HalsScratch;
   /** rows per block, and per-block scratch: WH, the numerator's and the denominator's elementwise terms */
   private readonly blockRows: number;
-  private readonly WHb: Float64Array;
-  private readonly Vb: Float64Array;
-  private readonly Db: Float64Array;
-  /** (WH)_ij at CSR X's stored entries */
-  private readonly sampled: Float64Array;
+  private readonly WHb: FloatArray;
+  private readonly Vb: FloatArray;
+  private readonly Db: FloatArray;
+  /** β of the KL / IS updates run block by block per thread (dense X), else null; their scratch */
+  private readonly fusedBeta: 0 | 1 | null;
+  private readonly muBlocks: MuBlocks;
+  /** CSR X: (WH) at its stored entries, the numerator's terms there, and those in CSC order */
+  private readonly sampled: FloatArray;
+  private readonly V: FloatArray;
+  private readonly Vcsc: FloatArray;
   private violation = 0;
   /** MiniBatchNMF's state: running averages of H's update, W of the previous wChange, H at the start */
   private readonly averages: { A: Float64Array; B: Float64Array } | null;
@@ -62,106 +85,182 @@ class CpuFitPlan implements FitPlan {
   private readonly weighted: WeightedTerms | null;
   /** solver 'pg': its subproblems use the product arrays (XHt, HHt, WtX, WtW) as scratch */
   readonly pg: CpuPgSteps;
-  /** the fit's WASM memory; destroy() releases the worker threads' hold on it */
-  private readonly ws: ReturnType<typeof createWorkspace>;
+  /** the fit's WASM memory; destroy() gives it back */
+  private readonly ws: Workspace;
+  /** 'cpu (float32)' for a float32 plan */
+  readonly description?: string;
 
   constructor(p: FitProblem) {
     const m = (this.m = p.X.rows), n = (this.n = p.X.cols), k = (this.k = p.W.cols);
     this.beta = p.beta;
     this.hFixed = !p.updateH;
-    this.csr = isCsr(p.X) ? p.X : null;
+    const csr = isCsr(p.X) ? p.X : null;
+    const nnz = csr ? csr.indptr[m] : 0;
+    const sparseBeta = csr !== null && p.beta !== 2;
+    // Dense blocks of WH: dense X (updates and losses), and β ∉ {1, 2} (denominators, Σ (WH)^β)
+    const blocks = !csr || (p.beta !== 1 && p.beta !== 2);
     this.blockRows = Math.max(1, Math.min(m, Math.floor(BLOCK_DOUBLES / n)));
-    const b = this.blockRows;
-    const sizes = {
-      X: this.csr ? 0 : m * n, W: m * k, H: k * n, XHt: m * k, HHt: k * k, Hsum: k, WtX: k * n, WtW: k * k,
-      numW: m * k, denW: m * k, numH: k * n, denH: k * n, WHb: b * n, Vb: b * n, Db: b * n,
-    };
-    const ws = (this.ws = createWorkspace(workspaceLength(Object.values(sizes))));
-    const a = Object.fromEntries(Object.entries(sizes).map(([name, len]) => [name, ws.alloc(len)])) as Record<keyof typeof sizes, Float64Array>;
-    if (!isCsr(p.X)) a.X.set(p.X.data);
+    const b = blocks ? this.blockRows * n : 0;
+    // KL and IS with a dense X: whole blocks per thread (mu-blocks.ts) instead of each step split
+    this.fusedBeta = !csr && !p.weighted && (p.beta === 1 || p.beta === 0) ? p.beta : null;
+    // float32 X (scikit-learn's dtype rule): every array and kernel in float32
+    const f = p.float32 ? 'f32' : 'f64';
+    if (p.float32) this.description = 'cpu (float32)';
+    const { ws, arrays: a } = allocateArrays({
+      X: [f, csr ? 0 : m * n], W: [f, m * k], H: [f, k * n], Ht: [f, csr ? n * k : 0],
+      XHt: [f, m * k], HHt: [f, k * k], Hsum: ['f64', k], WtX: [f, k * n], XtW: [f, csr ? n * k : 0], WtW: [f, k * k],
+      numW: [f, m * k], denW: [f, m * k], numH: [f, k * n], denH: [f, k * n],
+      WHb: [f, b], Vb: [f, csr || p.beta === 2 || this.fusedBeta !== null ? 0 : b], Db: [f, p.beta === 1 || p.beta === 2 || this.fusedBeta !== null ? 0 : b],
+      ...(this.fusedBeta !== null ? muBlockSpecs(m, n, k, this.blockRows, p.beta, f) : { blocks: [f, 0], partialNum: [f, 0], partialDen: [f, 0] } as const),
+      sampled: [f, sparseBeta ? nnz : 0], V: [f, sparseBeta ? nnz : 0], Vcsc: [f, sparseBeta ? nnz : 0],
+      gram: [f, k * k], gram2: [f, k * k], order: ['i32', k], ...halsScratchSpecs(Math.max(m, n), k, f, plannedChunks()),
+      ...sparseSpecs(csr, f),
+    });
+    this.ws = ws;
+    this.sx = csr ? fillSparse(csr, a) : null;
+    if (!csr) a.X.set((p.X as { data: Float64Array }).data);
     a.W.set(p.W.data);
     a.H.set(p.H.data);
-    ({ X: this.X, W: this.W, H: this.H, XHt: this.XHt, HHt: this.HHt, Hsum: this.Hsum, WtX: this.WtX, WtW: this.WtW } = a);
+    ({ X: this.X, W: this.W, H: this.H, Ht: this.Ht, XHt: this.XHt, HHt: this.HHt, Hsum: this.Hsum, WtX: this.WtX, XtW: this.XtW, WtW: this.WtW } = a);
     this.num = { W: a.numW, H: a.numH };
     this.den = { W: a.denW, H: a.denH };
-    ({ WHb: this.WHb, Vb: this.Vb, Db: this.Db } = a);
-    this.sampled = new Float64Array(this.csr ? this.csr.data.length : 0);
+    ({ WHb: this.WHb, Vb: this.Vb, Db: this.Db, sampled: this.sampled, V: this.V, Vcsc: this.Vcsc, gram: this.gram, gram2: this.gram2, order: this.order } = a);
+    this.hals = { viol: a.viol, packed: a.packed, l1: a.l1 };
+    this.muBlocks = { blocks: a.blocks, partialNum: a.partialNum, partialDen: a.partialDen };
     this.averages = p.averages ? { A: Float64Array.from(p.averages.A.data), B: Float64Array.from(p.averages.B.data) } : null;
     this.wPrevious = Float64Array.from(p.W.data);
     this.hStart = Float64Array.from(p.H.data);
     this.minibatch = this.minibatchSteps();
     this.weighted = p.weighted ? new WeightedTerms(p.weighted, k, p.beta) : null;
-    this.pg = new CpuPgSteps({ m, n, k, X: this.X, csr: this.csr, W: this.W, H: this.H, XHt: this.XHt, HHt: this.HHt, WtX: this.WtX, WtW: this.WtW });
+    this.pg = new CpuPgSteps({
+      m, n, k, W: this.W as Float64Array, H: this.H as Float64Array, XHt: this.XHt as Float64Array, HHt: this.HHt as Float64Array,
+      WtX: this.WtX as Float64Array, WtW: this.WtW as Float64Array,
+      // 'pg' changes W and H in place: every product it asks for is computed afresh
+      hProducts: () => {
+        this.hChanged();
+        this.computeHProducts();
+      },
+      wProducts: () => this.computeWProducts('kn'),
+    });
   }
 
-  /** X·Hᵀ, H·Hᵀ and H's row sums; skipped when H is fixed and they are already known. */
-  private hProducts(): void {
-    if (this.hProductsValid) return;
-    const { H, m, n, k } = this;
-    if (this.csr) csrABt(this.csr, H, k, this.XHt);
-    else abt(this.X, H, this.XHt, m, n, k);
+  /** Hᵀ, for the sparse products, from the current H. */
+  private refreshHt(): void {
+    if (this.htValid || !this.sx) return;
+    transpose(this.H, this.Ht, this.k, this.n);
+    this.htValid = true;
+  }
+
+  /** X·Hᵀ and H·Hᵀ for the current H. */
+  private computeHProducts(): void {
+    const { H, m, n, k, sx } = this;
+    if (sx) {
+      this.refreshHt();
+      spmm(sx.csr, sx.csr.data, this.Ht, this.XHt, k);
+    } else abt(this.X, H, this.XHt, m, n, k);
     abt(H, H, this.HHt, k, n, k);
+  }
+
+  /** H's row sums (KL's W denominator), unless known for this H. */
+  private hRowSums(): void {
+    if (this.hSumValid) return;
+    const { H, n, k } = this;
     for (let r = 0; r < k; r++) {
       let s = 0;
       for (let j = 0; j < n; j++) s += H[r * n + j];
       this.Hsum[r] = s;
     }
+    this.hSumValid = true;
+  }
+
+  /** The H products, unless H is fixed and they are already known. */
+  private hProducts(): void {
+    if (this.hProductsValid) return;
+    this.computeHProducts();
     this.hProductsValid = true;
   }
 
-  /** Wᵀ·X and Wᵀ·W. */
-  private wProducts(): void {
-    const { W, m, n, k } = this;
-    if (this.csr) csrAtB(W, this.csr, k, this.WtX);
-    else {
+  /**
+   * Wᵀ·W, and Wᵀ·X into WtX (k×n), or for CSR X with layout 'nk' into XtW (its transpose, n×k, as
+   * the CSC product leaves it). Returns the array holding it.
+   */
+  private computeWProducts(layout: 'kn' | 'nk'): FloatArray {
+    const { W, m, n, k, sx } = this;
+    this.WtW.fill(0);
+    atbAdd(W, W, this.WtW, m, k, k);
+    if (sx) {
+      spmm(sx.csc, sx.csc.data, W, this.XtW, k);
+      if (layout === 'nk') return this.XtW;
+      transpose(this.XtW, this.WtX, n, k);
+    } else {
       this.WtX.fill(0);
       atbAdd(W, this.X, this.WtX, m, k, n);
     }
-    this.WtW.fill(0);
-    atbAdd(W, W, this.WtW, m, k, k);
+    return this.WtX;
+  }
+
+  /** H changed: its products and Hᵀ are stale. */
+  private hChanged(): void {
+    this.hProductsValid = false;
+    this.hSumValid = false;
+    this.htValid = false;
+  }
+
+  /**
+   * CSR X: V = X ⊙ (WH)^(β−2) at its entries (WH sampled there as scikit-learn's _special_sparse_dot),
+   * in CSR order, and in CSC order too when `csc`.
+   */
+  private sparseNumeratorTerms(csc: boolean): void {
+    const sx = this.sx!;
+    this.refreshHt();
+    sampleDot(sx.csr, this.W, this.Ht, this.sampled, this.k);
+    numeratorTerms(sx.csr.data, this.sampled, this.V, this.V.length, this.beta);
+    if (csc) gather(sx.csc.perm, this.V, this.Vcsc, this.V.length);
   }
 
   /**
    * For rows i0 … i0+rows of X: WHb = that block of W·H, then the elementwise terms of the β ≠ 2
-   * updates, Vb = X ⊙ (WH)^(β−2) (dense X only; CSR's are taken at its nonzeros) and
-   * Db = (WH)^(β−1) (β ≠ 1), with scikit-learn's guards: WH == 0 becomes EPSILON where a negative
-   * power follows (β < 2 for V, β < 1 for D).
+   * updates, Db = (WH)^(β−1) (β ≠ 1) and, for dense X, Vb = X ⊙ (WH)^(β−2) (CSR's are taken at its
+   * entries), with scikit-learn's guards.
    */
   private blockTerms(i0: number, rows: number): void {
     const { beta, n, k, WHb } = this;
     const len = rows * n;
-    if (this.csr && beta === 1) return; // KL on CSR needs WH only at the nonzeros
     ab(this.W.subarray(i0 * k, (i0 + rows) * k), this.H, WHb, rows, k, n);
     if (beta !== 1) denominatorTerms(WHb, this.Db, len, beta);
-    if (this.csr) {
-      const { indptr, indices } = this.csr;
-      for (let i = i0; i < i0 + rows; i++) {
-        for (let p = indptr[i]; p < indptr[i + 1]; p++) this.sampled[p] = WHb[(i - i0) * n + indices[p]];
-      }
-    } else numeratorTerms(this.X.subarray(i0 * n, i0 * n + len), WHb, this.Vb, len, beta);
+    if (!this.sx) numeratorTerms(this.X.subarray(i0 * n, i0 * n + len), WHb, this.Vb, len, beta);
   }
 
   muUpdateW(step: MuStep): void {
-    const { m, k, n, W, beta, csr } = this;
+    const { m, k, n, W, beta, sx } = this;
     const num = this.num.W, den = this.den.W;
-    if (this.weighted) this.weighted.forW(W, this.H, num, den);
+    if (this.weighted) this.weighted.forW(W as Float64Array, this.H as Float64Array, num as Float64Array, den as Float64Array);
     else if (beta === 2) {
       this.hProducts();
       num.set(this.XHt);
       ab(W, this.HHt, den, m, k, k);
+    } else if (this.fusedBeta !== null) {
+      muTermsW(this.X, W, this.H, num, den, m, n, k, this.fusedBeta, this.blockRows, this.muBlocks);
+      if (beta === 1) {
+        this.hRowSums();
+        for (let i = 0; i < m; i++) for (let r = 0; r < k; r++) den[i * k + r] = this.Hsum[r];
+      }
     } else {
-      if (csr && beta === 1) sampleWH(csr, W, this.H, k, this.sampled);
-      for (let i0 = 0; i0 < m; i0 += this.blockRows) {
-        const rows = Math.min(this.blockRows, m - i0);
-        this.blockTerms(i0, rows);
-        const numBlock = num.subarray(i0 * k, (i0 + rows) * k);
-        if (csr) sparseNumeratorW(csr, i0, rows, this.sampled, this.H, k, beta, numBlock);
-        else abt(this.Vb, this.H, numBlock, rows, n, k);
-        if (beta !== 1) abt(this.Db, this.H, den.subarray(i0 * k, (i0 + rows) * k), rows, n, k);
+      if (sx) {
+        this.sparseNumeratorTerms(false);
+        spmm(sx.csr, this.V, this.Ht, num, k);
+      }
+      if (!sx || beta !== 1) {
+        for (let i0 = 0; i0 < m; i0 += this.blockRows) {
+          const rows = Math.min(this.blockRows, m - i0);
+          this.blockTerms(i0, rows);
+          if (!sx) abt(this.Vb, this.H, num.subarray(i0 * k, (i0 + rows) * k), rows, n, k);
+          if (beta !== 1) abt(this.Db, this.H, den.subarray(i0 * k, (i0 + rows) * k), rows, n, k);
+        }
       }
       if (beta === 1) {
-        this.hProducts(); // H's row sums
-        for (let i = 0; i < m; i++) den.set(this.Hsum, i * k);
+        this.hRowSums();
+        for (let i = 0; i < m; i++) for (let r = 0; r < k; r++) den[i * k + r] = this.Hsum[r];
       }
     }
     applyUpdate(W, num, den, step);
@@ -180,38 +279,48 @@ class CpuFitPlan implements FitPlan {
   /** H's clipping, and products of H are stale. */
   private afterHUpdate(step: MuStep): void {
     if (this.beta <= 1 && step.clip !== false) zeroBelow(this.H, FLOAT64_EPS);
-    this.hProductsValid = false;
+    this.hChanged();
   }
 
   /** num.H and den.H: the numerator and (unregularized) denominator of H's multiplicative update. */
   private hTerms(): void {
-    const { m, k, n, W, H, beta, csr } = this;
+    const { m, k, n, W, H, beta, sx } = this;
     const num = this.num.H, den = this.den.H;
-    if (this.weighted) this.weighted.forH(W, H, num, den);
+    if (this.weighted) this.weighted.forH(W as Float64Array, H as Float64Array, num as Float64Array, den as Float64Array);
     else if (beta === 2) {
-      this.wProducts();
-      num.set(this.WtX);
+      num.set(this.computeWProducts('kn'));
       ab(this.WtW, H, den, k, k, n);
+    } else if (this.fusedBeta !== null) {
+      muTermsH(this.X, W, H, num, den, m, n, k, this.fusedBeta, this.blockRows, this.muBlocks);
+      if (beta === 1) this.wColumnSums(den);
     } else {
       num.fill(0);
       den.fill(0);
-      if (csr && beta === 1) sampleWH(csr, W, H, k, this.sampled);
-      for (let i0 = 0; i0 < m; i0 += this.blockRows) {
-        const rows = Math.min(this.blockRows, m - i0);
-        this.blockTerms(i0, rows);
-        const Wb = W.subarray(i0 * k, (i0 + rows) * k);
-        if (csr) sparseNumeratorH(csr, i0, rows, this.sampled, W, k, beta, num);
-        else atbAdd(Wb, this.Vb, num, rows, k, n);
-        if (beta !== 1) atbAdd(Wb, this.Db, den, rows, k, n);
+      if (sx) {
+        this.sparseNumeratorTerms(true);
+        spmm(sx.csc, this.Vcsc, W, this.XtW, k);
+        transpose(this.XtW, num, n, k);
       }
-      if (beta === 1) {
-        // Σ_i W_ir, with empty columns of W set to 1 (scikit-learn's W_sum guard)
-        for (let r = 0; r < k; r++) {
-          let s = 0;
-          for (let i = 0; i < m; i++) s += W[i * k + r];
-          den.fill(s === 0 ? 1 : s, r * n, (r + 1) * n);
+      if (!sx || beta !== 1) {
+        for (let i0 = 0; i0 < m; i0 += this.blockRows) {
+          const rows = Math.min(this.blockRows, m - i0);
+          this.blockTerms(i0, rows);
+          const Wb = W.subarray(i0 * k, (i0 + rows) * k);
+          if (!sx) atbAdd(Wb, this.Vb, num, rows, k, n);
+          if (beta !== 1) atbAdd(Wb, this.Db, den, rows, k, n);
         }
       }
+      if (beta === 1) this.wColumnSums(den);
+    }
+  }
+
+  /** KL's H denominator: row r of den is Σ_i W_ir, an empty column of W counting 1 (scikit-learn's W_sum guard). */
+  private wColumnSums(den: FloatArray): void {
+    const { m, n, k, W } = this;
+    for (let r = 0; r < k; r++) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += W[i * k + r];
+      den.fill(s === 0 ? 1 : s, r * n, (r + 1) * n);
     }
   }
 
@@ -238,26 +347,28 @@ class CpuFitPlan implements FitPlan {
     };
   }
 
+  /** The sweep's Gram matrix: `M` with L2 added to its diagonal; and the component order. */
+  private sweepInputs(M: FloatArray, step: HalsStep): void {
+    this.gram.set(M);
+    for (let r = 0; r < this.k; r++) this.gram[r * this.k + r] += step.l2;
+    this.order.set(step.order);
+  }
+
   halsSweepW(step: HalsStep): void {
     this.hProducts();
     const { m, k } = this;
-    const xht = this.num.W, hht = this.WtW; // scratch: XHt − l1 and HHt + l2·I
-    for (let q = 0; q < m * k; q++) xht[q] = this.XHt[q] - step.l1;
-    hht.set(this.HHt);
-    for (let r = 0; r < k; r++) hht[r * k + r] += step.l2;
-    // W is m×k: the coordinate (i, t) is W[i·k + t].
-    this.violation = halsSweep(this.W, m, k, 1, xht, k, 1, hht, step.order);
+    this.sweepInputs(this.HHt, step);
+    this.violation = halsSweep(this.W, { ld: 0 }, this.XHt, { ld: 0 }, this.gram, this.order, m, k, step.l1, this.hals);
   }
 
   halsSweepH(step: HalsStep): void {
     const { k, n } = this;
-    this.wProducts();
-    const wtx = this.WtX, wtw = this.WtW;
-    for (let q = 0; q < k * n; q++) wtx[q] -= step.l1;
-    for (let r = 0; r < k; r++) wtw[r * k + r] += step.l2;
-    // H is k×n: the coordinate (j, t) is H[t·n + j]; features are stride 1 apart, components stride n.
-    this.violation += halsSweep(this.H, n, 1, n, wtx, 1, n, wtw, step.order);
-    this.hProductsValid = false;
+    // CSR X: the CSC product's (n×k) layout as is; dense: Wᵀ·X (k×n) like H itself
+    const layout = this.sx ? 'nk' : 'kn';
+    const G = this.computeWProducts(layout);
+    this.sweepInputs(this.WtW, step);
+    this.violation += halsSweep(this.H, { ld: n }, G, { ld: layout === 'nk' ? 0 : n }, this.gram, this.order, n, k, step.l1, this.hals);
+    this.hChanged();
   }
 
   async lastViolation(): Promise<number> {
@@ -265,156 +376,42 @@ class CpuFitPlan implements FitPlan {
   }
 
   async reconstructionError(): Promise<number> {
-    const { m, n, k, W, H } = this;
-    if (this.weighted) return Math.sqrt(2 * Math.max(this.weighted.divergence(W, H), 0));
-    const X = this.csr ?? dense(m, n, this.X);
-    const whRows = (i0: number, rows: number): Float64Array => {
-      ab(W.subarray(i0 * k, (i0 + rows) * k), H, this.WHb, rows, k, n);
-      return this.WHb;
-    };
-    const res = betaDivergence(X, W, H, k, this.beta, this.blockRows, whRows);
+    const { m, n, k, W, H, sx } = this;
+    if (this.weighted) return Math.sqrt(2 * Math.max(this.weighted.divergence(W as Float64Array, H as Float64Array), 0));
+    this.htValid = false; // 'pg' changes H in place
+    const res = betaDivergence({
+      rows: m, cols: n, k, beta: this.beta, W, H, dense: sx ? null : this.X, csr: sx?.csr ?? null, blockRows: this.blockRows,
+      whRows: (i0, rows) => {
+        ab(W.subarray(i0 * k, (i0 + rows) * k), H, this.WHb, rows, k, n);
+        return this.WHb;
+      },
+      sampled: () => {
+        this.refreshHt();
+        sampleDot(sx!.csr, W, this.Ht, this.sampled, k);
+        return this.sampled;
+      },
+      frobeniusTerms: () => {
+        // fresh products in scratch ('pg' changes W and H in place); the cached H products stay
+        const XHt = this.num.W, WtW = this.gram, HHt = this.gram2;
+        this.refreshHt();
+        spmm(sx!.csr, sx!.csr.data, this.Ht, XHt, k);
+        WtW.fill(0);
+        atbAdd(W, W, WtW, m, k, k);
+        abt(H, H, HHt, k, n, k);
+        let normWH = 0, cross = 0;
+        for (let q = 0; q < k * k; q++) normWH += WtW[q] * HHt[q];
+        for (let q = 0; q < m * k; q++) cross += XHt[q] * W[q];
+        return { normWH, cross };
+      },
+    });
     return Math.sqrt(2 * Math.max(res, 0));
   }
 
   async read() {
-    return { W: dense(this.m, this.k, this.W.slice()), H: dense(this.k, this.n, this.H.slice()) };
+    return { W: { rows: this.m, cols: this.k, data: this.W.slice() }, H: { rows: this.k, cols: this.n, data: this.H.slice() } };
   }
 
   destroy(): void {
     this.ws.destroy();
   }
-}
-
-/** V = X ⊙ (WH)^(β−2) over a block, WH == 0 → EPSILON for β < 2 (scikit-learn's guard). */
-function numeratorTerms(X: Float64Array, WH: Float64Array, V: Float64Array, len: number, beta: number): void {
-  if (beta === 1) ratio(X, WH, V, len);
-  else if (beta === 0) ratioSq(X, WH, V, len);
-  else {
-    const guard = beta < 2;
-    for (let q = 0; q < len; q++) V[q] = Math.pow(guard && WH[q] === 0 ? EPSILON : WH[q], beta - 2) * X[q];
-  }
-}
-
-/** D = (WH)^(β−1) over a block, WH == 0 → EPSILON for β < 1. */
-function denominatorTerms(WH: Float64Array, D: Float64Array, len: number, beta: number): void {
-  if (beta === 0) reciprocal(WH, D, len);
-  else {
-    const guard = beta < 1;
-    for (let q = 0; q < len; q++) D[q] = Math.pow(guard && WH[q] === 0 ? EPSILON : WH[q], beta - 1);
-  }
-}
-
-/** X_ij·(WH_ij)^(β−2) for one stored entry, WH guarded as scikit-learn does. */
-function numeratorTerm(x: number, wh: number, beta: number): number {
-  const v = beta < 2 && wh === 0 ? EPSILON : wh;
-  if (beta === 1) return x / v;
-  if (beta === 0) {
-    const inv = 1 / v;
-    return inv * inv * x;
-  }
-  return Math.pow(v, beta - 2) * x;
-}
-
-/** num (rows×k block) = Σ_p v_p·H[:, j_p] over the stored entries p of each row of CSR X. */
-function sparseNumeratorW(X: CsrMatrix, i0: number, rows: number, sampled: Float64Array, H: Float64Array, k: number, beta: number, num: Float64Array): void {
-  const n = X.cols;
-  num.fill(0);
-  for (let i = i0; i < i0 + rows; i++) {
-    const o = (i - i0) * k;
-    for (let p = X.indptr[i]; p < X.indptr[i + 1]; p++) {
-      const v = numeratorTerm(X.data[p], sampled[p], beta);
-      const j = X.indices[p];
-      for (let r = 0; r < k; r++) num[o + r] += v * H[r * n + j];
-    }
-  }
-}
-
-/** num (k×n) += Σ_i W[i,:]ᵀ·v_p over the stored entries p of rows i0 … i0+rows of CSR X. */
-function sparseNumeratorH(X: CsrMatrix, i0: number, rows: number, sampled: Float64Array, W: Float64Array, k: number, beta: number, num: Float64Array): void {
-  const n = X.cols;
-  for (let i = i0; i < i0 + rows; i++) {
-    for (let p = X.indptr[i]; p < X.indptr[i + 1]; p++) {
-      const v = numeratorTerm(X.data[p], sampled[p], beta);
-      const j = X.indices[p];
-      for (let r = 0; r < k; r++) num[r * n + j] += W[i * k + r] * v;
-    }
-  }
-}
-
-/** A ← A ⊙ (num / den)^γ, den with L1 added, L2·A added, and exact zeros replaced by EPSILON. */
-function applyUpdate(A: Float64Array, num: Float64Array, den: Float64Array, { l1, l2, gamma }: MuStep): void {
-  for (let q = 0; q < A.length; q++) {
-    let d = den[q];
-    if (l1 > 0) d += l1;
-    if (l2 > 0) d += l2 * A[q];
-    if (d === 0) d = EPSILON;
-    const delta = num[q] / d;
-    A[q] *= gamma === 1 ? delta : Math.pow(delta, gamma);
-  }
-}
-
-/**
- * MiniBatchNMF's H step (scikit-learn's _multiplicative_update_h with A and B): the denominator
- * regularized and guarded as in applyUpdate, then A ← ρA + num ⊙ H^(1/γ), B ← ρB + den, H ← (A/B)^γ.
- */
-function applyAveragedUpdate(H: Float64Array, num: Float64Array, den: Float64Array, A: Float64Array, B: Float64Array, rho: number, { l1, l2, gamma }: MuStep): void {
-  for (let q = 0; q < H.length; q++) {
-    let d = den[q];
-    if (l1 > 0) d += l1;
-    if (l2 > 0) d += l2 * H[q];
-    if (d === 0) d = EPSILON;
-    const h = gamma === 1 ? H[q] : Math.pow(H[q], 1 / gamma);
-    A[q] = A[q] * rho + num[q] * h;
-    B[q] = B[q] * rho + d;
-    const ratio = A[q] / B[q];
-    H[q] = gamma === 1 ? ratio : Math.pow(ratio, gamma);
-  }
-}
-
-/** ‖A − B‖_F / ‖A‖_F (scipy.linalg.norm of the difference over the norm) */
-function relativeChange(A: Float64Array, B: Float64Array): number {
-  let diff = 0, norm = 0;
-  for (let q = 0; q < A.length; q++) {
-    diff += (A[q] - B[q]) ** 2;
-    norm += A[q] * A[q];
-  }
-  return Math.sqrt(diff) / Math.sqrt(norm);
-}
-
-function sum(A: Float64Array, power: 1 | 2): number {
-  let s = 0;
-  for (let q = 0; q < A.length; q++) s += power === 1 ? A[q] : A[q] * A[q];
-  return s;
-}
-
-function zeroBelow(A: Float64Array, eps: number): void {
-  for (let q = 0; q < A.length; q++) if (A[q] < eps) A[q] = 0;
-}
-
-/**
- * One Fast-HALS sweep (scikit-learn's _update_cdnmf_fast) over a factor F with `rows` independent
- * rows of k coordinates: F(i, t) = F[i·rowStride + t·compStride]. G(i, t) = XHt entries (L1 already
- * subtracted), M = HHt (k×k, L2 already on the diagonal). Components in `order`, rows inside, as
- * scikit-learn loops, so the result and the violation's summation order are the same.
- */
-function halsSweep(
-  F: Float64Array, rows: number, rowStride: number, compStride: number,
-  G: Float64Array, gRowStride: number, gCompStride: number, M: Float64Array, order: Int32Array,
-): number {
-  const k = order.length;
-  let violation = 0;
-  for (let s = 0; s < k; s++) {
-    const t = order[s];
-    const hess = M[t * k + t];
-    for (let i = 0; i < rows; i++) {
-      const f = i * rowStride;
-      let grad = -G[i * gRowStride + t * gCompStride];
-      for (let r = 0; r < k; r++) grad += M[t * k + r] * F[f + r * compStride];
-      const ft = f + t * compStride;
-      const pg = F[ft] === 0 ? Math.min(0, grad) : grad;
-      violation += Math.abs(pg);
-      if (hess !== 0) F[ft] = Math.max(F[ft] - grad / hess, 0);
-    }
-  }
-  return violation;
 }

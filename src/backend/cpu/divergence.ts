@@ -1,28 +1,39 @@
-// D_β(X ‖ WH), scikit-learn's _beta_divergence (square_root=False), in float64, one block of rows of
-// WH at a time so no m×n temporary exists. β = 2: half the squared Frobenius norm; 1: generalized
-// Kullback-Leibler; 0: Itakura-Saito; otherwise the general β-divergence.
+// D_β(X ‖ WH), scikit-learn's _beta_divergence (square_root=False), one block of rows of WH at a
+// time so no m×n temporary exists. β = 2: half the squared Frobenius norm; 1: generalized
+// Kullback-Leibler; 0: Itakura-Saito; otherwise the general β-divergence. The products it needs come
+// from the plan (WASM kernels): blocks of W·H, W·H at a CSR X's entries, and the Gram products.
 
-import { isCsr, type DataMatrix } from '../../matrix/matrix.js';
 import { EPSILON } from '../../numerics.js';
-import { csrABt } from './sparse.js';
+import type { FloatArray } from './workspace.js';
 
-/** whRows(i0, rows) returns rows i0 … i0+rows of W·H (rows × n, row-major). */
-export type WHRows = (i0: number, rows: number) => Float64Array;
+export interface DivergenceInput {
+  rows: number;
+  cols: number;
+  k: number;
+  beta: number;
+  W: FloatArray;
+  H: FloatArray;
+  /** dense X (row-major), or CSR X's entries */
+  dense: FloatArray | null;
+  csr: { indptr: Int32Array; indices: Int32Array; data: FloatArray } | null;
+  /** rows per whRows block */
+  blockRows: number;
+  /** rows i0 … i0+rows of W·H (rows × n, row-major) */
+  whRows(i0: number, rows: number): FloatArray;
+  /** W·H at CSR X's entries, in X.data's order */
+  sampled(): FloatArray;
+  /** CSR X, β = 2: ⟨WᵀW, HHᵀ⟩ = ‖WH‖² and ⟨X·Hᵀ, W⟩ = ⟨X, WH⟩ */
+  frobeniusTerms(): { normWH: number; cross: number };
+}
 
-export function betaDivergence(X: DataMatrix, W: Float64Array, H: Float64Array, k: number, beta: number, blockRows: number, whRows: WHRows): number {
-  const m = X.rows, n = X.cols;
+export function betaDivergence(d: DivergenceInput): number {
+  const { rows: m, cols: n, k, beta, W, H, csr } = d;
 
-  if (beta === 2 && isCsr(X)) {
-    // ‖X‖² + ‖WH‖² − 2⟨X, WH⟩ with ‖WH‖² = ⟨WᵀW, HHᵀ⟩ and ⟨X, WH⟩ = ⟨X·Hᵀ, W⟩: no dense WH.
+  if (beta === 2 && csr) {
+    // ‖X‖² + ‖WH‖² − 2⟨X, WH⟩: no dense WH.
     let normX = 0;
-    for (const x of X.data) normX += x * x;
-    const WtW = new Float64Array(k * k), HHt = new Float64Array(k * k), XHt = new Float64Array(m * k);
-    for (let i = 0; i < m; i++) for (let r = 0; r < k; r++) for (let s = 0; s < k; s++) WtW[r * k + s] += W[i * k + r] * W[i * k + s];
-    for (let r = 0; r < k; r++) for (let s = 0; s < k; s++) for (let j = 0; j < n; j++) HHt[r * k + s] += H[r * n + j] * H[s * n + j];
-    csrABt(X, H, k, XHt);
-    let normWH = 0, cross = 0;
-    for (let q = 0; q < k * k; q++) normWH += WtW[q] * HHt[q];
-    for (let q = 0; q < m * k; q++) cross += XHt[q] * W[q];
+    for (let p = 0; p < csr.data.length; p++) normX += csr.data[p] * csr.data[p];
+    const { normWH, cross } = d.frobeniusTerms();
     return (normX + normWH - 2 * cross) / 2;
   }
 
@@ -43,33 +54,25 @@ export function betaDivergence(X: DataMatrix, W: Float64Array, H: Float64Array, 
       sumXWHbeta1 += x * Math.pow(v, beta - 1);
     }
   };
-  if (isCsr(X) && (beta === 1 || beta === 0)) {
-    // only the data terms need WH, and only at X's stored entries
-    for (let i = 0; i < m; i++) {
-      for (let p = X.indptr[i]; p < X.indptr[i + 1]; p++) {
-        const j = X.indices[p];
-        let wh = 0;
-        for (let r = 0; r < k; r++) wh += W[i * k + r] * H[r * n + j];
-        term(X.data[p], wh);
-      }
-    }
-  } else for (let i0 = 0; i0 < m; i0 += blockRows) {
-    const rows = Math.min(blockRows, m - i0);
-    const WH = whRows(i0, rows);
-    if (beta === 2) {
-      const Xd = X.data as Float64Array;
-      for (let q = 0, o = i0 * n; q < rows * n; q++) {
-        const d = Xd[o + q] - WH[q];
-        sq += d * d;
-      }
-      continue;
-    }
-    // Σ (WH)^β runs over every entry, zeros of X included
-    if (beta !== 1 && beta !== 0) for (let q = 0; q < rows * n; q++) sumWHbeta += Math.pow(WH[q], beta);
-    if (isCsr(X)) {
-      for (let i = i0; i < i0 + rows; i++) for (let p = X.indptr[i]; p < X.indptr[i + 1]; p++) term(X.data[p], WH[(i - i0) * n + X.indices[p]]);
-    } else {
-      for (let q = 0, o = i0 * n; q < rows * n; q++) term(X.data[o + q], WH[q]);
+  if (csr) {
+    // the data terms need WH only at X's stored entries
+    const wh = d.sampled();
+    for (let p = 0; p < csr.data.length; p++) term(csr.data[p], wh[p]);
+  }
+  // Σ (WH)^β (general β) and dense X's terms run over every entry, zeros of X included
+  if (!csr || (beta !== 1 && beta !== 0)) {
+    for (let i0 = 0; i0 < m; i0 += d.blockRows) {
+      const rows = Math.min(d.blockRows, m - i0);
+      const WH = d.whRows(i0, rows);
+      if (beta !== 2 && beta !== 1 && beta !== 0) for (let q = 0; q < rows * n; q++) sumWHbeta += Math.pow(WH[q], beta);
+      if (csr) continue;
+      const X = d.dense!;
+      if (beta === 2) {
+        for (let q = 0, o = i0 * n; q < rows * n; q++) {
+          const diff = X[o + q] - WH[q];
+          sq += diff * diff;
+        }
+      } else for (let q = 0, o = i0 * n; q < rows * n; q++) term(X[o + q], WH[q]);
     }
   }
 

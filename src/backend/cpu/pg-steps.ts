@@ -6,25 +6,23 @@
 // The cross product C (XHᵀ for W, WᵀX for H) and the gradient share the factor's layout.
 
 import type { PgSteps, PgSubproblem, PgTrial } from '../backend.js';
-import type { CsrMatrix } from '../../matrix/matrix.js';
-import { abt, atbAdd } from './gemm.js';
-import { csrABt, csrAtB } from './sparse.js';
 
 /** The plan's arrays the steps read and write (W, H updated in place; the product arrays as scratch). */
 export interface PgPlanArrays {
   m: number;
   n: number;
   k: number;
-  /** dense X (row-major), unused when csr is set */
-  X: Float64Array;
-  csr: CsrMatrix | null;
   W: Float64Array;
   H: Float64Array;
-  /** m×k, k×k, k×n, k×k scratch for X·Hᵀ, H·Hᵀ, Wᵀ·X, Wᵀ·W (in the plan's workspace: WASM products) */
+  /** m×k, k×k, k×n, k×k: X·Hᵀ, H·Hᵀ, Wᵀ·X, Wᵀ·W, as the plan's products leave them */
   XHt: Float64Array;
   HHt: Float64Array;
   WtX: Float64Array;
   WtW: Float64Array;
+  /** computes X·Hᵀ and H·Hᵀ for the current H (the plan's kernels, dense or CSR X) */
+  hProducts(): void;
+  /** computes Wᵀ·X and Wᵀ·W for the current W */
+  wProducts(): void;
 }
 
 interface Layout {
@@ -58,24 +56,12 @@ export class CpuPgSteps implements PgSteps {
 
   async prepare(): Promise<void> {}
 
-  /** H·Hᵀ and X·Hᵀ into the plan's scratch */
   private hProducts(): void {
-    const { X, csr, H, XHt, HHt, m, n, k } = this.a;
-    abt(H, H, HHt, k, n, k);
-    if (csr) csrABt(csr, H, k, XHt);
-    else abt(X, H, XHt, m, n, k);
+    this.a.hProducts();
   }
 
-  /** Wᵀ·W and Wᵀ·X into the plan's scratch */
   private wProducts(): void {
-    const { X, csr, W, WtX, WtW, m, n, k } = this.a;
-    WtW.fill(0);
-    atbAdd(W, W, WtW, m, k, k);
-    if (csr) csrAtB(W, csr, k, WtX);
-    else {
-      WtX.fill(0);
-      atbAdd(W, X, WtX, m, k, n);
-    }
+    this.a.wProducts();
   }
 
   private layoutOf(factor: 'W' | 'H'): Layout {

@@ -1,7 +1,7 @@
-// Worker threads for the CPU kernels (gemm.ts). One pool of workers per JS thread, never keeping a
+// Worker threads for the CPU kernels (workspace.ts). One pool of workers per JS thread, never keeping a
 // Node process alive. A workspace whose memory is shared gets a Team: up to threads − 1 workers of
 // the pool, started at the team's first call big enough to split, each holding its own instance
-// of the kernels on that memory. gemm.ts cuts a call into chunks (argument lists for disjoint parts
+// of the kernels on that memory. workspace.ts cuts a call into chunks (argument lists for disjoint parts
 // of the output); Team.run wakes the workers, and every thread, the calling one included, claims
 // chunks from a shared counter until none is left, so a thread that wakes late or runs on a busy
 // core simply takes fewer.
@@ -13,7 +13,7 @@
 //                POSTED  messages the host has posted to the worker; ACK: messages it has handled
 //                TEAM    whose call an assignment is; COUNT: chunks the worker has run
 //   team call    NEXT    the next chunk to claim (Atomics.add)
-//                KERNEL, CHUNKS, then ARGS: MAX_ARGS words per chunk
+//                KERNEL (its index among the module's exports), CHUNKS, then ARGS: MAX_ARGS words per chunk
 // The host writes the call before storing ASSIGNED, and returns only when no worker is RUNNING, so
 // a worker that won ASSIGNED → RUNNING reads a call that stays put until it stores DONE.
 //
@@ -31,14 +31,13 @@ export const MAX_THREADS = 8;
 /** At most this many chunks per call. */
 export const MAX_CHUNKS = 64;
 
-type Kernels = Record<string, (...args: number[]) => void>;
+type Kernels = Record<string, (...args: number[]) => number | void>;
 
 /** The words of a worker slot and of a team's call, and the kernel names; handed to the worker source as JSON. */
 const LAYOUT = {
   SIGNAL: 0, STATE: 1, POSTED: 2, ACK: 3, TEAM: 4, COUNT: 5, SLOT_WORDS: 16,
   IDLE: 0, ASSIGNED: 1, RUNNING: 2, TAKEN: 3, DONE: 4, FAILED: 5,
-  NEXT: 0, KERNEL: 16, CHUNKS: 17, ARGS: 18, MAX_ARGS: 7,
-  KERNELS: ['abt', 'ab', 'atbAdd', 'ratio', 'ratioSq', 'reciprocal'],
+  NEXT: 0, KERNEL: 16, CHUNKS: 17, ARGS: 18, MAX_ARGS: 11,
 };
 type Layout = typeof LAYOUT;
 const { SIGNAL, STATE, POSTED, ACK, TEAM, COUNT, SLOT_WORDS, ASSIGNED, RUNNING, TAKEN, FAILED, NEXT, KERNEL, CHUNKS, ARGS, MAX_ARGS } = LAYOUT;
@@ -66,7 +65,7 @@ function workerMain(L: Layout, spin: number): void {
     ? process.getBuiltinModule('node:worker_threads').parentPort
     : null;
   const target = (port ?? self) as unknown as { onmessage: (event: { data: Message }) => void };
-  const teams = new Map<number, { kernels: Kernels; call: Int32Array<SharedArrayBuffer> }>();
+  const teams = new Map<number, { kernels: Kernels; names: string[]; call: Int32Array<SharedArrayBuffer> }>();
   let slot: Int32Array<ArrayBufferLike> = new Int32Array(L.SLOT_WORDS);
   let received = 0;
   target.onmessage = (event) => {
@@ -74,7 +73,8 @@ function workerMain(L: Layout, spin: number): void {
     if ('slot' in message) slot = new Int32Array(message.slot);
     else if ('memory' in message) {
       const instance = new WebAssembly.Instance(message.module, { env: { memory: message.memory } });
-      teams.set(message.team, { kernels: instance.exports as unknown as Kernels, call: new Int32Array(message.call) });
+      const names = WebAssembly.Module.exports(message.module).map((e) => e.name);
+      teams.set(message.team, { kernels: instance.exports as unknown as Kernels, names, call: new Int32Array(message.call) });
     } else teams.delete(message.team);
     Atomics.store(slot, L.ACK, ++received);
     for (;;) {
@@ -83,12 +83,12 @@ function workerMain(L: Layout, spin: number): void {
       if (Atomics.compareExchange(slot, L.STATE, L.ASSIGNED, L.RUNNING) === L.ASSIGNED) {
         let state = L.DONE;
         try {
-          const { kernels, call } = teams.get(slot[L.TEAM]) as { kernels: Kernels; call: Int32Array };
-          const kernel = kernels[L.KERNELS[call[L.KERNEL]]];
+          const { kernels, names, call } = teams.get(slot[L.TEAM]) as { kernels: Kernels; names: string[]; call: Int32Array };
+          const kernel = kernels[names[call[L.KERNEL]]];
           const chunks = call[L.CHUNKS];
           for (let c = Atomics.add(call, L.NEXT, 1); c < chunks; c = Atomics.add(call, L.NEXT, 1)) {
             const a = L.ARGS + c * L.MAX_ARGS;
-            kernel(call[a], call[a + 1], call[a + 2], call[a + 3], call[a + 4], call[a + 5], call[a + 6]);
+            kernel(call[a], call[a + 1], call[a + 2], call[a + 3], call[a + 4], call[a + 5], call[a + 6], call[a + 7], call[a + 8], call[a + 9], call[a + 10]);
             slot[L.COUNT]++;
           }
         } catch {
@@ -226,11 +226,11 @@ let nextTeamId = 1;
 const orphans = new FinalizationRegistry<Team>((team) => team.destroy());
 
 /**
- * A team of up to `threads` − 1 workers for a shared memory whose buffer, as the host's arrays see
- * it, is `buffer`: when that is collected, the workers release the memory too. The team never
- * holds the memory itself (available() and ready() are handed it), or it would keep `buffer` alive.
+ * A team of up to `threads` − 1 workers for a shared memory `owner`: when that is collected, the
+ * workers release the memory too. The team never holds the memory itself (available() and ready()
+ * are handed it), or it would keep `owner` alive.
  */
-export function createTeam(buffer: ArrayBufferLike, threads: number): Team {
+export function createTeam(owner: object, threads: number): Team {
   const id = nextTeamId++;
   const call = sharedInt32(CALL_WORDS);
   let members: PoolWorker[] = [];
@@ -238,9 +238,11 @@ export function createTeam(buffer: ArrayBufferLike, threads: number): Team {
   let joined: PoolWorker[] = []; // members known to hold it
   let state: 'new' | 'started' | 'destroyed' = 'new';
 
+  let names: string[] = []; // the module's exports: a call names its kernel by index
   const start = (module: WebAssembly.Module, memory: WebAssembly.Memory): void => {
     if (state !== 'new') return;
     state = 'started';
+    names = WebAssembly.Module.exports(module).map((e) => e.name);
     members = Array.from({ length: threads - 1 }, (_, position) => {
       const worker = workers[position];
       return worker === null || worker === undefined || worker.dead ? spawn(position) : worker;
@@ -265,7 +267,7 @@ export function createTeam(buffer: ArrayBufferLike, threads: number): Team {
     },
     run(kernels, kernel, chunks, threads) {
       const run = kernels[kernel];
-      call[KERNEL] = LAYOUT.KERNELS.indexOf(kernel);
+      call[KERNEL] = names.indexOf(kernel);
       call[CHUNKS] = chunks.length;
       for (let c = 0; c < chunks.length; c++) {
         for (let a = 0; a < MAX_ARGS; a++) call[ARGS + c * MAX_ARGS + a] = chunks[c][a] ?? 0;
@@ -312,7 +314,7 @@ export function createTeam(buffer: ArrayBufferLike, threads: number): Team {
       state = 'destroyed';
     },
   };
-  orphans.register(buffer, team, team);
+  orphans.register(owner, team, team);
   return team;
 }
 

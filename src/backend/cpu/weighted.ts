@@ -6,30 +6,41 @@
 
 import type { WeightedEntries } from '../backend.js';
 import { EPSILON } from '../../numerics.js';
-import { csrABt, csrAtB, sampleWH } from './sparse.js';
+import { transpose } from './hals.js';
+import { gather, plainSparseX, sampleDot, spmm, type SparseX } from './sparse.js';
 
 export class WeightedTerms {
-  /** (WH) at the entries, then the numerator's and the denominator's elementwise terms */
+  /** the entries' structure (CSR and CSC), Hᵀ, and an n×k scratch */
+  private readonly sx: SparseX;
+  private readonly Ht: Float64Array;
+  private readonly nk: Float64Array;
+  /** (WH) at the entries, then the numerator's and the denominator's elementwise terms (CSR order), and CSC order */
   private readonly wh: Float64Array;
   private readonly V: Float64Array;
   private readonly D: Float64Array;
+  private readonly csc: Float64Array;
 
   constructor(private readonly E: WeightedEntries, private readonly k: number, private readonly beta: number) {
     const nnz = E.weights.length;
+    this.sx = plainSparseX({ rows: E.rows, cols: E.cols, indptr: E.indptr, indices: E.indices, data: E.values });
+    this.Ht = new Float64Array(E.cols * k);
+    this.nk = new Float64Array(E.cols * k);
     this.wh = new Float64Array(nnz);
     this.V = new Float64Array(nnz);
     this.D = new Float64Array(nnz);
+    this.csc = new Float64Array(nnz);
   }
 
-  private structure(data: Float64Array) {
-    const { rows, cols, indptr, indices } = this.E;
-    return { rows, cols, indptr, indices, data };
+  /** (WH) at the entries. */
+  private sample(W: Float64Array, H: Float64Array): void {
+    transpose(H, this.Ht, this.k, this.E.cols);
+    sampleDot(this.sx.csr, W, this.Ht, this.wh, this.k);
   }
 
   /** V = M ⊙ X ⊙ (WH)^(β−2), D = M ⊙ (WH)^(β−1) at the entries, guarded as the unweighted updates are. */
   private terms(W: Float64Array, H: Float64Array): void {
     const { E, beta, wh, V, D } = this;
-    sampleWH(this.structure(E.values), W, H, this.k, wh);
+    this.sample(W, H);
     for (let p = 0; p < wh.length; p++) {
       const w = E.weights[p], x = E.values[p];
       const vNum = beta < 2 && wh[p] === 0 ? EPSILON : wh[p];
@@ -42,21 +53,24 @@ export class WeightedTerms {
   /** num = V·Hᵀ, den = D·Hᵀ (m × k) */
   forW(W: Float64Array, H: Float64Array, num: Float64Array, den: Float64Array): void {
     this.terms(W, H);
-    csrABt(this.structure(this.V), H, this.k, num);
-    csrABt(this.structure(this.D), H, this.k, den);
+    spmm(this.sx.csr, this.V, this.Ht, num, this.k);
+    spmm(this.sx.csr, this.D, this.Ht, den, this.k);
   }
 
   /** num = Wᵀ·V, den = Wᵀ·D (k × n) */
   forH(W: Float64Array, H: Float64Array, num: Float64Array, den: Float64Array): void {
     this.terms(W, H);
-    csrAtB(W, this.structure(this.V), this.k, num);
-    csrAtB(W, this.structure(this.D), this.k, den);
+    for (const [terms, out] of [[this.V, num], [this.D, den]] as const) {
+      gather(this.sx.csc.perm, terms, this.csc, terms.length);
+      spmm(this.sx.csc, this.csc, W, this.nk, this.k);
+      transpose(this.nk, out, this.E.cols, this.k);
+    }
   }
 
   /** Σ M ⊙ d_β(X ‖ WH) over the entries, with the unweighted divergence's conventions (x ≤ EPSILON: no data term). */
   divergence(W: Float64Array, H: Float64Array): number {
     const { E, beta, wh } = this;
-    sampleWH(this.structure(E.values), W, H, this.k, wh);
+    this.sample(W, H);
     let data = 0, model = 0;
     for (let p = 0; p < wh.length; p++) {
       const w = E.weights[p], x = E.values[p], y = wh[p];

@@ -1,0 +1,63 @@
+// The CPU backend's WebAssembly memory is reused, then released (src/backend/cpu/workspace.ts): a
+// fit gives its memory back to a pool when it ends; the next fit takes it (grown if it needs more)
+// with its worker threads still warm; a memory idle for IDLE_RELEASE_MS is dropped and its workers
+// end, so the garbage collector frees it. Nothing holds a high-water mark for long after the last fit.
+
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { createWorkspace, heldMemory, IDLE_RELEASE_MS, releaseIdleMemory } from '../src/backend/cpu/workspace.js';
+import { nonNegativeFactorization } from '../src/index.js';
+
+const MiB = 2 ** 20;
+
+describe('CPU backend memory', () => {
+  it('a fit gives its memory back; the next workspace reuses it, growing it when it needs more', async () => {
+    releaseIdleMemory();
+    const X = { rows: 300, cols: 200, data: Float64Array.from({ length: 60000 }, (_, i) => 1 + (i % 7)) };
+    await nonNegativeFactorization(X, { nComponents: 5, maxIter: 5, init: 'random', randomState: 0, backend: 'cpu', onWarning: () => {} });
+    expect(heldMemory().busy, 'no memory stays in use after the fit').toBe(0);
+    expect(heldMemory().idle, 'the fit\'s memory (X alone is 0.46 MiB) waits for the next fit').toBeGreaterThan(0.4 * MiB);
+
+    const first = createWorkspace(1000);
+    const buffer = first.alloc(1).buffer;
+    first.destroy();
+    const again = createWorkspace(1000);
+    expect(again.alloc(1).buffer, 'the same memory, not a new one').toBe(buffer);
+    expect(again.alloc(3).every((v) => v === 0), 'handed out zero-filled').toBe(true);
+    again.destroy();
+    const bigger = createWorkspace(8 * MiB); // 64 MiB of doubles: the pooled memory grows
+    const view = bigger.alloc(8 * MiB);
+    view[view.length - 1] = 1;
+    expect(heldMemory().busy).toBeGreaterThanOrEqual(64 * MiB);
+    bigger.destroy();
+    releaseIdleMemory();
+    expect(heldMemory()).toEqual({ busy: 0, idle: 0 });
+  });
+
+  it(`a process that stops fitting holds no WebAssembly memory ${IDLE_RELEASE_MS} ms later: the garbage collector frees it (3000×1500 fit)`, () => {
+    const module = new URL('../src/backend/cpu/workspace.ts', import.meta.url).pathname;
+    const api = new URL('../src/index.ts', import.meta.url).pathname;
+    const script = `
+      import { createWorkspace, heldMemory, IDLE_RELEASE_MS } from ${JSON.stringify(module)};
+      import { nonNegativeFactorization } from ${JSON.stringify(api)};
+      const m = 3000, n = 1500;
+      const data = Float64Array.from({ length: m * n }, (_, i) => 1 + ((i * 7919) % 13));
+      await nonNegativeFactorization({ rows: m, cols: n, data }, { nComponents: 10, maxIter: 3, init: 'random', randomState: 0, backend: 'cpu', onWarning: () => {} });
+      // the fit's memory is pooled: take it, note its buffer, give it back
+      const ref = (() => {
+        const ws = createWorkspace(1);
+        const buffer = ws.alloc(1).buffer;
+        ws.destroy();
+        return new WeakRef(buffer);
+      })();
+      const held = heldMemory().idle;
+      await new Promise((resolve) => setTimeout(resolve, IDLE_RELEASE_MS + 300));
+      for (let i = 0; i < 5; i++) { globalThis.gc(); await new Promise((resolve) => setTimeout(resolve, 20)); }
+      console.log(JSON.stringify({ held, after: heldMemory(), collected: ref.deref() === undefined }));`;
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    const { held, after, collected } = JSON.parse(out.trim().split('\n').pop()!);
+    expect(held, 'after the fit: its memory (X alone is 34 MiB) is pooled').toBeGreaterThan(34 * MiB);
+    expect(after, 'released once idle').toEqual({ busy: 0, idle: 0 });
+    expect(collected, 'the memory itself was garbage-collected').toBe(true);
+  });
+});

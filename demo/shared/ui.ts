@@ -157,6 +157,7 @@ export class StatusCard {
     this.stat('backend', s.backendUsed);
     this.stat('iterations', formatInt(s.nIter));
     this.stat('error', formatNumber(s.reconstructionErr), 'reconstruction error ‖X − WH‖ (β-divergence form, as scikit-learn’s reconstruction_err_)');
-    this.stat('time', formatMs(s.fitMs));
+    this.stat('time', formatMs(s.fitMs), 'the fit call, from X sent to W back (initialization and transfers included)');
+    if (Number.isFinite(s.msPerIteration)) this.stat('per-iteration', formatMs(s.msPerIteration), 'mean over the reported iterations (steps for MiniBatchNMF)');
   }
 }

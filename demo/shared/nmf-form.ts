@@ -73,6 +73,15 @@ export function numberReader(form: HTMLFormElement) {
   };
 }
 
+/** What the convergence chart draws for a fit of these settings. */
+export function measureNote(s: Pick<NmfSettings, 'estimator' | 'solver'> & { tol?: number }): string {
+  if (s.estimator === 'MiniBatchNMF') return 'MiniBatchNMF reports the cost of each mini-batch';
+  if (s.solver !== 'mu') return `'${s.solver}' reports its projected-gradient violation, relative to the start, at every check`;
+  return s.tol === 0
+    ? "'mu' with tol = 0 computes no loss (as scikit-learn): the time per iteration, every 10 iterations"
+    : "'mu' reports the loss √(2·β-divergence) every 10 iterations";
+}
+
 /** Show which fields apply: 'cd' takes only the Frobenius loss; pg and MiniBatchNMF options appear with them. */
 export function bindNmfForm(form: HTMLFormElement): { settings(): NmfSettings; sync(): void } {
   const field = fieldOf(form);
@@ -89,13 +98,7 @@ export function bindNmfForm(form: HTMLFormElement): { settings(): NmfSettings; s
     if (frobeniusOnly) beta.value = 'frobenius';
     for (const el of Array.from(form.querySelectorAll<HTMLElement>('[data-for-solver]'))) el.hidden = mb || el.dataset.forSolver !== solver.value;
     for (const el of Array.from(form.querySelectorAll<HTMLElement>('[data-for-estimator]'))) el.hidden = el.dataset.forEstimator !== (estimator?.value ?? 'NMF');
-    if (chartSub) {
-      chartSub.textContent = mb
-        ? 'MiniBatchNMF reports the cost of each mini-batch'
-        : solver.value === 'mu'
-          ? "'mu' reports the loss √(2·β-divergence) every 10 iterations (none when tol = 0, as scikit-learn)"
-          : `'${solver.value}' reports its projected-gradient violation, relative to the start, at every check`;
-    }
+    if (chartSub) chartSub.textContent = measureNote({ estimator: (estimator?.value ?? 'NMF') as Estimator, solver: solver.value as Solver });
   };
   solver.addEventListener('change', sync);
   estimator?.addEventListener('change', sync);

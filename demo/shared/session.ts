@@ -7,7 +7,7 @@
 import { InvalidParameterError, type DenseMatrix, type MatrixInput, type ProgressInfo, type RunningFit, type SavedMiniBatchNMF, type SavedNMF } from '../../src/index.js';
 import { makeEstimator, type PageEstimator } from './estimator.js';
 import type { LossChart, Measure } from './loss-chart.js';
-import { FormError, labelOf, type NmfSettings } from './nmf-form.js';
+import { FormError, labelOf, measureNote, type NmfSettings } from './nmf-form.js';
 import { formatInt, formatMs, type StatusCard } from './ui.js';
 
 export interface FitSummary {
@@ -41,6 +41,8 @@ export interface Job<R> {
   stats: string[];
   /** the status line until the job says otherwise */
   firstStage: string;
+  /** what the status calls this fit when it ends ("Side by side: "), if not the page's main one */
+  title?: string;
   /** the fit's components while it runs (NMF), at most every LIVE_EVERY_MS */
   live?(H: DenseMatrix, iteration: number): void;
   /**
@@ -125,6 +127,8 @@ export class FitSession {
     status.stat('backend', `${job.nmf.backend} → …`, 'where the fit runs is known when it ends (backendUsed)');
     const minibatch = job.nmf.estimator === 'MiniBatchNMF';
     chart.reset(minibatch ? 'batch cost' : job.nmf.solver === 'mu' ? (job.nmf.tol === 0 ? 'time' : 'loss') : 'violation');
+    const chartSub = document.querySelector('#chart-sub');
+    if (chartSub) chartSub.textContent = measureNote(job.nmf);
     status.set('running', job.firstStage);
     revealStatus(status.element);
     const started = performance.now();
@@ -189,7 +193,7 @@ export class FitSession {
         const unit = minibatch ? 'epochs' : 'iterations';
         status.progress(1);
         status.summary(s);
-        status.set('done', `${s.nIter < limit ? 'Converged after' : 'Reached the limit of'} ${formatInt(s.nIter)} ${unit} on ${s.backendUsed} (${wall} in all).`);
+        status.set('done', `${job.title ?? ''}${s.nIter < limit ? 'Converged after' : 'Reached the limit of'} ${formatInt(s.nIter)} ${unit} on ${s.backendUsed} (${wall} in all).`);
         break;
       }
       case 'stopped':

@@ -155,7 +155,7 @@ function drawSelection(): void {
   if (!current) return;
   const { fit } = current;
   const { topic, year } = selection.get();
-  shownWords = renderTopics(views.topics, fit, lambda, topWordCount(), topic, (t) => selection.toggleTopic(t));
+  shownWords = lastTopics = renderTopics(views.topics, fit, lambda, topWordCount(), topic, (t) => selection.toggleTopic(t));
   $('#topics-sub').textContent = lambda === 1 ? 'top words of each row of H; a card selects its topic' : `top words by relevance at λ = ${lambda}; a card selects its topic`;
   renderTopicMap(views.map, fit, shownWords, topic, (t) => selection.toggleTopic(t));
   const dated = renderTimeline(views.timeline, fit, shownWords, selection.get(), { pickYear: (y) => selection.set({ year: y }), pickTopic: (t) => selection.toggleTopic(t) });
@@ -267,7 +267,6 @@ form.addEventListener('submit', async (e) => {
   if (outcome.status === 'done') {
     markStale(results, false);
     showFit(outcome.result.fit, outcome.result.X);
-    lastTopics = shownWords;
     document.title = `${formatInt(outcome.summary.nComponents)} topics · webnmf demo`;
   } else if (current) {
     // the last finished fit stays: redraw its topics over the live ones
@@ -292,6 +291,7 @@ compareForm.addEventListener('submit', async (e) => {
   const outcome = await session.run({
     nmf: second,
     stats: [],
+    title: 'Side by side: ',
     firstStage: `Side by side: fitting the same ${formatInt(X.rows)} documents with ${second.betaLoss}, k = ${second.nComponents}…`,
     run: async (fitAgain) => fitAgain(X),
   });

@@ -53,6 +53,26 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/** Create an SVG element with attributes and children. */
+export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, ...children: (Node | string)[]): SVGElementTagNameMap[K] {
+  const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  el.append(...children);
+  return el;
+}
+
+/** An element that acts as a button (role="button", tabindex 0): a click, Enter or Space runs `fn`. */
+export function onActivate(el: Element, fn: () => void): void {
+  el.addEventListener('click', fn);
+  el.addEventListener('keydown', (e) => {
+    const key = (e as KeyboardEvent).key;
+    if (key === 'Enter' || key === ' ') {
+      e.preventDefault();
+      fn();
+    }
+  });
+}
+
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '—';
   if (ms < 1) return `${ms.toFixed(2)} ms`;

@@ -2,7 +2,7 @@
 // more of them, when one is selected), the documents of a year, and one document in full, in a
 // dialog, with its topic mix. Words of a topic are marked in its colour.
 
-import { formatInt, h, topicColor } from '../shared/ui.js';
+import { formatInt, h, onActivate, topicColor } from '../shared/ui.js';
 import { snippet } from './corpus.js';
 import { documentsOfYear, share, topDocuments, type TopicFit } from './model.js';
 
@@ -36,13 +36,7 @@ function docCard(fit: TopicFit, i: number, t: number, words: string[], open: (i:
     h('figcaption', {}, h('span', {}, fit.labels[i]), h('span', { title: `W = ${fit.W.data[i * fit.k + t].toPrecision(4)}` }, `${Math.round(share(fit, i, t) * 100)}% topic ${t + 1}`)),
     h('blockquote', {}, ...highlighted(snippet(fit.documents[i]), words)),
   );
-  card.addEventListener('click', () => open(i));
-  card.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' || e.key === ' ') {
-      e.preventDefault();
-      open(i);
-    }
-  });
+  onActivate(card, () => open(i));
   return card;
 }
 

@@ -2,20 +2,12 @@
 // speakers under the years. Hovering a year names its largest topics; a click (or the arrow keys and
 // Enter) picks the year, whose documents the page lists below; the legend's chips pick a topic.
 
-import { h, topicColor } from '../shared/ui.js';
+import { h, svg, topicColor } from '../shared/ui.js';
 import { sharesByYear, type TopicFit, type YearShares } from './model.js';
 import type { Selection } from './selection.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const HEIGHT = 250;
 const M = { left: 40, right: 10, top: 8, bottom: 44 };
-
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, ...children: (Node | string)[]): SVGElementTagNameMap[K] {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  el.append(...children);
-  return el;
-}
 
 export interface TimelineActions {
   pickYear(year: number | null): void;

@@ -3,19 +3,11 @@
 // is the topic's share of W·H's weight. Near circles share words. A circle is a button: it selects
 // its topic.
 
-import { h, topicColor } from '../shared/ui.js';
+import { h, onActivate, svg, topicColor } from '../shared/ui.js';
 import { topicMap, type TopicFit } from './model.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const SIZE = 360;
 const PAD = 14;
-
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, ...children: (Node | string)[]): SVGElementTagNameMap[K] {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  el.append(...children);
-  return el;
-}
 
 /** The circles' centres and radii in the SVG's coordinates (exported for the test's probe). */
 export function mapLayout(fit: TopicFit): { cx: number[]; cy: number[]; r: number[] } {
@@ -47,13 +39,7 @@ export function renderTopicMap(root: HTMLElement, fit: TopicFit, words: string[]
       svg('text', { x: cx[t], y: cy[t] + 4, 'text-anchor': 'middle' }, String(t + 1)),
       svg('title', {}, `topic ${t + 1} · ${(fit.topicWeight[t] * 100).toFixed(1)}% of the weight\n${words[t].slice(0, 8).join(', ')}`),
     );
-    g.addEventListener('click', () => pick(t));
-    g.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' || e.key === ' ') {
-        e.preventDefault();
-        pick(t);
-      }
-    });
+    onActivate(g, () => pick(t));
     map.append(g);
   }
   const side = selected === null

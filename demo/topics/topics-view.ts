@@ -4,7 +4,7 @@
 // A card is a button: it selects its topic for the other views.
 
 import { topWords, type DenseMatrix } from '../../src/index.js';
-import { h, topicColor } from '../shared/ui.js';
+import { h, onActivate, topicColor } from '../shared/ui.js';
 import { prevalence, relevantWords, type TopicFit } from './model.js';
 
 interface Card {
@@ -41,15 +41,7 @@ function renderCards(root: HTMLElement, cards: Card[], selected: number | null, 
           ),
         ),
       );
-      if (onPick) {
-        card.addEventListener('click', () => onPick(t));
-        card.addEventListener('keydown', (e) => {
-          if (e.key === 'Enter' || e.key === ' ') {
-            e.preventDefault();
-            onPick(t);
-          }
-        });
-      }
+      if (onPick) onActivate(card, () => onPick(t));
       return card;
     }),
   );

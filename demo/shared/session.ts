@@ -145,7 +145,7 @@ export class FitSession {
 
     let outcome: JobOutcome<R>;
     let model: PageEstimator | undefined;
-    let summary: FitSummary | null = null;
+    const fitted: { summary?: FitSummary } = {};
     try {
       model = await makeEstimator(job.nmf, {
         signal,
@@ -158,22 +158,22 @@ export class FitSession {
       const fitting = model;
       if (fitting.thread === 'page') status.message('gpu.js runs on the page’s thread (a worker cannot be handed gpu.js): the page may respond slowly until the fit ends.');
       const result = await job.run(async (X, options = {}) => {
-        progress.rowsAre((X as { rows: number }).rows);
+        progress.rowsAre(Array.isArray(X) ? X.length : (X as { rows: number }).rows);
         const t0 = performance.now();
         const W = await fitting.fitTransform(X, options);
-        summary = {
+        const summary = (fitted.summary = {
           nIter: fitting.nIter ?? 0,
           reconstructionErr: fitting.reconstructionErr ?? NaN,
           backendUsed: fitting.backendUsed ?? 'unknown',
           fitMs: performance.now() - t0,
           msPerIteration: progress.meanMs(),
           nComponents: fitting.nComponentsOut ?? 0,
-        };
+        });
         return { W, H: fitting.components!, model: fitting.toJSON(), summary };
       }, stage, signal);
       progress.flush();
-      if (!summary) throw new Error('the job returned without fitting');
-      outcome = { status: 'done', summary, result };
+      if (!fitted.summary) throw new Error('the job returned without fitting');
+      outcome = { status: 'done', summary: fitted.summary, result };
     } catch (e) {
       progress.flush();
       outcome = signal.aborted
@@ -201,7 +201,7 @@ export class FitSession {
           'stopped',
           outcome.iteration > 0
             ? `Stopped at iteration ${formatInt(outcome.iteration)}. Change the settings or fit again.`
-            : `Stopped before the fit began (${outcome.during.replace(/…$/, '').replace(/^./, (c) => c.toLowerCase())}).`,
+            : `Stopped before the first iteration (${outcome.during.replace(/…$/, '').replace(/^./, (c) => c.toLowerCase())}).`,
         );
         status.stat('backend', '—');
         break;

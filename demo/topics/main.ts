@@ -8,7 +8,7 @@ import { LossChart } from '../shared/loss-chart.js';
 import { bindNmfForm, fieldOf, FormError, numberReader, type NmfSettings } from '../shared/nmf-form.js';
 import type { DemoProbe } from '../shared/probe.js';
 import { FitSession } from '../shared/session.js';
-import { $, StatusCard, formatInt, markStale, probeEnvironment, showEnvironment } from '../shared/ui.js';
+import { $, StatusCard, formatInt, h, markStale, probeEnvironment, showEnvironment } from '../shared/ui.js';
 import { bindUrlState } from '../shared/url-state.js';
 import { renderCode } from './code-panel.js';
 import { renderCompare, secondSettings, type Run } from './compare.js';
@@ -151,12 +151,17 @@ function open(i: number): void {
   if (current) openDocument(reader, current.fit, shownWords, i);
 }
 
+/** The topic cards at the page's λ: their words are the topics' names in every other view. */
+function drawTopics(fit: TopicFit): void {
+  shownWords = lastTopics = renderTopics(views.topics, fit, lambda, topWordCount(), selection.get().topic, (t) => selection.toggleTopic(t));
+  $('#topics-sub').textContent = lambda === 1 ? 'top words of each row of H; a card selects its topic' : `top words by relevance at λ = ${lambda}; a card selects its topic`;
+}
+
 function drawSelection(): void {
   if (!current) return;
   const { fit } = current;
   const { topic, year } = selection.get();
-  shownWords = lastTopics = renderTopics(views.topics, fit, lambda, topWordCount(), topic, (t) => selection.toggleTopic(t));
-  $('#topics-sub').textContent = lambda === 1 ? 'top words of each row of H; a card selects its topic' : `top words by relevance at λ = ${lambda}; a card selects its topic`;
+  drawTopics(fit);
   renderTopicMap(views.map, fit, shownWords, topic, (t) => selection.toggleTopic(t));
   const dated = renderTimeline(views.timeline, fit, shownWords, selection.get(), { pickYear: (y) => selection.set({ year: y }), pickTopic: (t) => selection.toggleTopic(t) });
   renderHeatmap(views.heatmap, fit, topic, open);
@@ -166,13 +171,9 @@ function drawSelection(): void {
   const pill = $('#selection');
   pill.hidden = topic === null;
   if (topic !== null) {
-    pill.replaceChildren(`Topic ${topic + 1} selected `);
-    const clear = document.createElement('button');
-    clear.type = 'button';
-    clear.className = 'link';
-    clear.textContent = 'clear';
+    const clear = h('button', { type: 'button', class: 'link' }, 'clear');
     clear.addEventListener('click', () => selection.set({ topic: null }));
-    pill.append(clear);
+    pill.replaceChildren(`Topic ${topic + 1} selected `, clear);
   }
   $('#year').hidden = !dated || year === null;
   if (dated && year !== null) {
@@ -183,10 +184,14 @@ function drawSelection(): void {
 selection.subscribe(drawSelection);
 $('#year-clear').addEventListener('click', () => selection.set({ year: null }));
 
+// while λ is dragged only the cards follow; the other views take the new words when it is let go
 const lambdaInput = $<HTMLInputElement>('#lambda');
 lambdaInput.addEventListener('input', () => {
   lambda = Number(lambdaInput.value);
   $('#lambda-out').textContent = lambda.toFixed(2);
+  if (current) drawTopics(current.fit);
+});
+lambdaInput.addEventListener('change', () => {
   drawSelection();
   if (current) renderExport($('#export'), exportFiles(current.fit, lambda, topWordCount()));
 });
@@ -197,7 +202,7 @@ function showFit(fit: TopicFit, X: CsrMatrix): void {
   drawSelection();
   renderExport($('#export'), exportFiles(fit, lambda, topWordCount()));
   $<HTMLButtonElement>('#compare-run').disabled = false;
-  $('#compare').replaceChildren(Object.assign(document.createElement('div'), { className: 'empty', textContent: 'Fit the same documents again with another loss or k, and compare.' }));
+  $('#compare').replaceChildren(h('div', { class: 'empty' }, 'Fit the same documents again with another loss or k, and compare.'));
 }
 
 // ---------- running ----------

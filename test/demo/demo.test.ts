@@ -136,14 +136,14 @@ describe('topic modeling page', () => {
     expect(demo.problems).toEqual([]);
   }, TEST_TIMEOUT);
 
-  it('Stop while the corpus loads stops at once and says the fit never began', async () => {
+  it('Stop while the corpus loads stops at once and says no iteration ran', async () => {
     await fill(page, { ...SHORT, fromYear: '1790', toYear: '2021', maxIter: '50', backend: 'cpu' });
     await page.click('#fit');
     const t0 = performance.now();
     await page.click('#stop');
     expect(await waitForState(demo, page, ['stopped', 'done', 'error'], 5_000)).toBe('stopped');
     demo.timings['stop while loading → stopped'] = Math.round(performance.now() - t0);
-    expect(await statusText(page)).toMatch(/^Stopped before the fit began \((loading|building)/);
+    expect(await statusText(page)).toMatch(/^Stopped before the first iteration \((loading|building)/);
     expect(demo.problems).toEqual([]);
   }, TEST_TIMEOUT);
 

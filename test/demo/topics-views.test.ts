@@ -41,11 +41,12 @@ afterAll(async () => {
 
 const probe = <T>(fn: () => T) => page.evaluate(fn);
 
-/** Move the λ slider, as a drag would (input events). */
+/** Move the λ slider and let it go, as a drag does (input, then change). */
 const setLambda = (value: number) =>
   page.$eval('#lambda', (el, value) => {
     (el as HTMLInputElement).value = String(value);
     el.dispatchEvent(new Event('input', { bubbles: true }));
+    el.dispatchEvent(new Event('change', { bubbles: true }));
   }, value);
 
 describe('the topic views', () => {

@@ -1,9 +1,11 @@
 // `webnmf fit FILE`: factor a matrix file, print a summary, write W and H (.npy and .csv) to --out.
 
-import { mkdirSync, openAsBlob, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, openAsBlob, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { describeK } from '../fit.js';
 import { toDense, type DenseMatrix } from '../matrix/matrix.js';
+import { checkFitMemory } from '../matrix/memory.js';
 import { MiniBatchNMF } from '../minibatch.js';
 import { rowBlocks } from '../stream/row-blocks.js';
 import { NMF, nonNegativeFactorization } from '../nmf.js';
@@ -13,7 +15,7 @@ import { CliError, inFile } from './errors.js';
 import { checkSavePath, saveModel } from './model-file.js';
 import { formatNpy } from './npy.js';
 import { MINIBATCH_FLAGS, nmfFlagConfig, nmfFlagHelp, nmfOptions } from './options.js';
-import { FORMATS, readMatrix } from './read-matrix.js';
+import { checkRegularFile, FORMATS, readMatrix, type ShapeCheck } from './read-matrix.js';
 import { chooseBackend, fitHooks } from './run-fit.js';
 
 export const FIT_HELP = [
@@ -38,6 +40,9 @@ export const FIT_HELP = [
   'A progress bar (iteration, loss or violation, ETA if every iteration runs) is drawn on stderr',
   'when it is a terminal; the first stderr line names the backend. Ctrl-C stops the fit.',
 ].join('\n');
+
+/** Node's "EEXIST: file already exists, mkdir '/path'" without the path (the message names it once already). */
+const reason = (e: unknown): string => (e as Error).message.replace(/, \w+ '[^']*'( -> '[^']*')?$/, '');
 
 function shape(m: { rows: number; cols: number }): string {
   return `${m.rows} × ${m.cols}`;
@@ -105,13 +110,16 @@ async function fitStreamed(file: string, values: { W?: string; H?: string; out?:
   makeOutDir(values.out);
   const ext = extname(file).toLowerCase();
   if (!['.csv', '.tsv', '.mtx', '.npy'].includes(ext)) throw new CliError(`${file}: unknown file type '${ext || '(none)'}': expected ${FORMATS}.`);
+  checkRegularFile(file);
   let blob: Blob;
   try {
     blob = await openAsBlob(file);
   } catch (e) {
-    throw new CliError(`${file}: cannot be read (${(e as Error).message}).`);
+    throw new CliError(`${file}: cannot be read (${reason(e)}).`);
   }
-  const source = rowBlocks(blob, { name: file, delimiter: ext === '.tsv' ? '\t' : undefined });
+  // the extension says the format, as for a file read whole (a broken .npy is not read as CSV)
+  const format = ext === '.npy' ? 'npy' : ext === '.mtx' ? 'mtx' : 'csv';
+  const source = rowBlocks(blob, { name: file, format, delimiter: ext === '.tsv' ? '\t' : undefined });
   const start = { W: values.W ? toDense(readMatrix(values.W).X) : undefined, H: values.H ? toDense(readMatrix(values.H).X) : undefined };
   const { backend, line } = await chooseBackend(options.backend);
   const hooks = fitHooks(typeof options.maxIter === 'number' ? options.maxIter : 200, line);
@@ -143,21 +151,52 @@ async function fitStreamed(file: string, values: { W?: string; H?: string; out?:
   if (values.save) saveModel(values.save, model.toJSON(), options.backend);
 }
 
-export function makeOutDir(out: string | undefined): void {
+/**
+ * --out is made and checked writable before the fit, so a bad one does not waste a fit: the folder
+ * takes a new file, and none of the files to come (`names` as .npy and .csv) is a folder or read-only.
+ */
+export function makeOutDir(out: string | undefined, names: string[] = ['W', 'H']): void {
   if (!out) return;
-  // before the fit, so a bad --out does not waste one
   try {
     mkdirSync(out, { recursive: true });
   } catch (e) {
-    throw new CliError(`--out: cannot create the directory ${out}: ${(e as Error).message}`, 2);
+    throw new CliError(`--out: cannot create the directory ${out}: ${reason(e)}`, 2);
   }
+  const probe = join(out, `.webnmf-write-test-${process.pid}`);
+  try {
+    writeFileSync(probe, '');
+    unlinkSync(probe);
+  } catch (e) {
+    throw new CliError(`--out: cannot write into ${out}: ${reason(e)}`, 2);
+  }
+  for (const path of names.flatMap((name) => [join(out, `${name}.npy`), join(out, `${name}.csv`)])) {
+    try {
+      if (statSync(path).isDirectory()) throw new CliError(`--out: ${path} is a directory, so it cannot be written.`, 2);
+      accessSync(path, constants.W_OK);
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliError(`--out: cannot write ${path}: ${reason(e)}`, 2);
+    }
+  }
+}
+
+/**
+ * The CLI's check of X's declared shape, before the reader allocates it: the library's memory rule
+ * (src/matrix/memory.ts) for a fit of that shape with the k the options give.
+ */
+function memoryCheck(options: Partial<FactorizationOptions>, H0: DenseMatrix | undefined): ShapeCheck {
+  return ({ rows, cols, stored }) => {
+    const nComponents = options.nComponents ?? null;
+    const k = typeof nComponents === 'number' ? nComponents : nComponents === 'auto' && H0 ? H0.rows : cols;
+    checkFitMemory({ rows, cols, stored, k }, describeK({ nComponents }, k));
+  };
 }
 
 async function fitFile(file: string, values: { W?: string; H?: string; out?: string; save?: string }, options: Partial<FactorizationOptions>, updateH: boolean): Promise<void> {
   makeOutDir(values.out);
-  const { X, description } = readMatrix(file);
   const W0 = values.W ? toDense(readMatrix(values.W).X) : undefined;
   const H0 = values.H ? toDense(readMatrix(values.H).X) : undefined;
+  const { X, description } = readMatrix(file, memoryCheck(options, H0));
   process.stdout.write(`X: ${shape(X)}, ${description} (${file})\n`);
 
   const { backend, line } = await chooseBackend(options.backend);
@@ -196,7 +235,7 @@ export function writeFactors(out: string | undefined, factors: [string, DenseMat
         try {
           writeFileSync(path, bytes);
         } catch (e) {
-          throw new CliError(`--out: cannot write ${path}: ${(e as Error).message}`);
+          throw new CliError(`--out: cannot write ${path}: ${reason(e)}`);
         }
         written.push(path);
       }

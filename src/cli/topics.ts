@@ -49,12 +49,19 @@ export const TOPICS_HELP = [
   `${'  -h, --help'.padEnd(30)} this help`,
 ].join('\n');
 
+/** A file with NUL bytes is not text (an executable, an image, a .npy): say so, rather than fit its bytes. */
+function text(file: string): string {
+  const bytes = readInput(file);
+  if (bytes.subarray(0, 65536).includes(0)) throw new CliError(`${file}: is not a text file (it holds NUL bytes): topics reads plain text, one document per paragraph or per file.`);
+  return bytes.toString('utf8');
+}
+
 export function fileCorpus(files: string[], mode: string | undefined): Corpus {
   if (mode !== undefined && mode !== 'paragraphs' && mode !== 'files') {
     throw new CliError(`--documents must be 'paragraphs' or 'files'. Got '${mode}' instead.`, 2);
   }
   const byParagraph = (mode ?? (files.length === 1 ? 'paragraphs' : 'files')) === 'paragraphs';
-  const texts = files.map((f) => readInput(f).toString('utf8'));
+  const texts = files.map(text);
   const documents = byParagraph ? texts.flatMap(splitParagraphs) : texts;
   const what = byParagraph ? `${documents.length} paragraphs` : `${documents.length} documents (one per file)`;
   return { documents, description: `${what} from ${files.length === 1 ? files[0] : `${files.length} files`}` };
@@ -92,10 +99,11 @@ export async function topicsCommand(args: string[]): Promise<void> {
   const options: Partial<FactorizationOptions> = { ...EXAMPLE_NMF, ...given };
   if (given.betaLoss !== undefined && given.betaLoss !== 'frobenius' && given.betaLoss !== 2 && given.solver === undefined) options.solver = 'mu';
   const nTop = intFlag(values, 'top-words', TOP_WORDS);
+  const maxFeatures = intFlag(values, 'max-features', EXAMPLE_TFIDF.maxFeatures);
   const vectorizer = new TfidfVectorizer({
     maxDf: numberFlag(values, 'max-df', EXAMPLE_TFIDF.maxDf),
     minDf: numberFlag(values, 'min-df', EXAMPLE_TFIDF.minDf),
-    maxFeatures: intFlag(values, 'max-features', EXAMPLE_TFIDF.maxFeatures),
+    maxFeatures,
     stopWords: values['stop-words'] === false ? null : 'english',
     sublinearTf: values['sublinear-tf'] === true,
   });
@@ -106,9 +114,22 @@ export async function topicsCommand(args: string[]): Promise<void> {
   const t0 = performance.now();
   const corpus = positionals.length > 0 ? fileCorpus(positionals, values.documents) : await sotuCorpus(passageWords);
   process.stdout.write(`${corpus.description}\n`);
+  const minDf = numberFlag(values, 'min-df', EXAMPLE_TFIDF.minDf);
+  const nDocs = corpus.documents.length;
+  if ((minDf >= 1 ? minDf : minDf * nDocs) > nDocs) {
+    // the vectorizer would blame --max-df (scikit-learn's words); the corpus is what is short
+    throw new CliError(`${corpus.description}: ${nDocs} document${nDocs === 1 ? '' : 's'}, but --min-df ${minDf} keeps only terms found in at least ${minDf} documents: give more text (blank lines separate paragraphs; or several files), or lower --min-df.`);
+  }
   const X = vectorizer.fitTransform(corpus.documents);
   const t1 = performance.now();
   process.stdout.write(`TF-IDF: ${X.rows} documents × ${X.cols} terms, ${density(X)} (${((t1 - t0) / 1000).toFixed(2)} s)\n`);
+  const k = typeof options.nComponents === 'number' ? options.nComponents : X.cols;
+  const init = options.init === undefined ? EXAMPLE_NMF.init : options.init;
+  if (typeof init === 'string' && init.startsWith('nndsvd') && k > Math.min(X.rows, X.cols)) {
+    // NMF would blame --init; the vocabulary (or the corpus) is what is too small for k topics
+    const short = X.cols < X.rows ? `the vocabulary has ${X.cols} term${X.cols === 1 ? '' : 's'}${X.cols === maxFeatures ? ` (--max-features ${maxFeatures})` : ''}` : `there are ${X.rows} documents`;
+    throw new CliError(`--n-components ${k}: ${short}, fewer than the ${k} topics asked for (init '${init}' needs at most min(documents, terms) = ${Math.min(X.rows, X.cols)}): lower --n-components${X.cols < X.rows ? ' or raise --max-features' : ' or give more text'}.`, 2);
+  }
 
   const { backend, description, line } = await chooseBackend(options.backend);
   const hooks = fitHooks(typeof options.maxIter === 'number' ? options.maxIter : 200, line);

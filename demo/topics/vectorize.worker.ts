@@ -1,6 +1,7 @@
 // The topics page's text work, off its thread: load and cut the corpus, build its TF-IDF matrix
 // (a century of addresses takes seconds). The fit then runs in webnmf/worker's own worker.
 
+import { InvalidParameterError } from '../../src/index.js';
 import { vectorizeCorpus } from './pipeline.js';
 import type { VectorizeReply, VectorizeRequest } from './vectorize.js';
 
@@ -12,6 +13,7 @@ addEventListener('message', async (e: Event) => {
     const data = await vectorizeCorpus(corpus, vectorizer, async (text) => scope.postMessage({ stage: text }));
     scope.postMessage({ data }, [data.X.indptr.buffer, data.X.indices.buffer, data.X.data.buffer]);
   } catch (err) {
-    scope.postMessage({ error: { name: (err as Error).name ?? 'Error', message: (err as Error).message ?? String(err) } });
+    const parameter = err instanceof InvalidParameterError ? err.parameter : undefined;
+    scope.postMessage({ error: { name: (err as Error).name ?? 'Error', message: (err as Error).message ?? String(err), parameter } });
   }
 });

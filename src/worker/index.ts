@@ -9,9 +9,9 @@ import { consoleWarning, InvalidParameterError, NMFError, type WarningHandler } 
 import type { DenseMatrix, MatrixInput } from '../matrix/matrix.js';
 import { MiniBatchNMF, type MiniBatchNMFLoadOptions } from '../minibatch.js';
 import { NMF, type FitStart, type NMFLoadOptions } from '../nmf.js';
-import type { MiniBatchNMFOptions, NMFOptions, ProgressInfo } from '../params.js';
+import type { MiniBatchNMFOptions, NMFOptions, ProgressInfo, RunningFit } from '../params.js';
 import { isRowSource } from '../stream/row-source.js';
-import { buffersOf, receiveError, type EstimatorKind, type FromWorker, type Method, type ModelCopy } from './protocol.js';
+import { buffersOf, receiveError, type EstimatorKind, type FromWorker, type Method, type ModelCopy, type ToWorker } from './protocol.js';
 import { startWorker, type WorkerPort } from './spawn.js';
 
 /** NMF's options but device: a GPUDevice belongs to its thread (the worker acquires its own). */
@@ -45,7 +45,9 @@ abstract class WorkerEstimator<M extends NMF | MiniBatchNMF> {
   /** why calls fail from now on: disposed, or the worker failed */
   private ended: Error | null = null;
   private readonly signal: AbortSignal | null;
-  private readonly onProgress: ((info: ProgressInfo) => void) | null;
+  private readonly onProgress: ((info: ProgressInfo, fit?: RunningFit) => void) | null;
+  /** what onProgress receives beside its reports (NMF only, as on the caller's thread): the worker's fit */
+  private readonly running: RunningFit | undefined;
   private readonly onWarning: WarningHandler;
   private readonly onAbort = () => this.port.post({ type: 'abort' });
 
@@ -59,6 +61,7 @@ abstract class WorkerEstimator<M extends NMF | MiniBatchNMF> {
     this.signal = signal;
     this.onProgress = onProgress;
     this.onWarning = onWarning ?? consoleWarning;
+    this.running = kind === 'NMF' ? { factors: () => this.request<{ W: DenseMatrix; H: DenseMatrix }>({ type: 'factors', id: 0 }) } : undefined;
     this.port = startWorker({ message: (m) => this.receive(m), failed: (e) => this.end(e) });
     this.port.post({ type: 'create', kind, options: rest, progress: onProgress !== null });
     if (signal?.aborted) this.onAbort();
@@ -127,7 +130,7 @@ abstract class WorkerEstimator<M extends NMF | MiniBatchNMF> {
   private receive(m: FromWorker): void {
     switch (m.type) {
       case 'progress':
-        for (const report of m.reports) this.callback(() => this.onProgress?.(report));
+        for (const report of m.reports) this.callback(() => this.onProgress?.(report, this.running));
         return;
       case 'warning':
         this.callback(() => this.onWarning(m.warning));
@@ -145,11 +148,12 @@ abstract class WorkerEstimator<M extends NMF | MiniBatchNMF> {
         else p.reject(m.aborted && this.signal?.aborted ? this.signal.reason : receiveError(m.error));
         return;
       }
+      case 'factors':
       case 'inspected': {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
         if (this.pending.size === 0) this.port.busy(false);
-        p?.resolve(m.liveGpuBuffers);
+        p?.resolve(m.type === 'factors' ? { W: m.W, H: m.H } : m.liveGpuBuffers);
         return;
       }
     }
@@ -178,10 +182,15 @@ abstract class WorkerEstimator<M extends NMF | MiniBatchNMF> {
 
   /** @internal For tests: the buffers the worker's WebGPU device still holds (null if it never ran on WebGPU). */
   inspectGpuBuffers(): Promise<number | null> {
+    return this.request({ type: 'inspect', id: 0 });
+  }
+
+  /** A question to the worker beside the calls (it answers between a fit's iterations). */
+  private request<T>(message: Extract<ToWorker, { type: 'inspect' | 'factors' }>): Promise<T> {
     if (this.ended) return Promise.reject(this.ended);
     const id = this.nextId++;
-    const answer = new Promise<number | null>((resolve, reject) => this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
-    this.port.post({ type: 'inspect', id });
+    const answer = new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
+    this.port.post({ ...message, id });
     this.port.busy(true);
     return answer;
   }

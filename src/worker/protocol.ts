@@ -20,6 +20,8 @@ export type ToWorker =
   | { type: 'call'; id: number; method: Method; args: unknown[] }
   /** the caller's signal fired */
   | { type: 'abort' }
+  /** RunningFit#factors of the fit under way (its reply: 'factors', or 'failed' when none runs) */
+  | { type: 'factors'; id: number }
   /** tests: what the worker's WebGPU device still holds */
   | { type: 'inspect'; id: number };
 
@@ -35,6 +37,7 @@ export type FromWorker =
   | { type: 'done'; id: number; value: DenseMatrix | null; model: ModelCopy | null }
   /** aborted: the fit stopped because the caller's signal fired */
   | { type: 'failed'; id: number; error: SentError; aborted: boolean; model: ModelCopy | null }
+  | { type: 'factors'; id: number; W: DenseMatrix; H: DenseMatrix }
   | { type: 'inspected'; id: number; liveGpuBuffers: number | null };
 
 /** An error as it crosses: enough to rebuild the same class with the same message. */

@@ -3,11 +3,11 @@
 // results and the model's new attributes when a call ends, their arrays transferred, not copied.
 
 import { acquireBackend } from '../backend/select.js';
-import type { NMFWarning } from '../errors.js';
+import { NMFError, type NMFWarning } from '../errors.js';
 import { MiniBatchNMF } from '../minibatch.js';
 import type { DenseMatrix } from '../matrix/matrix.js';
 import { NMF } from '../nmf.js';
-import type { ProgressInfo } from '../params.js';
+import type { ProgressInfo, RunningFit } from '../params.js';
 import { FITTING, buffersOf, ownArray, sendError, type FromWorker, type Method, type ModelCopy, type ToWorker } from './protocol.js';
 
 interface Port {
@@ -53,12 +53,19 @@ let notCreated: unknown = new Error('The webnmf worker received a call before it
 let forwardProgress = false;
 /** the model's backend option (inspect looks at the WebGPU device only if it may have made one) */
 let backendOption: unknown = 'auto';
+/** the NMF fit under way, as its last progress report gave it (for the owner's RunningFit#factors) */
+let running: RunningFit | null = null;
 
 /** What the owner's signal, onProgress and onWarning stand for, on this side. */
 function hooks() {
   return {
     signal: controller.signal,
-    onProgress: forwardProgress ? progress.add : null,
+    onProgress: forwardProgress
+      ? (p: ProgressInfo, fit?: RunningFit) => {
+          running = fit ?? null;
+          progress.add(p);
+        }
+      : null,
     onWarning: (warning: NMFWarning) => {
       progress.flush(); // in order with the progress around it
       post({ type: 'warning', warning });
@@ -92,14 +99,29 @@ async function call({ id, method, args }: Extract<ToWorker, { type: 'call' }>): 
     const result: unknown = await (m as unknown as Record<Method, (...a: unknown[]) => Promise<unknown>>)[method](...args);
     const value = result === m ? null : (result as DenseMatrix);
     const W = value && { rows: value.rows, cols: value.cols, data: ownArray(value.data) };
+    running = null;
     const copy = changes ? copyOf(m) : null;
     progress.flush();
     post({ type: 'done', id, value: W, model: copy }, buffersOf([W, copy]));
   } catch (e) {
+    running = null;
     const copy = changes ? copyOf(m) : null;
     progress.flush();
     const aborted = controller.signal.aborted && e === controller.signal.reason;
     post({ type: 'failed', id, error: sendError(e), aborted, model: copy }, buffersOf(copy));
+  }
+}
+
+/** The running fit's W and H, moved to the owner; an NMFError when no fit runs (it ended, or none began). */
+async function factors(id: number): Promise<void> {
+  try {
+    if (!running) throw new NMFError('No fit is running: the fit has ended (its result holds the final W and H), or has not reported yet.');
+    const { W, H } = await running.factors();
+    const own = (A: DenseMatrix) => ({ rows: A.rows, cols: A.cols, data: ownArray(A.data) });
+    const reply = { type: 'factors' as const, id, W: own(W), H: own(H) };
+    post(reply, buffersOf([reply.W, reply.H]));
+  } catch (e) {
+    post({ type: 'failed', id, error: sendError(e), aborted: false, model: null });
   }
 }
 
@@ -142,6 +164,9 @@ function onMessage(m: ToWorker): void {
       return;
     case 'abort':
       controller.abort(new DOMException('The fit was aborted.', 'AbortError'));
+      return;
+    case 'factors':
+      void factors(m.id);
       return;
     case 'inspect':
       void liveGpuBuffers().then((n) => post({ type: 'inspected', id: m.id, liveGpuBuffers: n }));

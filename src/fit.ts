@@ -108,7 +108,7 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
   const fromData = weighted && !(o.init === 'custom' && updateH);
   const { W, H } = startingPoint(fromData ? { ...req, X: imputeUnobserved(weighted) } : req, k, warn);
 
-  const backend: Backend = await acquireBackend(o.backend, o.device);
+  const backend: Backend = await acquireBackend(o.backend, o.device, o.gpuProfile);
   const plan = await backend.createFit({ X, W, H, beta, updateH, weighted });
   try {
     const solverOptions: SolverOptions = {

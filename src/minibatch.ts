@@ -66,7 +66,7 @@ export class MiniBatchNMF {
   }
 
   private async backend(): Promise<Backend> {
-    const backend = await acquireBackend(this.options.backend, this.options.device);
+    const backend = await acquireBackend(this.options.backend, this.options.device, this.options.gpuProfile);
     this.backendUsed = backend.description;
     return backend;
   }

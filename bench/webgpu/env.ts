@@ -8,8 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+import { isSoftwareAdapter } from '../../src/backend/adapter.js';
+
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software/i;
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface AdapterSummary {
@@ -57,15 +58,12 @@ function probeDefaultAdapter(): AdapterSummary | null {
   }
 }
 
-function isSoftware(a: AdapterSummary): boolean {
-  return a.isFallbackAdapter || SOFTWARE_ADAPTER.test(`${a.vendor} ${a.architecture} ${a.device} ${a.description}`);
-}
 
 /** Choose the driver before Dawn loads: a hardware adapter if there is one, else SwiftShader. */
 function chooseDriver(): string {
   if (process.env.VK_ICD_FILENAMES) return `VK_ICD_FILENAMES given (${process.env.VK_ICD_FILENAMES})`;
   const found = probeDefaultAdapter();
-  if (found && !isSoftware(found)) return 'hardware adapter detected';
+  if (found && !isSoftwareAdapter(found)) return 'hardware adapter detected';
   if (existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     return `no hardware adapter: SwiftShader (${SWIFTSHADER_ICD})`;

@@ -106,7 +106,7 @@ export async function topicsCommand(args: string[]): Promise<void> {
   const t1 = performance.now();
   process.stdout.write(`TF-IDF: ${X.rows} documents × ${X.cols} terms, ${density(X)} (${((t1 - t0) / 1000).toFixed(2)} s)\n`);
 
-  const { backend, description, line } = await chooseBackend(options.backend);
+  const { backend, description, line } = await chooseBackend(options.backend, options.gpuProfile);
   const hooks = fitHooks(typeof options.maxIter === 'number' ? options.maxIter : 200, line);
   let succeeded = false;
   const model = new NMF({ ...options, backend, onProgress: hooks.onProgress, onWarning: hooks.onWarning, signal: hooks.signal });

@@ -1,11 +1,15 @@
 // Where the GPUDevice comes from: navigator.gpu in browsers and Workers; in Node the `webgpu`
 // package (Dawn), imported only when navigator.gpu is absent so browser bundles never load it.
 
+import { isSoftwareAdapter } from '../adapter.js';
+
 export interface AcquiredDevice {
   device: GPUDevice;
   /** true when we created the device, so dispose() may destroy it; a caller's device is never destroyed */
   owned: boolean;
   description: string;
+  /** the adapter emulates a GPU on the CPU (fallback adapter, or SwiftShader-like by name) */
+  software: boolean;
 }
 
 /**
@@ -33,7 +37,7 @@ const WANTED_LIMITS = [
 ] as const;
 
 export async function acquireDevice(given?: GPUDevice): Promise<AcquiredDevice> {
-  if (given) return { device: given, owned: false, description: describe(given.adapterInfo) };
+  if (given) return { device: given, owned: false, description: describe(given.adapterInfo), software: isSoftwareAdapter(given.adapterInfo) };
   let gpu: GPU | null = null;
   let reason = 'navigator.gpu is absent';
   if (typeof navigator !== 'undefined' && navigator.gpu) gpu = navigator.gpu;
@@ -52,10 +56,10 @@ export async function acquireDevice(given?: GPUDevice): Promise<AcquiredDevice> 
   const requiredLimits: Record<string, number> = {};
   for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
   const device = await adapter.requestDevice({ label: 'webnmf', requiredLimits });
-  return { device, owned: true, description: describe(adapter.info) };
+  return { device, owned: true, description: describe(adapter.info), software: isSoftwareAdapter(adapter.info) };
 }
 
 function describe(info: GPUAdapterInfo | undefined): string {
   const parts = [info?.vendor, info?.architecture, info?.description].filter((s) => s && s.length > 0);
-  return `webgpu: ${parts.length > 0 ? parts.join(' ') : 'unknown adapter'} (float32)`;
+  return `webgpu: ${parts.length > 0 ? parts.join(' ') : 'unknown adapter'}`;
 }

@@ -12,6 +12,8 @@ export interface KernelContext {
   readonly buffers: BufferSet;
   readonly maxPerDim: number;
   readonly debug: boolean;
+  /** the kernel plan the launches belong to (absent: 'software') */
+  readonly plan?: 'hardware' | 'software';
 }
 
 export function pipeline(ctx: KernelContext, shader: ShaderName, entry: string, constants: Constants): Promise<GPUComputePipeline> {

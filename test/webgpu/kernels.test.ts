@@ -127,7 +127,7 @@ describe('hals.wgsl', () => {
     const b = ctx.buffers;
     const [w, h, partials, ones, total] = [b.upload('W', W, 'f32'), b.upload('H', H, 'f32'), b.storage('partials', 8), b.upload('ones', new Float32Array(8).fill(1), 'f32'), b.storage('total', 1)];
     const orderBuf = b.upload('order', order, 'u32');
-    const nW = halsWorkgroups('W', m, n), nH = halsWorkgroups('H', m, n);
+    const nW = halsWorkgroups(ctx, 'W', m, n, k), nH = halsWorkgroups(ctx, 'H', m, n, k);
     const lw = await halsLaunch(ctx, { label: 'W', side: 'W', m, n, k, f: w, g: b.upload('XHt', XHt, 'f32'), gram: b.upload('HHt', HHt, 'f32'), order: orderBuf, partials, partialBase: 0 });
     const lh = await halsLaunch(ctx, { label: 'H', side: 'H', m, n, k, f: h, g: b.upload('WtX', WtX, 'f32'), gram: b.upload('WtW', WtW, 'f32'), order: orderBuf, partials, partialBase: nW });
     for (const l of [lw, lh]) l.params.set({ l1, l2 }).write(device.queue);

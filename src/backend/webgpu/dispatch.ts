@@ -11,6 +11,32 @@ export interface Launch {
   readonly pipeline: GPUComputePipeline;
   readonly bindGroup: GPUBindGroup;
   readonly grid: readonly [number, number];
+  /** what the dispatch costs, for the plan printer's roofline (bench:webgpu --plan) */
+  readonly cost?: LaunchCost;
+}
+
+/** The work of one dispatch, as its launcher computes it from the shapes (a model, not a measurement). */
+export interface LaunchCost {
+  /** invocations per workgroup */
+  readonly invocations: number;
+  /** trips of the longest loop one invocation runs (the serial depth of the dispatch) */
+  readonly trips: number;
+  /** global-memory bytes the dispatch must move: each operand read once, each output written once */
+  readonly bytes: number;
+  /** floating-point operations (a multiply-add is 2) */
+  readonly flops: number;
+}
+
+/** The launch a bind group belongs to (introspection for the plan printer and tests). */
+const launchByGroup = new WeakMap<GPUBindGroup, Launch>();
+
+export function launchOf(group: GPUBindGroup): Launch | undefined {
+  return launchByGroup.get(group);
+}
+
+export function registerLaunch(launch: Launch): Launch {
+  launchByGroup.set(launch.bindGroup, launch);
+  return launch;
 }
 
 /**
@@ -43,11 +69,17 @@ export function tileGrid(x: number, y: number, maxPerDim: number, what: string):
   return [Math.max(1, x), Math.max(1, y)];
 }
 
-export function bindGroup(device: GPUDevice, label: string, pipeline: GPUComputePipeline, buffers: Record<number, GPUBuffer>): GPUBindGroup {
+/** A binding: a whole buffer, or its first `size` bytes (a dispatch that reads a slice binds that slice). */
+export type Binding = GPUBuffer | { buffer: GPUBuffer; size: number };
+
+export function bindGroup(device: GPUDevice, label: string, pipeline: GPUComputePipeline, buffers: Record<number, Binding>): GPUBindGroup {
   return device.createBindGroup({
     label,
     layout: pipeline.getBindGroupLayout(0),
-    entries: Object.entries(buffers).map(([binding, buffer]) => ({ binding: Number(binding), resource: { buffer } })),
+    entries: Object.entries(buffers).map(([binding, b]) => ({
+      binding: Number(binding),
+      resource: 'size' in b && 'buffer' in b ? { buffer: b.buffer, size: Math.min(b.buffer.size, Math.max(16, Math.ceil(b.size / 16) * 16)) } : { buffer: b as GPUBuffer },
+    })),
   });
 }
 

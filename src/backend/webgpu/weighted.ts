@@ -10,7 +10,7 @@ import type { KernelContext } from './kernels/context.js';
 import { sparseDivergenceWorkgroups, weightedDivergenceLaunch } from './kernels/divergence.js';
 import { muApplyLaunch } from './kernels/mu.js';
 import { reduceLaunch } from './kernels/reduce.js';
-import { cscWtTimesLaunch, csrTimesHtLaunch, sampleWHLaunch } from './kernels/sparse.js';
+import { cscColsWLaunch, cscWtTimesLaunch, csrRowsHtLaunch, csrTimesHtLaunch, sampleWHLaunch, sampleWHtLaunch, SPARSE_TEAM_MAX_K, transposeHLaunch } from './kernels/sparse.js';
 import type { GpuCsr } from './x-upload.js';
 
 /** The observed entries as the CSR matrix the plan uploads in place of X. */
@@ -51,23 +51,29 @@ export async function weightedLaunches(ctx: KernelContext, p: FitProblem, X: Gpu
   const num = { weights, denominator: false }, den = { weights, denominator: true };
   // β = 2's numerator is M ⊙ X itself (VALUE 0); other β take sparse.wgsl's numerator terms
   const numeratorOf = beta === 2 ? null : beta;
-  const sample = sampleWHLaunch(ctx, 'WH@observed', X, d, b.W, b.H);
+  // the 'hardware' plan reads H through Hᵀ (n × k), lanes over the components
+  const ht = ctx.plan === 'hardware' && k <= SPARSE_TEAM_MAX_K ? ctx.buffers.storage('Ht(observed)', n * k) : null;
+  const csrTimes = (label: string, wt: typeof num) => ht ? csrRowsHtLaunch(ctx, label, X, d, wt.denominator ? beta : numeratorOf, ht, wt.denominator ? b.denW : b.XHt, wt) : csrTimesHtLaunch(ctx, label, X, d, wt.denominator ? beta : numeratorOf, b.H, wt.denominator ? b.denW : b.XHt, wt);
+  const cscTimes = (label: string, wt: typeof num) => ht ? cscColsWLaunch(ctx, label, X, d, wt.denominator ? beta : numeratorOf, b.W, wt.denominator ? b.denH : b.WtX, wt) : cscWtTimesLaunch(ctx, label, X, d, wt.denominator ? beta : numeratorOf, b.W, wt.denominator ? b.denH : b.WtX, wt);
+  const sampled = ht
+    ? Promise.all([transposeHLaunch(ctx, 'Ht(observed)', d, b.H, ht), sampleWHtLaunch(ctx, 'WH@observed', X, d, b.W, ht)])
+    : Promise.all([sampleWHLaunch(ctx, 'WH@observed', X, d, b.W, b.H)]);
   const apply = (side: 'W' | 'H') =>
     muApplyLaunch(ctx, {
       label: `weighted apply${side}`, side, beta, n, k, count: side === 'W' ? m * k : k * n, f: side === 'W' ? b.W : b.H,
       num: side === 'W' ? b.XHt : b.WtX, den: side === 'W' ? b.denW : b.denH, sums: side === 'W' ? b.Hsum : b.Wsum, denFromBuffer: true,
     });
   const nPartials = weightedLossPartials(E);
-  const [muW, muH, applyW, applyH, loss] = await Promise.all([
-    Promise.all([sample, csrTimesHtLaunch(ctx, 'weighted numW', X, d, numeratorOf, b.H, b.XHt, num), csrTimesHtLaunch(ctx, 'weighted denW', X, d, beta, b.H, b.denW, den)]),
-    Promise.all([sample, cscWtTimesLaunch(ctx, 'weighted numH', X, d, numeratorOf, b.W, b.WtX, num), cscWtTimesLaunch(ctx, 'weighted denH', X, d, beta, b.W, b.denH, den)]),
+  const [sample, products, applyW, applyH, lossSum] = await Promise.all([
+    sampled,
+    Promise.all([csrTimes('weighted numW', num), csrTimes('weighted denW', den), cscTimes('weighted numH', num), cscTimes('weighted denH', den)]),
     apply('W'),
     apply('H'),
     Promise.all([
-      sample,
       weightedDivergenceLaunch(ctx, { label: 'weighted loss', beta, nnz: X.nnz, data: X.data, wh: X.wh, partials, partialBase: 0, weights }),
       reduceLaunch(ctx, 'weighted loss sum', nPartials, partials, ones, b.scalars, 1),
     ]),
   ]);
-  return { muW, muH, applyW, applyH, loss };
+  const [numW, denW, numH, denH] = products;
+  return { muW: [...sample, numW, denW], muH: [...sample, numH, denH], applyW, applyH, loss: [...sample, ...lossSum] };
 }

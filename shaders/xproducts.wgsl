@@ -144,10 +144,10 @@ fn accumulate(acc: ptr<function, Acc>, tt: u32, tc: u32) {
   }
 }
 
-/** One output entry: C (+)= v with one split, else its partial (den after every split of num). */
+/** One output entry: C (+)= v with one split, else its partial (den after every split of num, if any). */
 fn put(outputs: u32, s: u32, q: u32, idx: u32, v: f32, isDen: bool) {
   if (p.splits > 1u) {
-    partials[(select(0u, p.splits, isDen) + s) * outputs + q] = v;
+    partials[(select(0u, p.splits, isDen && HAS_X) + s) * outputs + q] = v;
   } else if (isDen) {
     den[idx] = select(v, v + den[idx], p.accumulate != 0u);
   } else {

@@ -21,6 +21,9 @@ export interface WebGPUBackendOptions {
   debug?: boolean;
   /** which kernel plan fits run ('auto': 'software' on a software adapter, else 'hardware') */
   gpuProfile?: GpuProfile;
+  /** force fewer split-K splits per pass, and shorter splits, on the hardware plan (tests use them to exercise splits and passes) */
+  maxSplits?: number;
+  maxChunk?: number;
 }
 
 /** The kernel plans: 'hardware' fills a real GPU, 'software' suits CPU-emulated adapters (SwiftShader). */
@@ -84,7 +87,7 @@ export class WebGPUBackend implements Backend {
     const largest = Math.max(W.data.length, H.data.length) * 4;
     if (largest > deviceBinding) throw new Error(`webnmf: W or H (${largest} bytes) exceeds this device's storage binding limit of ${deviceBinding} bytes.`);
     if (X.rows !== W.rows || X.cols !== H.cols || W.cols !== H.rows) throw new Error('webnmf internal: X, W and H shapes do not match.');
-    const ctx = { device: this.device, buffers: new BufferSet(this.device), maxPerDim: limits.maxComputeWorkgroupsPerDimension, debug: !!this.options.debug, plan: this.plan };
+    const ctx = { device: this.device, buffers: new BufferSet(this.device), maxPerDim: limits.maxComputeWorkgroupsPerDimension, debug: !!this.options.debug, plan: this.plan, maxSplits: this.options.maxSplits, maxChunk: this.options.maxChunk };
     return createWebGPUFitPlan(ctx, problem, Math.min(deviceBinding, this.options.maxBindingSize ?? Infinity), this.lost, this.options.ratioScratchBytes);
   }
 

@@ -14,6 +14,9 @@ export interface KernelContext {
   readonly debug: boolean;
   /** the kernel plan the launches belong to (absent: 'software') */
   readonly plan?: 'hardware' | 'software';
+  /** tests: fewer splits per pass and shorter splits than the hardware plan's own, to exercise its splits and passes on small X */
+  readonly maxSplits?: number;
+  readonly maxChunk?: number;
 }
 
 export function pipeline(ctx: KernelContext, shader: ShaderName, entry: string, constants: Constants): Promise<GPUComputePipeline> {

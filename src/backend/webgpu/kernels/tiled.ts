@@ -56,10 +56,11 @@ export function planTiled(ctx: KernelContext, M: number, N: number, K: number): 
   const whole = useful.find((t) => tiles(t)[0] * tiles(t)[1] >= FACTOR_WORKGROUPS);
   const tile = whole ?? useful[0];
   const [tilesM, tilesN] = tiles(tile);
-  const wanted = whole ? 1 : Math.min(MAX_SPLITS, Math.ceil(FACTOR_WORKGROUPS / (tilesM * tilesN)), Math.max(1, Math.floor(K / tile.tk)));
-  let chunk = Math.min(MAX_CHUNK, roundUp(Math.ceil(K / wanted), tile.tk));
-  const splits = Math.min(MAX_SPLITS, Math.max(1, Math.ceil(K / chunk)));
-  if (splits === 1) chunk = roundUp(Math.max(K, 1), tile.tk);
+  const maxSplits = ctx.maxSplits ?? MAX_SPLITS;
+  const wanted = whole ? 1 : Math.min(maxSplits, Math.ceil(FACTOR_WORKGROUPS / (tilesM * tilesN)), Math.max(1, Math.floor(K / tile.tk)));
+  let chunk = Math.min(ctx.maxChunk ?? MAX_CHUNK, roundUp(Math.ceil(K / wanted), tile.tk));
+  if (K <= chunk) chunk = roundUp(Math.max(K, 1), tile.tk);
+  const splits = Math.min(maxSplits, Math.max(1, Math.ceil(K / chunk)));
   return { tile, tilesM, tilesN, splits, chunk, passes: Math.max(1, Math.ceil(K / (splits * chunk))) };
 }
 

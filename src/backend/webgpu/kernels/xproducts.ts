@@ -70,9 +70,9 @@ export function planXProduct(ctx: KernelContext, s: XProductShape): XProductPlan
   const reduction = s.kind === 'xht' ? s.n : s.rows;
   const tiles = Math.ceil((s.kind === 'xht' ? s.rows : s.n) / TM);
   let chunk = s.kind === 'xht' ? Math.min(XHT_MAX_CHUNK, Math.max(XHT_MIN_CHUNK, roundUp(Math.ceil(s.n / XHT_SPLITS), TK))) : WTX_CHUNK;
-  chunk = roundUp(chunk, TK);
-  const splits = Math.min(MAX_SPLITS, Math.max(1, Math.ceil(reduction / chunk)));
-  if (splits === 1) chunk = roundUp(Math.max(reduction, 1), TK);
+  chunk = roundUp(Math.min(chunk, ctx.maxChunk ?? Infinity), TK);
+  if (reduction <= chunk) chunk = roundUp(Math.max(reduction, 1), TK);
+  const splits = Math.min(ctx.maxSplits ?? MAX_SPLITS, Math.max(1, Math.ceil(reduction / chunk)));
   return { KC, TM, RM, TK, threads: (TM / RM) * KV, tiles, chunk, splits, passes: Math.max(1, Math.ceil(reduction / (splits * chunk))) };
 }
 
@@ -143,7 +143,7 @@ export async function xproductLaunches(ctx: KernelContext, s: XProductSpec): Pro
     out.push(makeLaunch(ctx, 'xproducts', s.kind, constants, `${s.label}${sfx}`, values, bindings, linearGrid(tiles * passSplits, ctx.maxPerDim, s.label), cost));
     if (passSplits > 1) {
       if (hasX) out.push(sumSplitsLaunch(ctx, `${s.label}${sfx} Σsplits`, M, N, passSplits, 0, s.partials, s.c!, cOffset, ldc, accumulate));
-      if (wantDen) out.push(sumSplitsLaunch(ctx, `${s.label}${sfx} den Σsplits`, M, N, passSplits, passSplits * outputs, s.partials, s.den!, cOffset, ldc, accumulate));
+      if (wantDen) out.push(sumSplitsLaunch(ctx, `${s.label}${sfx} den Σsplits`, M, N, passSplits, hasX ? passSplits * outputs : 0, s.partials, s.den!, cOffset, ldc, accumulate));
     }
   }
   return Promise.all(out);

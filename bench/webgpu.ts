@@ -8,6 +8,12 @@
 // Options: --quick (fewer and shorter measurements, to check the bench itself runs);
 //          --sections=2,5 (run only those sections); --sizes=1000x800 and --losses=kullback-leibler
 //          (only those cases in sections 1 and 5, for quick iteration on one kernel).
+// Two other modes (bench/README.md):
+//   --plan 10000x5000x64[,csr:100000x50000x64@0.001]   the kernel plans of one iteration, dispatch by
+//          dispatch, with a roofline estimate on two reference GPUs (no timing; any adapter builds them)
+//   --sizes 4096x4096x64,10000x5000x64 --profile both|hardware|software [--peak-gflops N]   the run for
+//          a machine with a GPU: GEMM GFLOP/s, ms and GFLOP/s per mu and cd iteration per kernel plan,
+//          the fraction of peak, jax-js's jit MU beside it
 
 import { cpus, loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -18,8 +24,19 @@ import { jaxRunner, tfRunner, webnmfRunner, type Loss, type MuRunner } from './w
 import { makeProblem, relativeDiff, type BenchProblem } from './webgpu/problem.js';
 import { profileKernels } from './webgpu/profile.js';
 import { fmt, median, table, verdict } from './webgpu/report.js';
+import { setupDevice, type SharedGpu } from './webgpu/env.js';
+import { isSoftwareAdapter } from '../src/backend/adapter.js';
+import { parsePlanShape, printPlans } from './webgpu/plan.js';
+import { gpuRunFigures, type Plan } from './webgpu/gpu-run.js';
 
 const QUICK = process.argv.includes('--quick');
+/** `--name value` or `--name=value` */
+function arg(name: string): string | undefined {
+  const argv = process.argv;
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  return argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : argv[i + 1];
+}
 const only = process.argv.find((a) => a.startsWith('--sections='))?.slice('--sections='.length).split(',').map(Number);
 const section = (i: number) => !only || only.includes(i);
 const listArg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3).split(',');
@@ -42,7 +59,10 @@ const started = performance.now();
 const elapsed = () => ((performance.now() - started) / 1000).toFixed(0);
 const log = (line: string) => console.error(`[${elapsed()} s] ${line}`);
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+/** Versions baked in when the bench is bundled for a GPU machine (gpu-run.vite.config.ts), else read from node_modules. */
+declare const __BENCH_VERSIONS__: Record<string, string> | undefined;
 const version = (pkg: string) => {
+  if (typeof __BENCH_VERSIONS__ !== 'undefined' && __BENCH_VERSIONS__[pkg]) return __BENCH_VERSIONS__[pkg];
   try {
     return JSON.parse(readFileSync(new URL(`../node_modules/${pkg}/package.json`, import.meta.url), 'utf8')).version as string;
   } catch {
@@ -50,16 +70,44 @@ const version = (pkg: string) => {
   }
 };
 
+function header(device: GPUDevice, a: SharedGpu['adapter'], choice: string, shared: string): void {
+  console.log('# webnmf WebGPU benchmark\n');
+  console.log(`- date: ${new Date().toISOString()}`);
+  console.log(`- Node ${process.version} on ${process.platform}/${process.arch}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`- adapter: ${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ')}${a.isFallbackAdapter ? ' (fallback adapter)' : ''}; ${choice}`);
+  console.log(`- device (${shared}): maxStorageBufferBindingSize ${device.limits.maxStorageBufferBindingSize}, maxComputeWorkgroupsPerDimension ${device.limits.maxComputeWorkgroupsPerDimension}, maxComputeInvocationsPerWorkgroup ${device.limits.maxComputeInvocationsPerWorkgroup}, maxComputeWorkgroupStorageSize ${device.limits.maxComputeWorkgroupStorageSize}, features [${[...device.features].join(', ')}]`);
+  console.log(`- webgpu (Dawn) ${version('webgpu')}, @jax-js/jax ${version('@jax-js/jax')}, @tensorflow/tfjs-core ${version('@tensorflow/tfjs-core')}, @tensorflow/tfjs-backend-webgpu ${version('@tensorflow/tfjs-backend-webgpu')}`);
+  if (QUICK) console.log('- --quick: short measurements, figures are rough');
+}
+
+const planArg = arg('plan');
+if (planArg !== undefined) {
+  const alone = await setupDevice();
+  header(alone.device, alone.adapter, alone.choice, 'webnmf alone');
+  await printPlans(alone.device, planArg.split(',').map(parsePlanShape), log);
+  console.log(`\nwhole bench ${elapsed()} s`);
+  process.exit(0);
+}
+
 const gpu = await setupSharedGpu();
 const { device } = gpu;
-const a = gpu.adapter;
-console.log('# webnmf WebGPU benchmark\n');
-console.log(`- date: ${new Date().toISOString()}`);
-console.log(`- Node ${process.version} on ${process.platform}/${process.arch}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-console.log(`- adapter: ${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ')}${a.isFallbackAdapter ? ' (fallback adapter)' : ''}; ${gpu.choice}`);
-console.log(`- device (one, shared by all three libraries): maxStorageBufferBindingSize ${device.limits.maxStorageBufferBindingSize}, maxComputeWorkgroupsPerDimension ${device.limits.maxComputeWorkgroupsPerDimension}, features [${[...device.features].join(', ')}]`);
-console.log(`- webgpu (Dawn) ${version('webgpu')}, @jax-js/jax ${version('@jax-js/jax')}, @tensorflow/tfjs-core ${version('@tensorflow/tfjs-core')}, @tensorflow/tfjs-backend-webgpu ${version('@tensorflow/tfjs-backend-webgpu')}`);
-if (QUICK) console.log('- --quick: short measurements, figures are rough');
+header(device, gpu.adapter, gpu.choice, 'one, shared by all three libraries');
+
+const profileArg = arg('profile');
+if (profileArg !== undefined) {
+  if (isSoftwareAdapter(gpu.adapter)) console.log('\n**This adapter is a software one (a GPU emulated on the CPU): these are not a GPU\'s figures.**');
+  const plans: Plan[] = profileArg === 'both' ? ['software', 'hardware'] : [profileArg as Plan];
+  if (!plans.every((p) => p === 'software' || p === 'hardware')) throw new Error(`--profile: '${profileArg}' is not both, hardware or software`);
+  const sizes = (arg('sizes') ?? '4096x4096x64,10000x5000x64').split(',').map((t) => {
+    const m = /^(\d+)x(\d+)x(\d+)$/.exec(t.trim());
+    if (!m) throw new Error(`--sizes: '${t}' is not MxNxK`);
+    return [Number(m[1]), Number(m[2]), Number(m[3])] as [number, number, number];
+  });
+  const peak = arg('peak-gflops');
+  await gpuRunFigures(gpu, { sizes, plans, peakGflops: peak === undefined ? undefined : Number(peak), quick: QUICK, log });
+  console.log(`\nload average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}; whole bench ${elapsed()} s`);
+  process.exit(0);
+}
 
 const summary: Record<string, string>[] = [];
 const small = makeProblem(400, 300, 10);

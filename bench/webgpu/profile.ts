@@ -9,6 +9,7 @@ import { createWebGPUBackend } from '../../src/backend/webgpu/index.js';
 import type { Launch } from '../../src/backend/webgpu/dispatch.js';
 import type { PlanResources } from '../../src/backend/webgpu/plan-resources.js';
 import type { BenchProblem } from './problem.js';
+import type { GpuProfile } from '../../src/params.js';
 import { median } from './report.js';
 
 export interface KernelTime {
@@ -25,8 +26,8 @@ export interface StepTime {
   ms: number;
 }
 
-export async function openPlan(device: GPUDevice, p: BenchProblem, beta: number): Promise<{ plan: FitPlan; resources: PlanResources; dispose(): void }> {
-  const backend = await createWebGPUBackend({ device });
+export async function openPlan(device: GPUDevice, p: BenchProblem, beta: number, gpuProfile: GpuProfile = 'auto'): Promise<{ plan: FitPlan; resources: PlanResources; dispose(): void }> {
+  const backend = await createWebGPUBackend({ device, gpuProfile });
   const plan = await backend.createFit({
     X: { rows: p.m, cols: p.n, data: p.X },
     W: { rows: p.m, cols: p.k, data: p.W0 },

@@ -21,10 +21,31 @@ export interface LaunchCost {
   readonly invocations: number;
   /** trips of the longest loop one invocation runs (the serial depth of the dispatch) */
   readonly trips: number;
-  /** global-memory bytes the dispatch must move: each operand read once, each output written once */
-  readonly bytes: number;
   /** floating-point operations (a multiply-add is 2) */
   readonly flops: number;
+  /** global-memory traffic, operand by operand */
+  readonly traffic: readonly Access[];
+}
+
+/**
+ * One operand's global-memory traffic: its distinct bytes, and the bytes the dispatch's loads or stores
+ * move for it (more where workgroups re-read it, or where lanes gather 4-byte values from scattered
+ * addresses: a 32-byte sector each). Whether the re-reads hit a cache is the reader's model's business.
+ */
+export interface Access {
+  readonly footprint: number;
+  readonly moved: number;
+}
+
+/** Read or written once, by neighbouring lanes at neighbouring addresses. */
+export const once = (bytes: number): Access => ({ footprint: bytes, moved: bytes });
+/** Read `times` over (each workgroup that needs it loads it). */
+export const reread = (bytes: number, times: number): Access => ({ footprint: bytes, moved: bytes * Math.max(1, times) });
+/** `values` 4-byte loads from scattered addresses of an operand of `footprint` bytes: a 32-byte sector each. */
+export const gathered = (footprint: number, values: number): Access => ({ footprint, moved: 32 * values });
+
+export function bytesMoved(cost: LaunchCost): number {
+  return cost.traffic.reduce((s, a) => s + a.moved, 0);
 }
 
 /** The launch a bind group belongs to (introspection for the plan printer and tests). */

@@ -1,6 +1,6 @@
 // Launcher for hals.wgsl: one sweep of W (rows of W) or of H (columns of H), all rows in parallel.
 
-import { linearGrid, type Launch } from '../dispatch.js';
+import { linearGrid, once, reread, type Launch } from '../dispatch.js';
 import { makeLaunch, workgroupLimits, type KernelContext } from './context.js';
 
 export const HALS_WORKGROUP = 64;
@@ -52,7 +52,10 @@ export function halsTeamLaunch(ctx: KernelContext, s: HalsSpec): Promise<Launch>
     : { rows: s.n, fRowStride: 1, fCompStride: s.n, gRowStride: 1, gCompStride: s.n };
   const values = { ...strides, k: s.k, partialBase: s.partialBase, l1: 0, l2: 0 };
   const workgroups = Math.ceil(rows / (HALS_WORKGROUP / team));
-  const cost = { invocations: HALS_WORKGROUP, trips: s.k * (Math.ceil(s.k / team) + Math.log2(team) + 1), bytes: 4 * (3 * rows * s.k + s.k * s.k), flops: 2 * rows * s.k * (s.k + 2) };
+  const cost = {
+    invocations: HALS_WORKGROUP, trips: s.k * (Math.ceil(s.k / team) + Math.log2(team) + 1), flops: 2 * rows * s.k * (s.k + 2),
+    traffic: [once(8 * rows * s.k), once(4 * rows * s.k), reread(4 * s.k * s.k, workgroups)],
+  };
   return makeLaunch(ctx, 'hals', 'sweepTeam', { TEAM: team, KCAP }, s.label, values, { 1: s.f, 2: s.g, 3: s.gram, 4: s.order, 5: s.partials },
     linearGrid(workgroups, ctx.maxPerDim, s.label), cost);
 }
@@ -63,6 +66,11 @@ export function halsLaunch(ctx: KernelContext, s: HalsSpec): Promise<Launch> {
     ? { rows: s.m, fRowStride: s.k, fCompStride: 1, gRowStride: s.k, gCompStride: 1 }
     : { rows: s.n, fRowStride: 1, fCompStride: s.n, gRowStride: 1, gCompStride: s.n };
   const values = { ...strides, k: s.k, partialBase: s.partialBase, l1: 0, l2: 0 };
-  const grid = linearGrid(Math.ceil((s.side === 'W' ? s.m : s.n) / HALS_WORKGROUP), ctx.maxPerDim, s.label);
-  return makeLaunch(ctx, 'hals', 'main', {}, s.label, values, { 1: s.f, 2: s.g, 3: s.gram, 4: s.order, 5: s.partials }, grid);
+  const rows = s.side === 'W' ? s.m : s.n;
+  const grid = linearGrid(Math.ceil(rows / HALS_WORKGROUP), ctx.maxPerDim, s.label);
+  const cost = {
+    invocations: HALS_WORKGROUP, trips: s.k * s.k, flops: 2 * rows * s.k * (s.k + 2),
+    traffic: [once(8 * rows * s.k), once(4 * rows * s.k), reread(4 * s.k * s.k, Math.ceil(rows / HALS_WORKGROUP))],
+  };
+  return makeLaunch(ctx, 'hals', 'main', {}, s.label, values, { 1: s.f, 2: s.g, 3: s.gram, 4: s.order, 5: s.partials }, grid, cost);
 }

@@ -2,7 +2,7 @@
 // split along K when the output has too few tiles to fill a GPU, the splits summed by sumSplits.
 // Shapes travel as uniforms: the pipelines are keyed by tile shape and transposes only.
 
-import { linearGrid, type Launch } from '../dispatch.js';
+import { linearGrid, once, reread, type Launch } from '../dispatch.js';
 import { makeLaunch, workgroupLimits, type KernelContext } from './context.js';
 
 /**
@@ -110,11 +110,12 @@ export async function tiledLaunches(ctx: KernelContext, s: TiledSpec): Promise<L
       chunk, splits: passSplits, tilesM, tilesN, accumulate: passSplits === 1 && accumulate, lanes: 1,
     };
     const workgroups = tilesM * tilesN * passSplits;
+    // each workgroup loads its rows of A and columns of B over its split: A once per column tile, B once per row tile
     const cost = {
       invocations: tile.wgX * tile.wgY,
       trips: Math.ceil(chunk / tile.tk),
-      bytes: 4 * (s.M * K + K * s.N + s.M * s.N * (passSplits > 1 ? passSplits : accumulate ? 2 : 1)),
       flops: 2 * s.M * s.N * K,
+      traffic: [reread(4 * s.M * K, tilesN), reread(4 * K * s.N, tilesM), once(4 * s.M * s.N * (passSplits > 1 ? passSplits : accumulate ? 2 : 1))],
     };
     const partials = { buffer: s.partials, size: 4 * (passSplits > 1 ? passSplits * s.M * s.N : 1) };
     out.push(makeLaunch(ctx, 'tiled', 'tiledGemm', constants, `${s.label}${sfx}`, values, { 1: s.a, 2: s.b, 3: s.c, 4: partials },
@@ -131,7 +132,7 @@ export function sumSplitsLaunch(ctx: KernelContext, label: string, M: number, N:
   while (lanes < 16 && lanes < splits && Math.ceil((outputs * lanes) / 64) < FACTOR_WORKGROUPS) lanes *= 2;
   const values = { M, N, K: 0, lda: 0, ldb: 0, ldc, aOffset: 0, bOffset: base, cOffset, chunk: 0, splits, tilesM: 0, tilesN: 0, accumulate, lanes };
   const workgroups = Math.ceil((outputs * lanes) / 64);
-  const cost = { invocations: 64, trips: Math.ceil(splits / lanes), bytes: 4 * outputs * (splits + (accumulate ? 2 : 1)), flops: outputs * splits };
+  const cost = { invocations: 64, trips: Math.ceil(splits / lanes), flops: outputs * splits, traffic: [once(4 * outputs * splits), once(4 * outputs * (accumulate ? 2 : 1))] };
   // the slice of the partials it sums: bound alone
   const slice = { buffer: partials, size: 4 * (base + splits * outputs) };
   return makeLaunch(ctx, 'tiled', 'sumSplits', {}, label, values, { 3: c, 4: slice }, linearGrid(workgroups, ctx.maxPerDim, label), cost);

@@ -3,7 +3,7 @@
 // the kernel. Work is split along the reduction so that every dispatch over X launches workgroups in
 // proportion to X's size, each with a bounded loop; the splits are summed by tiled.wgsl's sumSplits.
 
-import { linearGrid, type Launch } from '../dispatch.js';
+import { linearGrid, once, reread, type Access, type Launch } from '../dispatch.js';
 import { makeLaunch, workgroupLimits, type KernelContext } from './context.js';
 import { betaClass } from './mu.js';
 import { MAX_SPLITS, sumSplitsLaunch } from './tiled.js';
@@ -131,12 +131,15 @@ export async function xproductLaunches(ctx: KernelContext, s: XProductSpec): Pro
       accumulate: passSplits === 1 && accumulate, beta: s.beta ?? 2,
     };
     const span = kLimit - kBase;
-    const cost = {
-      invocations: plan.threads,
-      trips: Math.ceil(chunk / TK),
-      bytes: 4 * ((hasX ? s.rows * s.n * (span / reduction) : 0) + (xht ? s.rows * s.k + s.k * span : s.k * span + s.k * s.n) + outputs * products * (passSplits > 1 ? passSplits : 1)),
-      flops: 2 * (xht ? s.rows * span : span * s.n) * s.k * (products + (needWH ? 1 : 0)),
-    };
+    // X read once; the step operand (H's columns for xht, W's rows for wtx) by every tile; the fixed one
+    // (W's rows for xht, H's columns for wtx), which WH needs, by every split
+    const traffic: Access[] = [
+      ...(hasX ? [once(4 * (xht ? s.rows * span : span * s.n))] : []),
+      xht ? reread(4 * s.k * span, tiles) : reread(4 * span * s.k, tiles),
+      ...(needWH ? [xht ? reread(4 * s.rows * s.k, passSplits) : reread(4 * s.k * s.n, passSplits)] : []),
+      once(4 * outputs * products * (passSplits > 1 ? passSplits : accumulate ? 2 : 1)),
+    ];
+    const cost = { invocations: plan.threads, trips: Math.ceil(chunk / TK), flops: 2 * (xht ? s.rows * span : span * s.n) * s.k * (products + (needWH ? 1 : 0)), traffic };
     // unused bindings: X's get H (read-only here too), the unused output the dummy (never both outputs)
     const partials = { buffer: s.partials, size: 4 * (passSplits > 1 ? passSplits * outputs * products : 1) };
     const bindings = { 1: s.x ?? s.h, 2: s.x ?? s.h, 3: s.w, 4: s.h, 5: s.c ?? s.dummy, 6: s.den ?? s.dummy, 7: partials };

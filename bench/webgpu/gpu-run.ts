@@ -236,7 +236,7 @@ export async function gpuRunFigures(gpu: SharedGpu, o: GpuRunOptions): Promise<v
 function row(size: string, solver: string, who: string, ms: number, flops: number, peak: number, jaxMs: number | null): Record<string, string> {
   const gflops = flops / ms / 1e6;
   return {
-    size, solver, 'who (plan)': who, 'ms / iteration': fmt(ms, 2), 'GFLOP/s': fmt(gflops, 0), '% of peak': fmt((100 * gflops) / peak, 1),
+    size, solver, 'who (plan)': who, 'ms / iteration': fmt(ms, 2), 'GFLOP/s': fmt(gflops, gflops < 10 ? 2 : 0), '% of peak': fmt((100 * gflops) / peak, 1),
     'jax-js ms / this ms': jaxMs === null ? '—' : fmt(jaxMs / ms, 2),
   };
 }

@@ -17,7 +17,7 @@ export default defineConfig({
     minify: false,
     rollupOptions: {
       external: [/^node:/, 'webgpu'],
-      output: { entryFileNames: 'bench-webgpu.mjs', format: 'es', inlineDynamicImports: true },
+      output: { entryFileNames: 'bench-webgpu.mjs', format: 'es', codeSplitting: false },
     },
   },
   ssr: { noExternal: true, target: 'node' },

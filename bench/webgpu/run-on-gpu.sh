@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # webnmf's WebGPU bench on this machine's GPU (Linux x86-64, NVIDIA, Dawn on Vulkan), from the archive
 # bench/webgpu/pack-gpu-run.sh makes: nothing to install, nothing downloaded.
-#   bash webnmf-gpu-run/run.sh [--sizes 4096x4096x64,10000x5000x64] [--peak-gflops N]
+#   bash webnmf-gpu-run/run.sh [--sizes 4096x4096x64,10000x5000x64] [--peak-gflops N] [--quick]
+# (WEBNMF_PLAN_SIZES replaces the shapes of the plan printout)
 # prints, and keeps in webnmf-gpu-run/results-<UTC time>.md: the GPU, the kernel plans of one iteration
 # with their roofline estimate (--plan), then GEMM GFLOP/s and ms and GFLOP/s per mu and cd iteration
 # under both kernel plans beside jax-js (--profile both).
@@ -19,7 +20,7 @@ if [ -z "${VK_ICD_FILENAMES:-}" ] && ldconfig -p 2>/dev/null | grep -q 'libGLX_n
   printf '{"file_format_version": "1.0.0", "ICD": {"library_path": "libGLX_nvidia.so.0", "api_version": "1.3.0"}}\n' > "$here/nvidia_icd.json"
   export VK_ICD_FILENAMES="$here/nvidia_icd.json"
 fi
-echo "VK_ICD_FILENAMES=${VK_ICD_FILENAMES:-(none: Dawn looks in the loader's default places)}" >&2
+echo "VK_ICD_FILENAMES=${VK_ICD_FILENAMES:-(none: the Vulkan loader looks in its default places)}" >&2
 out="$here/results-$(date -u +%Y%m%dT%H%M%SZ).md"
 sizes="4096x4096x64,10000x5000x64"
 args=()
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
 done
 {
   command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv || true
-  "$here/node" "$here/bench-webgpu.mjs" --plan 10000x5000x20,10000x5000x64,10000x5000x128,csr:100000x50000x64@0.001
+  "$here/node" "$here/bench-webgpu.mjs" --plan "${WEBNMF_PLAN_SIZES:-10000x5000x20,10000x5000x64,10000x5000x128,csr:100000x50000x64@0.001}"
   "$here/node" "$here/bench-webgpu.mjs" --profile both --sizes "$sizes" ${args[@]+"${args[@]}"}
 } 2>&1 | tee "$out"
 echo "kept in $out" >&2

@@ -2,7 +2,9 @@
 // the stored entries, as scikit-learn does with scipy.sparse:
 //   sampleWH:    wh[p] = Σ_r W[row_p, r]·H[r, col_p]  for every stored entry p (_special_sparse_dot)
 //   csrTimesHt:  out[i, r] = Σ_{p in row i} v_p·H[r, col_p]                      (m×k: X·Hᵀ-like)
-//   cscWtTimes:  out[r, j] = Σ_{q in column j} W[row_q, r]·v_q                   (k×n: Wᵀ·X-like)
+//   cscWtTimes:  out[r, j] (+)= Σ_{q in column j} W[row_q, r]·v_q                (k×n: Wᵀ·X-like)
+// X comes in row blocks (each its own arrays, rows of X counted from the block's rowStart; the rows
+// stored with each entry are X's): m×k outputs are written at the block's rows, k×n ones summed.
 // where v is, by the VALUE override: 0 → X_p (plain X·Hᵀ, Wᵀ·X); 1 → X_p / WH_p (β = 1);
 // 2 → X_p / WH_p² (β = 0); 3 → X_p·WH_p^(β−2): the multiplicative-update numerators.
 // WH_p == 0 becomes EPSILON when β < 2 (no negative power of 0), as scikit-learn. For β < 2 the term
@@ -18,11 +20,13 @@
 //   cscColsW:    out[r, j] = Σ_{q in column j} W[row_q, r]·v_q   TEAM lanes per column, likewise
 
 struct Params {
-  m: u32,
+  m: u32,          // rows of this row block of X
   n: u32,
   k: u32,
-  nnz: u32,
+  nnz: u32,        // stored entries of this block
   beta: f32,
+  rowStart: u32,   // first row of the block in X (and in W, and in the m × k outputs)
+  accumulate: u32, // the k × n outputs: add to them (row blocks after the first)
 }
 
 override VALUE: u32 = 0u;
@@ -108,7 +112,12 @@ fn csrTimesHt(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: ve
     let v = value(data[e], whIn[e], e);
     s = fma(v.x * h[r * p.n + colIdx[e]], v.y, s);
   }
-  out[q] = s;
+  out[p.rowStart * p.k + q] = s;
+}
+
+/** One entry of a k × n output, added to what it holds for row blocks after the first. */
+fn putColumn(idx: u32, s: f32) {
+  out[idx] = select(s, s + out[idx], p.accumulate != 0u);
 }
 
 @compute @workgroup_size(WG)
@@ -123,7 +132,7 @@ fn cscWtTimes(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: ve
     let v = value(cscData[e], whIn[cscPerm[e]], cscPerm[e]);
     s = fma(w[cscRow[e] * p.k + r] * v.x, v.y, s);
   }
-  out[q] = s;
+  putColumn(q, s);
 }
 
 var<workgroup> tileT: array<f32, 16 * 33>;
@@ -187,7 +196,7 @@ fn csrRowsHt(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec
     if (slots > 2u) { acc.z = fma(v.x * ht[base + 2u * TEAM], v.y, acc.z); }
     if (slots > 3u) { acc.w = fma(v.x * ht[base + 3u * TEAM], v.y, acc.w); }
   }
-  for (var slot = 0u; slot < slots; slot++) { out[i * p.k + lane + slot * TEAM] = acc[slot]; }
+  for (var slot = 0u; slot < slots; slot++) { out[(p.rowStart + i) * p.k + lane + slot * TEAM] = acc[slot]; }
 }
 
 @compute @workgroup_size(64)
@@ -207,5 +216,5 @@ fn cscColsW(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3
     if (slots > 2u) { acc.z = fma(w[base + 2u * TEAM] * v.x, v.y, acc.z); }
     if (slots > 3u) { acc.w = fma(w[base + 3u * TEAM] * v.x, v.y, acc.w); }
   }
-  for (var slot = 0u; slot < slots; slot++) { out[(lane + slot * TEAM) * p.n + j] = acc[slot]; }
+  for (var slot = 0u; slot < slots; slot++) { putColumn((lane + slot * TEAM) * p.n + j, acc[slot]); }
 }

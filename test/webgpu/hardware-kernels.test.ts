@@ -164,7 +164,7 @@ describe('sparse.wgsl (hardware plan): Hᵀ, WH at the entries, CSR and CSC prod
         const gx = uploadX(b, toCsr(m, n, dense), 1 << 20);
         if (gx.kind !== 'csr') throw new Error('expected CSR');
         const [w, h, ht, outW, outH] = [b.upload('W', W, 'f32'), b.upload('H', H, 'f32'), b.storage('Ht', n * k), b.storage('outW', m * k), b.storage('outH', k * n)];
-        await run([await transposeHLaunch(ctx, 'Ht', d, h, ht), await sampleWHtLaunch(ctx, 'sample', gx.csr, d, w, ht)]);
+        await run([await transposeHLaunch(ctx, 'Ht', d, h, ht), await sampleWHtLaunch(ctx, 'sample', gx.blocks[0], d, w, ht)]);
         const htRef = new Float64Array(n * k);
         for (let r = 0; r < k; r++) for (let j = 0; j < n; j++) htRef[j * k + r] = H[r * n + j];
         expect(relativeError(await readFloats(device, b, ht, n * k), htRef), 'Hᵀ').toBeLessThan(F32_KERNEL_TOL);
@@ -172,11 +172,11 @@ describe('sparse.wgsl (hardware plan): Hᵀ, WH at the entries, CSR and CSC prod
         for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let r = 0; r < k; r++) WH[i * n + j] += W[i * k + r] * H[r * n + j];
         const stored: number[] = [];
         for (let q = 0; q < dense.length; q++) if (dense[q] !== 0) stored.push(WH[q]);
-        expect(relativeError(await readFloats(device, b, gx.csr.wh, stored.length), stored), 'WH at the entries').toBeLessThan(F32_KERNEL_TOL);
+        expect(relativeError(await readFloats(device, b, gx.blocks[0].wh, stored.length), stored), 'WH at the entries').toBeLessThan(F32_KERNEL_TOL);
         for (const beta of [null, 1, 0, 1.5]) {
           await run([
-            await csrRowsHtLaunch(ctx, 'rows', gx.csr, { ...d, beta: beta ?? 2 }, beta, ht, outW),
-            await cscColsWLaunch(ctx, 'cols', gx.csr, { ...d, beta: beta ?? 2 }, beta, w, outH),
+            await csrRowsHtLaunch(ctx, 'rows', gx.blocks[0], { ...d, beta: beta ?? 2 }, beta, ht, outW),
+            await cscColsWLaunch(ctx, 'cols', gx.blocks[0], { ...d, beta: beta ?? 2 }, beta, w, outH),
           ]);
           const refW = new Float64Array(m * k), refH = new Float64Array(k * n);
           for (let i = 0; i < m; i++) {

@@ -179,12 +179,12 @@ describe('divergence.wgsl and reduce.wgsl', () => {
       const csr = toCsr(m, n, X);
       const gx = uploadX(b, csr, 1 << 20);
       if (gx.kind !== 'csr') throw new Error('expected CSR');
-      const nD = denseDivergenceWorkgroups(m, n), nS = sparseDivergenceWorkgroups(gx.csr.nnz);
+      const nD = denseDivergenceWorkgroups(m, n), nS = sparseDivergenceWorkgroups(gx.blocks[0].nnz);
       const [pd, ps, ones, out] = [b.storage('pd', nD), b.storage('ps', nS), b.upload('ones', new Float32Array(nD + nS).fill(1), 'f32'), b.storage('out', 2)];
       await run([
         await denseDivergenceLaunch(ctx, { label: 'dense', beta, rows: m, rowStart: 0, n, k, x: b.upload('X', X, 'f32'), dummy, w, h, partials: pd, partialBase: 0 }),
-        await sampleWHLaunch(ctx, 'sample', gx.csr, { m, n, k, beta }, w, h),
-        await sparseDivergenceLaunch(ctx, { label: 'sparse', beta, nnz: gx.csr.nnz, data: gx.csr.data, wh: gx.csr.wh, partials: ps, partialBase: 0 }),
+        await sampleWHLaunch(ctx, 'sample', gx.blocks[0], { m, n, k, beta }, w, h),
+        await sparseDivergenceLaunch(ctx, { label: 'sparse', beta, nnz: gx.blocks[0].nnz, data: gx.blocks[0].data, wh: gx.blocks[0].wh, partials: ps, partialBase: 0 }),
         await reduceLaunch(ctx, 'sum dense', nD, pd, ones, out, 0),
         await reduceLaunch(ctx, 'sum sparse', nS, ps, ones, out, 1),
       ]);
@@ -219,9 +219,9 @@ describe('sparse.wgsl', () => {
       if (gx.kind !== 'csr') throw new Error('expected CSR');
       const d = { m, n, k, beta: beta ?? 2 };
       await run([
-        await sampleWHLaunch(ctx, 'sample', gx.csr, d, w, h),
-        await csrTimesHtLaunch(ctx, 'csr', gx.csr, d, beta, h, outW),
-        await cscWtTimesLaunch(ctx, 'csc', gx.csr, d, beta, w, outH),
+        await sampleWHLaunch(ctx, 'sample', gx.blocks[0], d, w, h),
+        await csrTimesHtLaunch(ctx, 'csr', gx.blocks[0], d, beta, h, outW),
+        await cscWtTimesLaunch(ctx, 'csc', gx.blocks[0], d, beta, w, outH),
       ]);
       const refW = new Float64Array(m * k), refH = new Float64Array(k * n);
       for (let i = 0; i < m; i++) {

@@ -117,3 +117,44 @@ describe("the 'hardware' plan's split-K products, in short splits and several pa
     }
   }
 });
+
+describe.each(PLANS)('row-block split of CSR X (%s plan)', (plan) => {
+  // 23 × 19 with ~40 % of the entries stored; a binding of 24 floats: blocks of 2–4 rows, each its own
+  // arrays and CSC copy (XHt written by rows, WtX summed over the blocks, WH sampled per block)
+  const scripts: [string, number, (p: FitPlan) => Promise<unknown>][] = [
+    ['mu β=2', 2, async (p) => runMu(p, 2, 20, NO_REG)],
+    ['mu β=1', 1, async (p) => runMu(p, 1, 20, NO_REG)],
+    ['mu β=1.5', 1.5, async (p) => runMu(p, 1.5, 20, NO_REG)],
+    ['hals', 2, (p) => runHals(p, k, 20, NO_REG, false)],
+  ];
+  for (const [name, beta, run] of scripts) {
+    it(name, async () => {
+      const blocked = await createWebGPUBackend({ device: whole.device, gpuProfile: plan, maxBindingSize: 24 * 4 });
+      await withValidation(whole.device, async () => {
+        const problem = makeProblem({ m, n: 19, k, beta, sparse: true });
+        const [a, b, c] = [await wholes.get(plan)!.createFit(problem), await blocked.createFit(problem), await new CpuBackend().createFit(problem)];
+        for (const p of [a, b, c]) await run(p);
+        const [ra, rb, rc] = [await a.read(), await b.read(), await c.read()];
+        expect(relativeError(rb.W.data, ra.W.data)).toBeLessThan(SPLIT_TOL);
+        expect(relativeError(rb.H.data, ra.H.data)).toBeLessThan(SPLIT_TOL);
+        expect(relativeError(rb.W.data, rc.W.data)).toBeLessThan(F32_FIT_TOL);
+        expect(relativeError(rb.H.data, rc.H.data)).toBeLessThan(F32_FIT_TOL);
+        const [ea, eb] = [await a.reconstructionError(), await b.reconstructionError()];
+        expect(Math.abs(ea - eb) / ea).toBeLessThan(SPLIT_TOL);
+        a.destroy();
+        b.destroy();
+        expect(whole.liveBuffers()).toBe(0);
+      });
+      blocked.dispose();
+    });
+  }
+
+  it('CSR X whose column pointers exceed one binding is refused clearly, leaking nothing', async () => {
+    const blocked = await createWebGPUBackend({ device: whole.device, gpuProfile: plan, maxBindingSize: 4 * 4 });
+    const X = { rows: 2, cols: 6, indptr: Int32Array.of(0, 2, 3), indices: Int32Array.of(0, 5, 3), data: new Float64Array(3).fill(1) };
+    const problem = { X, W: { rows: 2, cols: 1, data: Float64Array.of(1, 1) }, H: { rows: 1, cols: 6, data: new Float64Array(6).fill(1) }, beta: 2, updateH: true };
+    await expect(blocked.createFit(problem)).rejects.toThrow(/CSR X's 6 columns exceed this device's storage binding limit of 16 bytes/);
+    expect(blocked.liveBuffers()).toBe(0);
+    blocked.dispose();
+  });
+});

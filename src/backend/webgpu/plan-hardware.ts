@@ -60,16 +60,23 @@ export async function hardwareLaunches(inp: LaunchInputs): Promise<PlanLaunches>
     // Hᵀ follows H before every kernel that reads it (a k × n copy: cheap beside the products it serves)
     const ht = teams ? ctx.buffers.storage('Ht', n * k) : null;
     const transpose = () => made(transposeHLaunch(ctx, 'Ht', d, b.H, ht!));
-    const sample = (label: string) => teams ? [transpose(), made(sampleWHtLaunch(ctx, label, X.csr, d, b.W, ht!))] : [made(sampleWHLaunch(ctx, label, X.csr, d, b.W, b.H))];
-    const rows = (label: string, of: number | null, out: GPUBuffer) => made(teams ? csrRowsHtLaunch(ctx, label, X.csr, d, of, ht!, out) : csrTimesHtLaunch(ctx, label, X.csr, d, of, b.H, out));
-    const cols = (label: string, of: number | null, out: GPUBuffer) => made(teams ? cscColsWLaunch(ctx, label, X.csr, d, of, b.W, out) : cscWtTimesLaunch(ctx, label, X.csr, d, of, b.W, out));
+    // per row block of X: XHt's rows written, WtX summed over the blocks
+    const blocks = X.blocks.map((blk, i, all) => ({ blk, sfx: all.length > 1 ? `[${i}]` : '' }));
+    const sample = (label: string) => [
+      ...(teams ? [transpose()] : []),
+      ...blocks.map(({ blk, sfx }) => made(teams ? sampleWHtLaunch(ctx, `${label}${sfx}`, blk, d, b.W, ht!) : sampleWHLaunch(ctx, `${label}${sfx}`, blk, d, b.W, b.H))),
+    ];
+    const rows = (label: string, of: number | null, out: GPUBuffer) => blocks.map(({ blk, sfx }) =>
+      made(teams ? csrRowsHtLaunch(ctx, `${label}${sfx}`, blk, d, of, ht!, out) : csrTimesHtLaunch(ctx, `${label}${sfx}`, blk, d, of, b.H, out)));
+    const cols = (label: string, of: number | null, out: GPUBuffer) => blocks.map(({ blk, sfx }) =>
+      made(teams ? cscColsWLaunch(ctx, `${label}${sfx}`, blk, d, of, b.W, out) : cscWtTimesLaunch(ctx, `${label}${sfx}`, blk, d, of, b.W, out)));
     if (teams) xht.push(transpose());
-    xht.push(rows('XHt', null, b.XHt));
-    wtx.push(cols('WtX', null, b.WtX));
+    xht.push(...rows('XHt', null, b.XHt));
+    wtx.push(...cols('WtX', null, b.WtX));
     lossSample = sample('WH@X(loss)');
     if (beta !== 2) {
-      muW.push(...sample('WH@X'), rows('numW', beta, b.XHt));
-      muH.push(...sample('WH@X'), cols('numH', beta, b.WtX));
+      muW.push(...sample('WH@X'), ...rows('numW', beta, b.XHt));
+      muH.push(...sample('WH@X'), ...cols('numH', beta, b.WtX));
       if (beta !== 1) {
         // scikit-learn computes these denominators over every entry of WH, zeros of X included
         if (fused) {
@@ -127,7 +134,7 @@ export async function hardwareLaunches(inp: LaunchInputs): Promise<PlanLaunches>
   setScratch(ctx.buffers.storage('splitPartials', Math.max(4, ...planned.map((x) => x.partials))));
   const list = async (xs: Planned[]) => (await Promise.all(xs.map((x) => x.launches))).flat();
   const loss = lossLaunches(inp, { sample: list(lossSample), wtw: list([wtw]), hht: list([hht]), hsum: list([hsum]), wsum: list([wsum]) });
-  const weighted = p.weighted && X.kind === 'csr' ? await weightedLaunches(ctx, p, X.csr, b, inp.lossPartials, ones) : null;
+  const weighted = p.weighted && X.kind === 'csr' ? await weightedLaunches(ctx, p, X.blocks, b, inp.lossPartials, ones) : null;
   const applyW = muApplyLaunch(ctx, { label: 'applyW', side: 'W', beta, n, k, count: m * k, f: b.W, num: b.XHt, den: b.denW, sums: b.Hsum });
   const applyH = muApplyLaunch(ctx, { label: 'applyH', side: 'H', beta, n, k, count: k * n, f: b.H, num: b.WtX, den: b.denH, sums: b.Wsum });
   return {

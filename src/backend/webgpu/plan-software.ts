@@ -21,9 +21,13 @@ export async function softwareLaunches(inp: LaunchInputs): Promise<PlanLaunches>
   const skinny = X.kind === 'dense' && skinnyFits(k, n);
   // X·Hᵀ (m×k) and Wᵀ·X (k×n): row blocks write their own rows of XHt and add into WtX.
   const xht: Promise<Launch>[] = [], wtx: Promise<Launch>[] = [];
+  // CSR X in row blocks (past the binding limit): each writes its rows of XHt and adds into WtX
+  const csr = X.kind === 'csr' ? X.blocks.map((blk, i, all) => ({ blk, sfx: all.length > 1 ? `[${i}]` : '' })) : [];
   if (X.kind === 'csr') {
-    xht.push(csrTimesHtLaunch(ctx, 'XHt', X.csr, d, null, b.H, b.XHt));
-    wtx.push(cscWtTimesLaunch(ctx, 'WtX', X.csr, d, null, b.W, b.WtX));
+    for (const { blk, sfx } of csr) {
+      xht.push(csrTimesHtLaunch(ctx, `XHt${sfx}`, blk, d, null, b.H, b.XHt));
+      wtx.push(cscWtTimesLaunch(ctx, `WtX${sfx}`, blk, d, null, b.W, b.WtX));
+    }
   } else if (skinny) {
     X.blocks.forEach((blk, i) => {
       const blockSpec = { rows: blk.rows, n, k, x: blk.buffer, w: b.W, h: b.H, rowStart: blk.rowStart, divide: false };
@@ -50,9 +54,9 @@ export async function softwareLaunches(inp: LaunchInputs): Promise<PlanLaunches>
   } else {
     const common = { beta, n, k, dummy, w: b.W, h: b.H };
     if (X.kind === 'csr') {
-      const sample = sampleWHLaunch(ctx, 'WH@X', X.csr, d, b.W, b.H);
-      muW.push(sample, csrTimesHtLaunch(ctx, 'numW', X.csr, d, beta, b.H, b.XHt));
-      muH.push(sample, cscWtTimesLaunch(ctx, 'numH', X.csr, d, beta, b.W, b.WtX));
+      const sample = csr.map(({ blk, sfx }) => sampleWHLaunch(ctx, `WH@X${sfx}`, blk, d, b.W, b.H));
+      muW.push(...sample, ...csr.map(({ blk, sfx }) => csrTimesHtLaunch(ctx, `numW${sfx}`, blk, d, beta, b.H, b.XHt)));
+      muH.push(...sample, ...csr.map(({ blk, sfx }) => cscWtTimesLaunch(ctx, `numH${sfx}`, blk, d, beta, b.W, b.WtX)));
       if (beta !== 1) {
         // scikit-learn computes these denominators over every entry of WH, zeros of X included.
         muW.push(muProductsLaunch(ctx, { ...common, label: 'denW', side: 'W', rows: m, rowStart: 0, x: null, num: b.XHt, den: b.denW, accumulate: false }));
@@ -91,12 +95,12 @@ export async function softwareLaunches(inp: LaunchInputs): Promise<PlanLaunches>
 
   const list = (l: Promise<Launch>) => l.then((x) => [x]);
   const loss = lossLaunches(inp, {
-    sample: X.kind === 'csr' ? list(sampleWHLaunch(ctx, 'WH@X(loss)', X.csr, d, b.W, b.H)) : Promise.resolve([]),
+    sample: Promise.all(csr.map(({ blk, sfx }) => sampleWHLaunch(ctx, `WH@X(loss)${sfx}`, blk, d, b.W, b.H))),
     wtw: list(wtw), hht: list(hht), hsum: list(hsum), wsum: list(wsum),
   });
   // Weighted NMF replaces the MU steps and the loss (the unweighted ones above still serve nothing but
   // are cheap to prepare: their pipelines are cached, they allocate no buffer).
-  const weighted = p.weighted && X.kind === 'csr' ? await weightedLaunches(ctx, p, X.csr, b, inp.lossPartials, ones) : null;
+  const weighted = p.weighted && X.kind === 'csr' ? await weightedLaunches(ctx, p, X.blocks, b, inp.lossPartials, ones) : null;
 
   const all = <T>(xs: Promise<T>[]) => Promise.all(xs);
   return {

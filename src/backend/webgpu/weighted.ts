@@ -38,42 +38,46 @@ interface Buffers {
   scalars: GPUBuffer;
 }
 
-/** Partials of the weighted loss (the plan sizes its loss buffer with it). */
-export function weightedLossPartials(E: WeightedEntries): number {
-  return sparseDivergenceWorkgroups(E.weights.length);
-}
-
-export async function weightedLaunches(ctx: KernelContext, p: FitProblem, X: GpuCsr, b: Buffers, partials: GPUBuffer, ones: GPUBuffer): Promise<WeightedLaunches> {
+export async function weightedLaunches(ctx: KernelContext, p: FitProblem, X: GpuCsr[], b: Buffers, partials: GPUBuffer, ones: GPUBuffer): Promise<WeightedLaunches> {
   const E = p.weighted!;
   const m = p.X.rows, n = p.X.cols, k = p.W.cols, beta = p.beta;
   const d = { m, n, k, beta };
-  const weights = ctx.buffers.upload('X.weights', E.weights, 'f32');
-  const num = { weights, denominator: false }, den = { weights, denominator: true };
   // β = 2's numerator is M ⊙ X itself (VALUE 0); other β take sparse.wgsl's numerator terms
   const numeratorOf = beta === 2 ? null : beta;
   // the 'hardware' plan reads H through Hᵀ (n × k), lanes over the components
   const ht = ctx.plan === 'hardware' && k <= SPARSE_TEAM_MAX_K ? ctx.buffers.storage('Ht(observed)', n * k) : null;
-  const csrTimes = (label: string, wt: typeof num) => ht ? csrRowsHtLaunch(ctx, label, X, d, wt.denominator ? beta : numeratorOf, ht, wt.denominator ? b.denW : b.XHt, wt) : csrTimesHtLaunch(ctx, label, X, d, wt.denominator ? beta : numeratorOf, b.H, wt.denominator ? b.denW : b.XHt, wt);
-  const cscTimes = (label: string, wt: typeof num) => ht ? cscColsWLaunch(ctx, label, X, d, wt.denominator ? beta : numeratorOf, b.W, wt.denominator ? b.denH : b.WtX, wt) : cscWtTimesLaunch(ctx, label, X, d, wt.denominator ? beta : numeratorOf, b.W, wt.denominator ? b.denH : b.WtX, wt);
-  const sampled = ht
-    ? Promise.all([transposeHLaunch(ctx, 'Ht(observed)', d, b.H, ht), sampleWHtLaunch(ctx, 'WH@observed', X, d, b.W, ht)])
-    : Promise.all([sampleWHLaunch(ctx, 'WH@observed', X, d, b.W, b.H)]);
+  const sample: Promise<Launch>[] = ht ? [transposeHLaunch(ctx, 'Ht(observed)', d, b.H, ht)] : [];
+  const products: Promise<Launch>[][] = [[], [], [], []];
+  const loss: Promise<Launch>[] = [];
+  let partialBase = 0;
+  X.forEach((blk, i) => {
+    const sfx = X.length > 1 ? `[${i}]` : '';
+    // the weights of this block's entries (the observed entries' CSR order, as X's)
+    const weights = ctx.buffers.upload(`X.weights${sfx}`, E.weights.subarray(E.indptr[blk.rowStart], E.indptr[blk.rowStart] + blk.nnz), 'f32');
+    const num = { weights, denominator: false }, den = { weights, denominator: true };
+    const rows = (label: string, wt: typeof num) => ht
+      ? csrRowsHtLaunch(ctx, label, blk, d, wt.denominator ? beta : numeratorOf, ht, wt.denominator ? b.denW : b.XHt, wt)
+      : csrTimesHtLaunch(ctx, label, blk, d, wt.denominator ? beta : numeratorOf, b.H, wt.denominator ? b.denW : b.XHt, wt);
+    const cols = (label: string, wt: typeof num) => ht
+      ? cscColsWLaunch(ctx, label, blk, d, wt.denominator ? beta : numeratorOf, b.W, wt.denominator ? b.denH : b.WtX, wt)
+      : cscWtTimesLaunch(ctx, label, blk, d, wt.denominator ? beta : numeratorOf, b.W, wt.denominator ? b.denH : b.WtX, wt);
+    sample.push(ht ? sampleWHtLaunch(ctx, `WH@observed${sfx}`, blk, d, b.W, ht) : sampleWHLaunch(ctx, `WH@observed${sfx}`, blk, d, b.W, b.H));
+    products[0].push(rows(`weighted numW${sfx}`, num));
+    products[1].push(rows(`weighted denW${sfx}`, den));
+    products[2].push(cols(`weighted numH${sfx}`, num));
+    products[3].push(cols(`weighted denH${sfx}`, den));
+    loss.push(weightedDivergenceLaunch(ctx, { label: `weighted loss${sfx}`, beta, nnz: blk.nnz, data: blk.data, wh: blk.wh, partials, partialBase, weights }));
+    partialBase += sparseDivergenceWorkgroups(blk.nnz);
+  });
+  loss.push(reduceLaunch(ctx, 'weighted loss sum', partialBase, partials, ones, b.scalars, 1));
   const apply = (side: 'W' | 'H') =>
     muApplyLaunch(ctx, {
       label: `weighted apply${side}`, side, beta, n, k, count: side === 'W' ? m * k : k * n, f: side === 'W' ? b.W : b.H,
       num: side === 'W' ? b.XHt : b.WtX, den: side === 'W' ? b.denW : b.denH, sums: side === 'W' ? b.Hsum : b.Wsum, denFromBuffer: true,
     });
-  const nPartials = weightedLossPartials(E);
-  const [sample, products, applyW, applyH, lossSum] = await Promise.all([
-    sampled,
-    Promise.all([csrTimes('weighted numW', num), csrTimes('weighted denW', den), cscTimes('weighted numH', num), cscTimes('weighted denH', den)]),
-    apply('W'),
-    apply('H'),
-    Promise.all([
-      weightedDivergenceLaunch(ctx, { label: 'weighted loss', beta, nnz: X.nnz, data: X.data, wh: X.wh, partials, partialBase: 0, weights }),
-      reduceLaunch(ctx, 'weighted loss sum', nPartials, partials, ones, b.scalars, 1),
-    ]),
+  const all = (xs: Promise<Launch>[]) => Promise.all(xs);
+  const [sampled, numW, denW, numH, denH, applyW, applyH, lossLaunches] = await Promise.all([
+    all(sample), all(products[0]), all(products[1]), all(products[2]), all(products[3]), apply('W'), apply('H'), all(loss),
   ]);
-  const [numW, denW, numH, denH] = products;
-  return { muW: [...sample, numW, denW], muH: [...sample, numH, denH], applyW, applyH, loss: [...sample, ...lossSum] };
+  return { muW: [...sampled, ...numW, ...denW], muH: [...sampled, ...numH, ...denH], applyW, applyH, loss: [...sampled, ...lossLaunches] };
 }

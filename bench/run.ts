@@ -1,100 +1,105 @@
-// npm run bench — webnmf in headless Chromium: a grid of sizes × solvers × losses × backends run
-// through the public API inside a page, timed at steady state, with effective GFLOP/s and loss
-// against time. Writes bench/results/<date>-<adapter>.json and .html and prints a summary table.
-// See bench/browser/README.md for what is measured and how.
+// npm run bench — how fast is NMF on my GPU, against my CPU and against scikit-learn: webnmf in a
+// Chromium page (headless by default; the user's own browser, channel or a browser already running
+// elsewhere), a grid of sizes × solvers × losses × backends through the public API, timed at steady
+// state over rounds (median and spread), with effective GFLOP/s, a GEMM case for the adapter's rate,
+// loss against time, and scikit-learn on the same X. Writes bench/results/<date>-<adapter>.json and
+// .html, and prints the headline. See bench/browser/README.md.
 
-import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { runBench, type BenchOptions } from './browser/runner.js';
-import { record, summaryRows, writeReport, type BenchRecord } from './browser/report.js';
-import type { BenchBackend, BenchLoss, BenchSolver } from './browser/page-api.js';
+import { removeDir } from '../test/browser/harness.js';
+import { chooseBrowser } from './browser/launch.js';
+import { parseCli, UsageError, USAGE, type CliOptions } from './browser/options.js';
+import { headlineLines, makeRecord, summaryRows, type BenchRecord } from './browser/record.js';
+import { writeReport } from './browser/report.js';
+import { runInBrowser } from './browser/runner.js';
+import { buildBenchPage, servePageOverHttp } from './browser/serve.js';
+import { sklearnFigures } from './browser/sklearn.js';
+import type { HostEnvironment, PageConfig, WebnmfVersion } from './browser/page-api.js';
 
-/**
- * Sized for the whole default run to take ≈ 2–3 minutes on SwiftShader (2 cores), where Chromium's
- * WebGPU does ≈ 0.04 GFLOP/s: 1000×800 alone would cost over a second per iteration there.
- */
-const DEFAULT_SIZES = '100x80,200x150,400x300';
-
-const USAGE = `usage: npm run bench -- [--sizes ${DEFAULT_SIZES}] [--k 10] [--iters 20] [--curve-iters 100]
-                        [--backends webgpu,gpujs,cpu] [--solvers cd,mu] [--losses frobenius,kullback-leibler]
-                        [--out bench/results]
-       npm run bench -- --render bench/results/<run>.json   (rewrite that run's HTML report)`;
-
-function list<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const it of items) if (!allowed.includes(it as T)) throw new Error(`--${flag}: '${it}' is not one of ${allowed.join(', ')}`);
-  if (items.length === 0) throw new Error(`--${flag} is empty`);
-  return [...new Set(items)] as T[];
-}
-
-function positiveInt(flag: string, value: string): number {
-  const x = Number(value);
-  if (!Number.isInteger(x) || x < 1) throw new Error(`--${flag} must be a positive integer, got '${value}'`);
-  return x;
-}
-
-function parseOptions(): { options: BenchOptions; out: string; render?: string } {
-  const { values } = parseArgs({
-    options: {
-      sizes: { type: 'string', default: DEFAULT_SIZES },
-      k: { type: 'string', default: '10' },
-      iters: { type: 'string', default: '20' },
-      'curve-iters': { type: 'string', default: '100' },
-      backends: { type: 'string', default: 'webgpu,gpujs,cpu' },
-      solvers: { type: 'string', default: 'cd,mu' },
-      losses: { type: 'string', default: 'frobenius,kullback-leibler' },
-      out: { type: 'string', default: 'bench/results' },
-      render: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const sizes = values.sizes.split(',').map((s): [number, number] => {
-    const m = /^\s*(\d+)\s*[x×]\s*(\d+)\s*$/.exec(s);
-    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`--sizes: '${s}' is not ROWSxCOLS (e.g. 400x300)`);
-    return [Number(m[1]), Number(m[2])];
-  });
-  const options: BenchOptions = {
-    sizes,
-    k: positiveInt('k', values.k),
-    iters: positiveInt('iters', values.iters),
-    curveIters: positiveInt('curve-iters', values['curve-iters']),
-    backends: list<BenchBackend>('backends', values.backends, ['webgpu', 'gpujs', 'cpu']),
-    solvers: list<BenchSolver>('solvers', values.solvers, ['cd', 'mu']),
-    losses: list<BenchLoss>('losses', values.losses, ['frobenius', 'kullback-leibler']),
-  };
-  for (const [m, n] of sizes) if (options.k > Math.min(m, n)) throw new Error(`--k ${options.k} is larger than min(${m}, ${n})`);
-  if (!options.solvers.includes('mu') && !options.losses.includes('frobenius')) throw new Error("kullback-leibler needs --solvers mu ('cd' is frobenius only): nothing to run");
-  return { options, out: resolve(values.out), render: values.render };
-}
-
+const ROOT = new URL('..', import.meta.url);
 const t0 = performance.now();
 const log = (line: string) => console.error(`[bench ${((performance.now() - t0) / 1000).toFixed(0)} s] ${line}`);
 
-try {
-  const { options, out, render } = parseOptions();
-  if (render) {
-    // the report of an earlier run, drawn again with the current template, next to its JSON
-    const rec = JSON.parse(await readFile(render, 'utf8')) as BenchRecord;
-    const paths = await writeReport(rec, dirname(resolve(render)));
-    console.table(summaryRows(rec.results));
-    console.log(`wrote ${paths.html}`);
-    process.exit(0);
+async function webnmfVersion(): Promise<WebnmfVersion> {
+  const { version } = JSON.parse(await readFile(new URL('package.json', ROOT), 'utf8')) as { version: string };
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    return { version, commit: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--untracked-files=no') !== '' };
+  } catch {
+    return { version, commit: null, dirty: false }; // not a git checkout
   }
-  const started = new Date();
-  const run = await runBench(options, log);
-  const rec = record(run, options, started, (performance.now() - t0) / 1000);
-  const paths = await writeReport(rec, out);
-  console.table(summaryRows(run.results));
+}
+
+function host(): HostEnvironment {
+  return { node: process.version, platform: `${process.platform}/${process.arch}`, cpuModel: cpus()[0]?.model ?? '?', cpus: cpus().length, loadAverageStart: loadavg(), loadAverageEnd: null, launch: null };
+}
+
+async function render(file: string): Promise<void> {
+  const rec = JSON.parse(await readFile(file, 'utf8')) as BenchRecord;
+  if (rec.schema !== 2) throw new UsageError(`--render ${file}: a record of an older bench (no schema 2); run the bench again`);
+  // the headline again, from the figures: a render picks up how the current bench reads them
+  const paths = await writeReport(makeRecord(rec), dirname(resolve(file)));
+  console.log(`wrote ${paths.html}`);
+}
+
+async function serve(cli: CliOptions, config: PageConfig): Promise<void> {
+  const dir = await buildBenchPage(config);
+  const server = await servePageOverHttp(dir, cli.serve!.port);
+  const port = new URL(server.url).port;
+  console.log(`Serving the bench page, cross-origin isolated, at ${server.url}`);
+  console.log('Open it in the browser to measure: it runs the grid and shows its report, with links to download it (HTML, JSON).');
+  console.log(`From another machine: ssh -L ${port}:127.0.0.1:${port} <this machine>, then open http://localhost:${port}/ there`);
+  console.log('(WebGPU needs a secure context: localhost or https). Ctrl-C stops the server.');
+  await new Promise<void>((done) => process.once('SIGINT', done));
+  await server.close();
+  await removeDir(dir);
+}
+
+async function main(): Promise<void> {
+  const cli = parseCli(process.argv.slice(2));
+  if (cli === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  if (cli.render) return render(cli.render);
+  // the browser is checked first: a wrong path fails in a second, before anything is built or timed
+  const choice = cli.serve ? null : chooseBrowser(cli.browser);
+  const o = cli.bench;
+  const config: PageConfig = {
+    options: o,
+    autorun: cli.serve !== null,
+    webnmf: await webnmfVersion(),
+    sklearn: await sklearnFigures(cli.sklearn, o, log),
+    host: host(),
+  };
+  if (config.sklearn?.error) log(config.sklearn.error);
+  if (!choice) return serve(cli, config);
+
+  const date = new Date().toISOString();
+  const run = await runInBrowser(choice, config, log);
+  const rec = makeRecord({
+    date,
+    durationS: (performance.now() - t0) / 1000,
+    options: o,
+    webnmf: config.webnmf,
+    environment: { page: run.environment, host: { ...config.host, loadAverageEnd: loadavg(), launch: run.launch } },
+    results: run.results,
+    gemm: run.gemm,
+    sklearn: config.sklearn,
+  });
+  const paths = await writeReport(rec, cli.out);
+  console.table(summaryRows(rec.results));
+  console.log(headlineLines(rec).join('\n'));
   console.log(`wrote ${paths.json}\n      ${paths.html}\n(${rec.durationS.toFixed(0)} s in all)`);
+}
+
+try {
+  await main();
 } catch (e) {
-  console.error(`bench: ${(e as Error).message}`);
-  if ((e as Error).message.startsWith('--') || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) console.error(USAGE);
+  // a bad command line is one line; anything else says what failed, in the page's own words
+  console.error(`bench: ${(e as Error).message}${e instanceof UsageError ? ' (npm run bench -- --help lists the flags)' : ''}`);
   process.exitCode = 1;
 }

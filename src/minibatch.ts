@@ -14,7 +14,11 @@ import { fitMiniBatch, initialState, minibatchStep, solveW, toFloat64, type Batc
 import { muGamma } from './solvers/mu.js';
 import { isRowSource, rebatch, reopener, sourceStats, validatedBlocks, type RowSource } from './stream/row-source.js';
 
-type Start = { W?: MatrixInput; H?: MatrixInput };
+/** A custom start (init 'custom') for MiniBatchNMF's fit, fitTransform and first partialFit. */
+export interface MiniBatchStart {
+  W?: MatrixInput | null;
+  H?: MatrixInput | null;
+}
 
 export class MiniBatchNMF {
   private readonly options: ResolvedOptions;
@@ -76,14 +80,14 @@ export class MiniBatchNMF {
   }
 
   /** Learn the model from X in memory, or from X streamed as row blocks (see rowBlocks); returns this. */
-  async fit(X: MatrixInput | RowSource, start: Start = {}): Promise<this> {
+  async fit(X: MatrixInput | RowSource, start: MiniBatchStart = {}): Promise<this> {
     if (isRowSource(X)) await this.fitStream(X, start);
     else await this.fitTransform(X, start);
     return this;
   }
 
   /** Learn the model and return W for X. */
-  async fitTransform(X: MatrixInput, start: Start = {}): Promise<DenseMatrix> {
+  async fitTransform(X: MatrixInput, start: MiniBatchStart = {}): Promise<DenseMatrix> {
     const o = this.options;
     const Xm = toDataMatrix(X, 'X');
     checkZerosForBeta(min(Xm), this.beta);
@@ -131,7 +135,7 @@ export class MiniBatchNMF {
    * Fit from row blocks, never holding X whole: one pass for X's shape and mean, then one per epoch.
    * The start is 'random' (init null means 'random' here: NNDSVD needs all of X at once) or 'custom'.
    */
-  private async fitStream(source: RowSource, start: Start): Promise<void> {
+  private async fitStream(source: RowSource, start: MiniBatchStart): Promise<void> {
     const o = this.options;
     const open = reopener(source);
     const stats = await sourceStats(open());
@@ -168,7 +172,7 @@ export class MiniBatchNMF {
   }
 
   /** One mini-batch step on X (online learning); the first call initializes the model. Returns this. */
-  async partialFit(X: MatrixInput, start: Start = {}): Promise<this> {
+  async partialFit(X: MatrixInput, start: MiniBatchStart = {}): Promise<this> {
     const o = this.options;
     const Xm = toDataMatrix(X, 'X');
     checkZerosForBeta(min(Xm), this.beta);

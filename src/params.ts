@@ -51,7 +51,7 @@ export interface NMFOptions {
   /** Convergence readback interval; 1 on the CPU (scikit-learn's), 10 on GPU backends. */
   checkEvery?: number | null;
   /** A GPUDevice of the caller's, used by the WebGPU backend (never destroyed by webnmf). */
-  device?: unknown;
+  device?: GPUDevice | null;
   signal?: AbortSignal | null;
   onProgress?: ((info: ProgressInfo) => void) | null;
   onWarning?: WarningHandler | null;

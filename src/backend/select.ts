@@ -6,6 +6,7 @@
 
 import { NMFError } from '../errors.js';
 import type { GpuProfile } from '../params.js';
+import { hardwareGpuPossible } from '../platform.js';
 import { isSoftwareAdapter } from './adapter.js';
 import type { Backend } from './backend.js';
 import { CpuBackend } from './cpu/cpu-backend.js';
@@ -94,11 +95,14 @@ async function findBackend(name: 'auto' | 'webgpu' | 'gpujs' | 'cpu', device: un
       throw new NMFError(`backend: 'webgpu' was asked for, but ${(e as Error).message} Use backend: 'auto' or 'cpu' to run without a GPU.`);
     }
   }
-  try {
-    const backend = await webgpu(device);
-    if (device || !backend.software) return backend;
-  } catch {
-    // no WebGPU here: gpu.js on WebGL2, or the CPU
+  // without a caller's device, 'auto' loads Dawn only where a hardware adapter may exist (platform.ts)
+  if (device || hardwareGpuPossible()) {
+    try {
+      const backend = await webgpu(device);
+      if (device || !backend.software) return backend;
+    } catch {
+      // no WebGPU here: gpu.js on WebGL2, or the CPU
+    }
   }
   try {
     const backend = await gpujsOnHardwareWebGL2();

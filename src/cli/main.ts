@@ -1,6 +1,7 @@
 // webnmf's command line (Node): `webnmf fit FILE`, `webnmf topics [FILES...]`. Every failure is one
 // line on stderr, `webnmf: <message>`, and a non-zero exit (2: usage, 1: data or fit, 130: Ctrl-C).
 
+import { version } from '../../package.json';
 import { CliError, describeError } from './errors.js';
 import { FIT_HELP, fitCommand } from './fit.js';
 import { TOPICS_HELP, topicsCommand } from './topics.js';
@@ -12,6 +13,7 @@ const HELP = [
   '  webnmf fit FILE [options]        factor a .csv, .tsv, .mtx or .npy matrix; --out DIR writes W and H',
   '  webnmf topics [FILES...] [opts]  topics of text files (none: the State of the Union addresses)',
   '  webnmf COMMAND --help            the options of a command',
+  '  webnmf --version, -V             the version',
 ].join('\n');
 
 async function main(argv: string[]): Promise<void> {
@@ -23,6 +25,10 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${HELP}\n\n${FIT_HELP}\n\n${TOPICS_HELP}\n`);
+    return;
+  }
+  if (command === '--version' || command === '-V') {
+    process.stdout.write(`${version}\n`);
     return;
   }
   if (command === 'fit') return fitCommand(rest);

@@ -9,11 +9,11 @@ import { csvFields, NPY_MAGIC, parseNpyHeader, toNumber } from './formats.js';
 
 export interface RowBlockOptions {
   /** rows per block (default 4096) */
-  rowsPerBlock?: number;
+  rowsPerBlock?: number | null;
   /** CSV delimiter (default: tab when the first line has tabs and no commas, else comma) */
-  delimiter?: string;
+  delimiter?: string | null;
   /** the name errors give the file (default: the File's name, else 'the file') */
-  name?: string;
+  name?: string | null;
 }
 
 /** X read from `file` as row blocks (dense for CSV and .npy, CSR for MatrixMarket coordinate). */
@@ -23,7 +23,7 @@ export function rowBlocks(file: Blob, options: RowBlockOptions = {}): AsyncItera
     throw new InvalidParameterError('rowsPerBlock', `rowsPerBlock must be an int in the range [1, inf). Got ${rowsPerBlock} instead.`);
   }
   const name = options.name ?? ((file as File).name || 'the file');
-  return { [Symbol.asyncIterator]: () => readBlocks(file, rowsPerBlock, name, options.delimiter)[Symbol.asyncIterator]() };
+  return { [Symbol.asyncIterator]: () => readBlocks(file, rowsPerBlock, name, options.delimiter ?? undefined)[Symbol.asyncIterator]() };
 }
 
 class FileFormatError extends InvalidParameterError {

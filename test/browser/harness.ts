@@ -11,6 +11,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser } from 'puppeteer';
 import { build } from 'vite';
+import { browserPlatform } from '../../vite.config.js';
 
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
 
@@ -34,10 +35,21 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** System browsers tried, in order, when puppeteer has not downloaded its own Chrome. */
-const SYSTEM_BROWSERS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome'];
+/** System browsers tried, in order, after PUPPETEER_EXECUTABLE_PATH and puppeteer's own Chrome. */
+const SYSTEM_BROWSERS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome-stable',
+  '/usr/bin/google-chrome',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+];
 
-/** Puppeteer's own Chrome when it is on disk (it honours PUPPETEER_EXECUTABLE_PATH), else a system one. */
+/**
+ * The browser to test in: PUPPETEER_EXECUTABLE_PATH, else puppeteer's Chrome where one was installed
+ * into its cache (`npx puppeteer browsers install chrome`; .puppeteerrc.cjs keeps npm from
+ * downloading it), else a system Chromium or Chrome.
+ */
 export function findBrowser(): string {
   const tried: string[] = [];
   let own: string | undefined;
@@ -51,7 +63,8 @@ export function findBrowser(): string {
     tried.push(path);
   }
   throw new Error(
-    `The browser tests need Chromium and found none (apt-get install chromium libvulkan1, or let puppeteer download its Chrome). Tried: ${tried.join(', ')}`,
+    'The browser tests need Chromium or Chrome and found none: install one (Debian/Ubuntu: apt-get install chromium libvulkan1), ' +
+      `or run npx puppeteer browsers install chrome, or set PUPPETEER_EXECUTABLE_PATH. Tried: ${tried.join(', ')}`,
   );
 }
 
@@ -75,9 +88,9 @@ export async function buildPage(pageDir: string = PAGE_DIR): Promise<string> {
       target: 'es2022',
       minify: false,
       sourcemap: true,
-      // the Node-only Dawn import in device.ts runs only where navigator.gpu is absent
-      rolldownOptions: { external: ['webgpu'] },
     },
+    // src/platform.browser.ts in place of src/platform.ts, as in the library's browser build
+    plugins: [browserPlatform()],
   });
   return outDir;
 }
@@ -100,7 +113,7 @@ export function removeDir(dir: string | undefined): Promise<void> {
   return dir ? rm(dir, { recursive: true, force: true }) : Promise.resolve();
 }
 
-const CONTENT_TYPES: Record<string, string> = {
+export const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.json': 'application/json',
@@ -114,8 +127,11 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serve `root` on a free port of 127.0.0.1 (only). localhost is a secure context, as WebGPU needs. */
-export async function serveDir(root: string): Promise<StaticServer> {
+/**
+ * Serve `root` on 127.0.0.1 (only), on a free port unless `port` names one. localhost is a secure
+ * context, as WebGPU needs. `headers` go on every response (e.g. COOP/COEP for cross-origin isolation).
+ */
+export async function serveDir(root: string, { headers = {}, port = 0 }: { headers?: Record<string, string>; port?: number } = {}): Promise<StaticServer> {
   const base = resolve(root);
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -126,7 +142,7 @@ export async function serveDir(root: string): Promise<StaticServer> {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.writeHead(200, { ...headers, 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
       res.end(body);
     } catch {
       res.writeHead(404).end();
@@ -134,11 +150,11 @@ export async function serveDir(root: string): Promise<StaticServer> {
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(0, '127.0.0.1', ok);
+    server.listen(port, '127.0.0.1', ok);
   });
-  const { port } = server.address() as AddressInfo;
+  const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${bound}/`,
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

@@ -3,11 +3,12 @@
 // kept in textures: pipeline mode) or, where no WebGL2 context exists (Node, workers without
 // OffscreenCanvas WebGL2), as WebAssembly with f32x4 SIMD (its `webasm` backend), on gpu.js's worker
 // pool where threads exist (see GpujsBackendOptions.threads). gpu.js is loaded only when this backend
-// is asked for.
+// is asked for (load.ts).
 
 import type { Backend, FitPlan, FitProblem } from '../backend.js';
 import { GpujsFitPlan, type GPULike, type Kernel, type KernelSource } from './fit-plan.js';
 import { defaultThreads, threadsSupported } from '../cpu/threads.js';
+import { loadGpujs } from './load.js';
 
 export type GpujsMode = 'webgl2' | 'webasm';
 
@@ -89,7 +90,7 @@ interface GpuModule {
 }
 
 async function loadGPU(): Promise<{ GPU: GPUStatic; wasmThreads: boolean }> {
-  const mod = (await import('gpu.js')) as unknown as GpuModule & { default?: GpuModule };
+  const mod = (await loadGpujs()) as GpuModule & { default?: GpuModule };
   const GPU = mod.GPU ?? mod.default?.GPU;
   if (!GPU) throw new Error('webnmf: the gpu.js package did not export GPU.');
   const wasm = mod.WebAssemblyKernel ?? mod.default?.WebAssemblyKernel;

@@ -2,7 +2,8 @@
 // without WebGPU (gpu.js then runs on WebGL2), and exposes `window.webnmfGpujs` (gpujs-page-api.ts)
 // for gpujs.test.ts to drive through puppeteer.
 
-import { MiniBatchNMF, NMF, nonNegativeFactorization } from '../../../src/index.js';
+import * as gpujs from 'gpu.js';
+import { MiniBatchNMF, NMF, nonNegativeFactorization, useGpujs } from '../../../src/index.js';
 import { acquireBackend } from '../../../src/backend/select.js';
 import type { GpujsBackend } from '../../../src/backend/gpujs/index.js';
 import { minibatchCases } from '../../minibatch-cases.js';
@@ -11,6 +12,9 @@ import { probeWebGL2 } from '../../../src/backend/gpujs/index.js';
 import { cases, relativeError, runCase, type ParityCase } from '../../parity-cases.js';
 import type { PageCaseResult, PageMatrix } from '../page-api.js';
 import type { GpujsEnvironment, GpujsPageApi, WorkerFit } from '../gpujs-page-api.js';
+
+// a browser build finds gpu.js only when the page hands it over
+useGpujs(gpujs);
 
 const GPUJS = 'gpujs' as const;
 

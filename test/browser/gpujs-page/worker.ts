@@ -1,7 +1,10 @@
 // A Web Worker of the gpujs page: a fit with backend 'gpujs' where there is no document (gpu.js then
 // needs an OffscreenCanvas WebGL2 context), as the demo runs its fits.
 
-import { NMF } from '../../../src/index.js';
+import * as gpujs from 'gpu.js';
+import { NMF, useGpujs } from '../../../src/index.js';
+
+useGpujs(gpujs);
 
 self.onmessage = async (e: MessageEvent<{ X: number[][] }>) => {
   try {

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { testDevice } from './setup.js';
-import { cachedPipelineCount, getPipeline, MAX_CACHED_PIPELINES, pipelineKey } from '../../src/backend/webgpu/pipelines.js';
+import { cachedPipelineCount, cachedPipelineKeys, getPipeline, MAX_CACHED_PIPELINES, pipelineKey } from '../../src/backend/webgpu/pipelines.js';
 import { nonNegativeFactorization } from '../../src/index.js';
 import { randomArray } from '../support/problems.js';
 
@@ -36,13 +36,16 @@ describe('the pipeline cache', () => {
         nComponents: k, solver, betaLoss, init: 'random', randomState: 0, maxIter: 2, backend: 'webgpu', gpuProfile: 'hardware', device, onWarning: quiet,
       });
     const cases = [['mu', 'frobenius'], ['mu', 'kullback-leibler'], ['cd', 'frobenius']] as const;
-    // what shapes the code: rows of X in whole vec4s or not (n % 4), and whether a product is split
-    // along K (m = 40: WᵀW in splits, then summed): one shape of each first
+    // what shapes the code: rows of X in whole vec4s or not (n % 4), whether a product is split along
+    // K (m = 40: WᵀW in splits, then summed), and the step of the X tiles (at most the reduction's
+    // power of two: 16 for n ≤ 16): one shape of each first
     for (const n of [16, 15]) for (const [solver, loss] of cases) await fit(40, n, 5, solver, loss);
     const after = cachedPipelineCount(device);
     expect(after).toBeGreaterThan(10);
-    // other m, n and k (k in the same power-of-two class: the capacity of the tiles)
-    for (const [m, n, k] of [[37, 20, 6], [61, 23, 7], [50, 12, 8]]) for (const [solver, loss] of cases) await fit(m, n, k, solver, loss);
+    // other m, n and k in those classes (k in the same power-of-two class: the capacity of the tiles)
+    for (const [m, n, k] of [[37, 12, 6], [61, 13, 7], [50, 16, 8]]) for (const [solver, loss] of cases) await fit(m, n, k, solver, loss);
+    // no key names a shape: only tiles, capacities, β-classes, transposes and flags
+    for (const key of cachedPipelineKeys(device)) expect(key, key).not.toMatch(/\b(M|N|K|LDA|LDB|LDC|rows|n|k)=/);
     expect(cachedPipelineCount(device)).toBe(after);
     device.destroy();
   });

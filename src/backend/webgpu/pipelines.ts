@@ -18,9 +18,13 @@ const caches = new WeakMap<GPUDevice, DeviceCache>();
 /** Pipelines kept per device: every pipeline of a handful of plans (one uses 10–40). */
 export const MAX_CACHED_PIPELINES = 96;
 
-/** Pipelines the device's cache holds now (tests). */
+/** Pipelines the device's cache holds now, and their keys (tests). */
 export function cachedPipelineCount(device: GPUDevice): number {
   return caches.get(device)?.pipelines.size ?? 0;
+}
+
+export function cachedPipelineKeys(device: GPUDevice): string[] {
+  return [...(caches.get(device)?.pipelines.keys() ?? [])];
 }
 
 export function pipelineKey(shader: ShaderName, entry: string, constants: Constants): string {

@@ -58,7 +58,9 @@ export function planXProduct(ctx: KernelContext, s: XProductShape): XProductPlan
     TM = [64, 32, 16].find((t) => Math.ceil(s.n / t) >= WTX_COLUMN_TILES) ?? 16;
     TM = Math.max(TM, 64 / KV); // ≥ 64 invocations with one column per invocation
   }
-  let TK = KC <= 32 ? 32 : 16;
+  // the step: 32 (16 for k > 32), no longer than the reduction needs (a tiny X then allocates, and zeroes,
+  // small tiles: workgroup memory is zero-initialized at every workgroup's start)
+  let TK = Math.min(KC <= 32 ? 32 : 16, Math.max(8, pow2AtLeast(s.kind === 'xht' ? s.n : s.rows)));
   const storage = (tm: number, tk: number) => 4 * (tm * KC + tk * KC + 3 * tk * (tm + 1));
   const threads = (tm: number) => (tm / Math.min(4, Math.max(1, (tm * KV) / 64))) * KV;
   while (storage(TM, TK) > lim.storage && TK > 8) TK /= 2;

@@ -27,8 +27,9 @@ const MIN_X_WORKGROUPS = 256;
 const MIN_FACTOR_WORKGROUPS = 32;
 const MIN_X_GROWTH = 3;
 
-type Solver = 'mu-frobenius' | 'mu-KL' | 'cd';
-const SOLVERS: Solver[] = ['mu-frobenius', 'mu-KL', 'cd'];
+/** the three, and 'pg' (one line-search trial of each subproblem) held to the same rules */
+type Solver = 'mu-frobenius' | 'mu-KL' | 'cd' | 'pg';
+const SOLVERS: Solver[] = ['mu-frobenius', 'mu-KL', 'cd', 'pg'];
 
 interface Shape {
   name: string;
@@ -86,6 +87,17 @@ async function record(s: Shape, solver: Solver): Promise<RecordedDispatch[]> {
   const plan = await backend.createFit(problem(s, solver === 'mu-KL' ? 1 : 2));
   try {
     const order = Int32Array.from({ length: s.k }, (_, t) => t);
+    if (solver === 'pg') {
+      await plan.pg!.prepare();
+      recorder.start();
+      for (const factor of ['W', 'H'] as const) {
+        plan.pg!.begin({ factor, gramDiag: 0, gramAll: 0, l1: 0, l2: 0 });
+        plan.pg!.gradient();
+        await plan.pg!.trial(1, 'current'); // (nothing ran: its value is meaningless)
+      }
+      await plan.pg!.projectedGradientNormSq();
+      return recorder.stop();
+    }
     const iterate = solver === 'cd'
       ? () => { plan.halsSweepW({ l1: 0, l2: 0, order }); plan.halsSweepH({ l1: 0, l2: 0, order }); }
       : () => { plan.muUpdateW({ l1: 0, l2: 0, gamma: 1 }); plan.muUpdateH({ l1: 0, l2: 0, gamma: 1 }); };

@@ -6,7 +6,12 @@ import { defineConfig, type Plugin } from 'vitest/config';
  * A new entry is a line here, its "exports" entry in package.json (types / browser / node / default,
  * as "."), and its declarations (the dts-bundle-generator step of npm run build).
  */
-const ENTRIES = { index: 'src/index.ts' };
+const ENTRIES = {
+  index: 'src/index.ts',
+  // named by their paths: worker/index starts './webnmf-worker.js', which must sit beside it in both builds
+  'worker/index': 'src/worker/index.ts',
+  'worker/webnmf-worker': 'src/worker/webnmf-worker.ts',
+};
 const NODE_ENTRIES = { ...ENTRIES, cli: 'src/cli/main.ts' };
 
 const NODE_PLATFORM = fileURLToPath(new URL('./src/platform.ts', import.meta.url));
@@ -28,6 +33,25 @@ export function browserPlatform(): Plugin {
   };
 }
 
+/**
+ * webnmf/worker starts its worker with `new Worker(new URL('./webnmf-worker.js', import.meta.url))`,
+ * the line the *app's* bundler turns into a worker bundle. Building the library, vite would do that
+ * itself (a worker asset at an absolute path); so its two import.meta.url plugins are left out and
+ * the line ships as written, next to the worker script (dist/browser/worker/, dist/node/).
+ */
+function keepWorkerUrls(): Plugin {
+  return {
+    name: 'webnmf-keep-worker-urls',
+    configResolved(config) {
+      const plugins = config.plugins as Plugin[];
+      for (const name of ['vite:worker-import-meta-url', 'vite:asset-import-meta-url']) {
+        const at = plugins.findIndex((p) => p.name === name);
+        if (at >= 0) plugins.splice(at, 1);
+      }
+    },
+  };
+}
+
 // Two library builds, ESM: `vite build` writes dist/browser (also the "default" condition: web APIs
 // only), `vite build --mode node` writes dist/node with the CLI. Code stays unminified and without
 // source maps: readable names and stack frames (NMF.name === 'NMF'); apps minify their own bundles.
@@ -37,9 +61,10 @@ export default defineConfig(({ command, mode }) => {
   const node = mode === 'node';
   return {
     // vitest runs the sources in Node: the swap is for the browser build only
-    plugins: command === 'build' && !node ? [browserPlatform()] : [],
+    plugins: command === 'build' ? [keepWorkerUrls(), ...(node ? [] : [browserPlatform()])] : [],
     build: {
-      lib: { entry: node ? NODE_ENTRIES : ENTRIES, formats: ['es'], fileName: (_format, name) => `${name}.js` },
+      // (a dependency the browser build inlines, the stop-word list, is filed under vendor/, not node_modules/)
+      lib: { entry: node ? NODE_ENTRIES : ENTRIES, formats: ['es'], fileName: (_format, name) => `${name.replace(/^node_modules\/@?/, 'vendor/')}.js` },
       outDir: node ? 'dist/node' : 'dist/browser',
       target: 'es2022',
       minify: false,

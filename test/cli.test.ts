@@ -3,39 +3,19 @@
 // nndsvd inits' randomized SVD draws from an unseeded generator otherwise, as in scikit-learn) and
 // writes W and H that read back exactly; topics prints topics; every bad input is one line on stderr and a non-zero exit.
 
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { webnmf, type Run } from './support/cli.js';
 import { parseCsv } from '../src/cli/csv.js';
 import { parseNpy } from '../src/cli/npy.js';
+import { progressBar } from '../src/cli/progress.js';
 import { NMF, nonNegativeFactorization, type DenseMatrix } from '../src/index.js';
 import type { CsrMatrix } from '../src/matrix/matrix.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'webnmf-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `webnmf ARGS` from source, in the repository (so tsx and the packages resolve). */
-function webnmf(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function file(name: string, content: string | Uint8Array): string {
   const path = join(dir, name);
@@ -255,7 +235,20 @@ describe('webnmf topics', () => {
 describe.concurrent('bad input: one line on stderr, a non-zero exit, no stack trace', () => {
   mkdirSync(join(dir, 'a-directory.csv'), { recursive: true });
   const npyTruncated = npy('<f8', false, [3, 4], new Uint8Array(80));
-  const cases: [string, () => string[], string, number?][] = [
+  const zeroLink = (name: string) => {
+    const path = join(dir, name);
+    rmSync(path, { force: true });
+    symlinkSync('/dev/zero', path);
+    return path;
+  };
+  const wideCsv = () => file('wide.csv', `${Array(200000).fill('1').join(',')}\n`);
+  const outWithDirectory = () => {
+    const out = join(dir, 'out-blocked');
+    mkdirSync(join(out, 'W.npy'), { recursive: true });
+    return out;
+  };
+  /** [name, args, the message, exit code, text the output must NOT hold (e.g. a fit's summary, or a flag wrongly blamed)] */
+  const cases: [string, () => string[], string, number?, string?][] = [
     ['missing file', () => ['fit', join(dir, 'nope.csv')], 'nope.csv: no such file', 1],
     ['a directory', () => ['fit', join(dir, 'a-directory.csv')], 'is a directory'],
     ['empty file', () => ['fit', file('empty.csv', '')], 'the file is empty'],
@@ -289,17 +282,49 @@ describe.concurrent('bad input: one line on stderr, a non-zero exit, no stack tr
     ['topics: bad --top-words', () => ['topics', '--top-words', '0'], "--top-words must be an integer >= 1. Got '0' instead."],
     ['topics: bad --max-df', () => ['topics', '--max-df', '2.5'], "--max-df: The 'maxDf' parameter of TfidfVectorizer must be"],
     ['topics: only stop words', () => ['topics', file('stop.txt', 'the and of\n\nit is to'), '--min-df', '1'], 'empty vocabulary'],
+    // a first row with numbers and an empty or bad field is data with an error, not a header
+    ['csv first row with an empty field', () => ['fit', file('first-hole.csv', '1,,2\n3,4,5\n')], 'line 1, column 2: an empty field', 1],
+    ['csv first row with a bad field', () => ['fit', file('first-bad.csv', '1,x,2\n3,4,5\n')], "line 1, column 2: 'x' is not a number", 1],
+    ['--minibatch: csv first row with an empty field', () => ['fit', file('mb-first-hole.csv', '1,,2\n3,4,5\n'), '--minibatch'], 'line 1, column 2: an empty field', 1],
+    // --minibatch: a data error names the file once and is a data error (exit 1), not a flag
+    ['--minibatch: NaN', () => ['fit', file('mb-nan.csv', '1,2\n3,nan\n'), '--minibatch'], 'mb-nan.csv: Input X contains NaN', 1, '--'],
+    ['--minibatch: negative value', () => ['fit', file('mb-neg.csv', '1,2\n3,-1\n'), '--minibatch'], 'mb-neg.csv: Negative values in data passed to X', 1],
+    ['--minibatch: ragged csv', () => ['fit', file('mb-ragged.csv', '1,2,3\n4,5\n'), '--minibatch'], 'ragged rows: line 2 has 2 values, but line 1 has 3', 1],
+    // --minibatch trusts the extension as a whole-file read does: a broken .npy is a broken .npy
+    ['--minibatch: not an npy', () => ['fit', file('mb-fake.npy', 'hello world, no magic here'), '--minibatch'], 'not a readable .npy file', 1, 'header'],
+    ['--minibatch: truncated npy', () => ['fit', file('mb-short.npy', npyTruncated), '--minibatch'], 'truncated', 1],
+    ['--minibatch: an mtx without its banner', () => ['fit', file('mb-nobanner.mtx', '2 2 1\n1 1 1\n'), '--minibatch'], 'bad MatrixMarket header', 1],
+    // topics blames what is wrong, not a flag the user never gave
+    ['topics: a binary file', () => ['topics', file('binary.txt', new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0, 0, 65, 66]))], 'is not a text file', 1, '--max-df'],
+    ['topics: one paragraph, --min-df 2', () => ['topics', file('one-paragraph.txt', 'Cats and dogs and birds.')], '1 document, but --min-df 2', 1, '--max-df'],
+    ['topics: --max-features 1', () => ['topics', '--max-features', '1'], '--n-components 10: the vocabulary has 1 term (--max-features 1)', 2, '--init'],
+    // --out is checked before the fit, not after it ran
+    ['--out W.npy is a directory', () => ['fit', file('ok9.csv', '1,2\n3,4\n'), '--n-components', '1', '--out', outWithDirectory()], 'is a directory, so it cannot be written', 2, 'NMF:'],
+    // inputs that ask for more memory than there is are refused before anything is allocated
+    ['mtx declaring 500000000 × 2 (70 bytes)', () => ['fit', file('huge.mtx', '%%MatrixMarket matrix coordinate real general\n500000000 2 1\n1 1 1\n')], '500000000 × 2', 1, 'X:'],
+    ['mtx declaring 3e9 rows', () => ['fit', file('huger.mtx', '%%MatrixMarket matrix coordinate real general\n3000000000 2 1\n1 1 1\n')], 'at most 2147483647 rows and columns', 1],
+    ['mtx array declaring 100000 × 100000', () => ['fit', file('huge-array.mtx', '%%MatrixMarket matrix array real general\n100000 100000\n1\n')], '100000 × 100000', 1],
+    ['--minibatch: mtx declaring 1e11 × 1e11', () => ['fit', file('mb-huge.mtx', '%%MatrixMarket matrix coordinate real general\n100000000000 100000000000 1\n1 1 1\n'), '--minibatch'], 'at most 2147483647 rows and columns', 1],
+    ['a link to /dev/zero', () => ['fit', zeroLink('zero.csv')], 'is a device, not a regular file', 1],
+    ['--minibatch: a link to /dev/zero', () => ['fit', zeroLink('mb-zero.csv'), '--minibatch'], 'is a device, not a regular file', 1],
+    ['a 1 × 200000 csv with the default k = n_features', () => ['fit', wideCsv()], '--n-components: nComponents: null means k = 200000 (n_features): H (200000 × 200000)', 2],
+    ['--n-components 1e9 on a 1 × 2 csv', () => ['fit', file('tiny.csv', '1,2\n'), '--n-components', '1000000000'], '--n-components: nComponents = 1000000000', 2],
   ];
 
-  it.each(cases.map(([name, args, message, code]) => [name, args, message, code] as const))('%s', async (_, args, message, code) => {
+  it.each(cases.map(([name, args, message, code, absent]) => [name, args, message, code, absent] as const))('%s', async (_, args, message, code, absent) => {
     const [command, ...rest] = args();
-    const r = await webnmf(command, '--backend', 'cpu', ...rest);
+    // a case that used to allocate gigabytes or hang is killed well before the test's own timeout
+    const r = await webnmf({ killAfterMs: 30_000 }, command, '--backend', 'cpu', ...rest);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines, `stderr: ${r.stderr}`).toHaveLength(1);
     expect(lines[0]).toMatch(/^webnmf: /);
     expect(lines[0]).toContain(message);
     expect(r.code).not.toBe(0);
+    expect(r.code, 'killed: still running after 30 s').not.toBeNull();
     if (code !== undefined) expect(r.code).toBe(code);
+    if (absent !== undefined) expect(`${r.stdout}${lines[0].replace(/^webnmf: /, '')}`).not.toContain(absent);
+    // each file is named at most once in the line
+    for (const path of rest.filter((a) => a.startsWith(dir))) expect(lines[0].split(path).length - 1, `${path} named once`).toBeLessThanOrEqual(1);
   });
 });
 
@@ -336,6 +361,88 @@ describe('webnmf fit --minibatch', () => {
     r = await webnmf('fit', file('arr.mtx', '%%MatrixMarket matrix array real general\n2 1\n1\n2\n'), '--minibatch', '--backend', 'cpu');
     expect(r.stderr).toMatch(/cannot be read row by row/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('line endings, Ctrl-C and the progress of a long final solve', () => {
+  it('a CSV with CR-only line endings (classic Mac) reads as its rows, whole and --minibatch', async () => {
+    const path = file('mac.csv', '1,2\r3,4\r5,6\r');
+    const r = await webnmf('fit', path, '--n-components', '1', '--backend', 'cpu');
+    expectOk(r);
+    expect(r.stdout).toContain('X: 3 × 2, dense, CSV (');
+    const m = await webnmf('fit', path, '--minibatch', '--n-components', '1', '--batch-size', '2', '--max-iter', '2', '--backend', 'cpu');
+    expect(m.code, m.stderr).toBe(0);
+    expect(m.stdout).toContain('X: 3 × 2, streamed in row blocks');
+  });
+
+  /**
+   * `webnmf ARGS`, interrupted: `times` Ctrl-C, `afterMs` after the first progress line (the backend
+   * line goes out with the first report: the fit is running then); and the ms from Ctrl-C to exit.
+   */
+  async function interrupted(args: string[], { afterMs = 0, times = 1 } = {}) {
+    let sentAt = Infinity;
+    const run = await webnmf(
+      {
+        killAfterMs: 120_000,
+        onStderr: (text, child) => {
+          if (sentAt !== Infinity || !text.includes('running on')) return;
+          sentAt = performance.now() + afterMs;
+          setTimeout(() => {
+            for (let i = 0; i < times; i++) child.kill('SIGINT');
+          }, afterMs);
+        },
+      },
+      ...args,
+    );
+    return { run, msToExit: performance.now() - sentAt };
+  }
+  const longMiniBatch = (name: string) => {
+    const X = sample(3000, 20);
+    const path = file(name, npy('<f8', false, [3000, 20], new Uint8Array(X.data.buffer)));
+    return ['fit', path, '--minibatch', '--batch-size', '10', '--max-iter', '100000', '--tol', '0', '--max-no-improvement', 'none', '--n-components', '3', '--backend', 'cpu'];
+  };
+
+  it('Ctrl-C stops a --minibatch fit: exit 130 and one line, within seconds', async () => {
+    const { run: r, msToExit } = await interrupted(longMiniBatch('long.npy'));
+    expect(r.code, `stderr: ${r.stderr}`).toBe(130);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('webnmf: interrupted');
+    expect(msToExit, 'ms from Ctrl-C to exit').toBeLessThan(10_000);
+  });
+
+  it('Ctrl-C stops a WebGPU fit (tol 0, nothing read back) within seconds: little GPU work was queued', async () => {
+    const path = file('gpu-long.csv', Array.from({ length: 64 }, (_, i) => Array.from({ length: 40 }, (_, j) => ((i * 7 + j * 3) % 11) + 1).join(',')).join('\n'));
+    // 8 s into the fit the host could have queued a minute of iterations (before the pacing: 41 s
+    // from Ctrl-C to exit; now well under a second)
+    const { run: r, msToExit } = await interrupted(
+      ['fit', path, '--backend', 'webgpu', '--solver', 'mu', '--n-components', '5', '--tol', '0', '--max-iter', '1000000', '--check-every', '10'],
+      { afterMs: 8000 },
+    );
+    expect(r.code, `stderr: ${r.stderr}`).toBe(130);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('webnmf: interrupted');
+    expect(msToExit, 'ms from Ctrl-C to exit').toBeLessThan(5_000);
+  }, 150_000);
+
+  it('a second Ctrl-C leaves at once, with a line that says so', async () => {
+    const { run: r } = await interrupted(longMiniBatch('long2.npy'), { times: 2 });
+    expect(r.code, `stderr: ${r.stderr}`).toBe(130);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(/^webnmf: interrupted/);
+  });
+
+  it("the progress bar shows 'pg''s final W solve, which can take as long as the fit", () => {
+    let out = '';
+    const stream = Object.assign(Object.create(process.stderr), {
+      isTTY: true,
+      columns: 120,
+      write: (chunk: string) => ((out += chunk), true),
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+    }) as NodeJS.WriteStream;
+    const bar = progressBar(3, stream);
+    bar.update({ iteration: 3, violation: 0.5, elapsedMs: 10 });
+    bar.update({ iteration: 3, nlsIteration: 17, elapsedMs: 20 });
+    bar.stop();
+    expect(out).toContain('W subproblem, iteration 17');
   });
 });
 

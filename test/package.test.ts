@@ -64,7 +64,9 @@ function installed(dir: string): { packages: string[]; bytes: number } {
 describe('the packed tarball', () => {
   it('holds both builds, one declaration file, the LICENSE and README; no shaders, source maps or sources', () => {
     expect(tarballFiles).toEqual(expect.arrayContaining(['package.json', 'LICENSE', 'README.md', 'dist/index.d.ts', 'dist/browser/index.js', 'dist/node/index.js', 'dist/node/cli.js']));
-    const unexpected = tarballFiles.filter((f) => !/^(package\.json|LICENSE|README\.md|dist\/index\.d\.ts|dist\/(browser|node)\/([\w-]+\/)*[\w.-]+\.js)$/.test(f));
+    // webnmf/worker: its module, the worker script beside it, one declaration file
+    expect(tarballFiles).toEqual(expect.arrayContaining(['dist/worker.d.ts', 'dist/browser/worker/index.js', 'dist/browser/worker/webnmf-worker.js', 'dist/node/worker/index.js', 'dist/node/worker/webnmf-worker.js']));
+    const unexpected = tarballFiles.filter((f) => !/^(package\.json|LICENSE|README\.md|dist\/(index|worker)\.d\.ts|dist\/(browser|node)\/([\w-]+\/)*[\w.-]+\.js)$/.test(f));
     expect(unexpected).toEqual([]);
   });
 
@@ -104,7 +106,7 @@ describe('the installed package in Node', () => {
     const run = node(['-e', script], app);
     expect(run.stderr).toBe('');
     const out = JSON.parse(run.stdout);
-    expect(out.exports).toEqual(['InvalidParameterError', 'MiniBatchNMF', 'NMF', 'NMFError', 'nonNegativeFactorization', 'rowBlocks', 'toArray', 'useGpujs']);
+    expect(out.exports).toEqual(['InvalidParameterError', 'MODEL_FORMAT_VERSION', 'MiniBatchNMF', 'NMF', 'NMFError', 'TfidfVectorizer', 'nonNegativeFactorization', 'rowBlocks', 'toArray', 'topWords', 'useGpujs']);
     expect(out.rows).toBe(2);
   });
 
@@ -120,6 +122,25 @@ describe('the installed package in Node', () => {
     expect(webgpu).toMatch(/the 'webgpu' package \(Dawn, an optional dependency\) could not be loaded/);
     const topics = node([join(app, 'node_modules/.bin/webnmf'), 'topics'], app);
     expect(topics.stderr).toMatch(/needs the @stdlib\/datasets-sotu package \(npm install @stdlib\/datasets-sotu\)/);
+  });
+
+  it("import('webnmf/worker'): a fit in a worker_threads Worker gives the main thread's, and a saved model loads there", () => {
+    const script = `
+      import { NMF } from 'webnmf';
+      import { WorkerNMF } from 'webnmf/worker';
+      const X = [[1, 1], [2, 1], [3, 1.2], [4, 1], [5, 0.8], [6, 1]];
+      const options = { nComponents: 2, init: 'random', randomState: 0, backend: 'cpu' };
+      const here = new NMF(options);
+      const there = new WorkerNMF(options);
+      const [W1, W2] = [await here.fitTransform(X), await there.fitTransform(X)];
+      const loaded = WorkerNMF.fromJSON(JSON.parse(JSON.stringify(here)));
+      const T = await loaded.transform(X);
+      there.dispose();
+      loaded.dispose();
+      console.log(JSON.stringify({ same: Array.from(W1.data).join() === Array.from(W2.data).join(), loaded: Array.from(T.data).join() === Array.from((await here.transform(X)).data).join(), backend: there.backendUsed }));`;
+    const run = node(['--input-type=module', '-e', script], app);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ same: true, loaded: true, backend: 'cpu (float64)' });
   });
 
   it('webnmf --version prints the version', () => {
@@ -146,7 +167,8 @@ describe('the declarations', () => {
     writeFileSync(
       join(app, 'use.mts'),
       `import { MiniBatchNMF, NMF, nonNegativeFactorization, rowBlocks, useGpujs, type DataMatrix, type FitStart, type GpujsModule,
-  type MiniBatchStart, type NMFOptions, type ProgressInfo, type RowSource, type Sparseness } from 'webnmf';
+  type MiniBatchStart, type NMFOptions, type ProgressInfo, type RowSource, type SavedNMF, type Sparseness } from 'webnmf';
+import { WorkerMiniBatchNMF, WorkerNMF } from 'webnmf/worker';
 const options: NMFOptions = { nComponents: 2, device: null, signal: null, onProgress: (p: ProgressInfo) => void p.iteration };
 const start: FitStart = { W: null, H: null, mask: null };
 const mbStart: MiniBatchStart = { W: null };
@@ -164,6 +186,14 @@ new NMF({ device: 42 });
 new NMF({ nComponent: 2 });
 // @ts-expect-error rowBlocks reads a Blob
 rowBlocks('data.csv');
+const worker = new WorkerNMF({ nComponents: 2, signal: null });
+const W = await worker.fitTransform([[1, 2]], { transfer: true });
+const saved: SavedNMF = worker.toJSON();
+WorkerNMF.fromJSON(saved, { backend: 'cpu' })[Symbol.dispose]();
+new WorkerMiniBatchNMF({ batchSize: 2 }).dispose();
+// @ts-expect-error a GPUDevice belongs to its thread: the worker acquires its own
+new WorkerNMF({ device: null });
+void W.rows;
 export { mbStart, source, blocks };
 `,
     );
@@ -198,7 +228,9 @@ describe('browser bundles of the installed package', () => {
     writeBrowserApp(app);
     const esbuild = await import('esbuild');
     const bundled = await esbuild.build({
-      entryPoints: [join(app, 'src/main.js'), join(app, 'src/worker.js')],
+      // webnmf/worker's script is one more entry point, named as the URL that starts it says (README)
+      entryPoints: [join(app, 'src/main.js'), join(app, 'src/worker.js'), { in: 'webnmf/webnmf-worker.js', out: 'webnmf-worker' }],
+      absWorkingDir: app,
       bundle: true,
       platform: 'browser',
       format: 'esm',
@@ -257,6 +289,13 @@ describe('browser bundles of the installed package', () => {
           expect(got.webgpu, `${bundler} ${place}`).toMatch(/^webgpu: .*swiftshader/i);
           expect(got.gpujs, `${bundler} ${place}`).toMatch(/^gpujs \(webgl2/);
         }
+        // webnmf/worker: WorkerNMF on the page equals NMF on the page, on the CPU and on WebGPU
+        // (gpu.js, handed over on the page, cannot reach the worker: 'gpujs' says so there)
+        expect(report.workerNMF, bundler).toEqual({
+          cpu: 'cpu (float64)',
+          webgpu: expect.stringMatching(/^webgpu: .*swiftshader/i),
+          gpujs: expect.stringMatching(/^NMFError: backend: 'gpujs' was asked for, but gpu\.js was not given/),
+        });
         // webnmf's own names, where the app does not minify (vite's production build does)
         if (bundler === 'esbuild') expect(report.names).toEqual(['NMF', 'nonNegativeFactorization']);
       }
@@ -276,6 +315,8 @@ type Outcomes = Record<'cpu' | 'auto' | 'webgpu' | 'gpujs', string>;
 interface PageReport {
   page: Outcomes;
   worker: Outcomes;
+  /** WorkerNMF's backendUsed per backend asked for (or why it failed or differed from NMF's fit) */
+  workerNMF: Record<'cpu' | 'webgpu' | 'gpujs', string>;
   names: string[];
   problems: string[];
 }
@@ -330,15 +371,40 @@ export const names = [NMF.name, nonNegativeFactorization.name];
   writeFileSync(join(dir, 'src/fits.js'), fits);
   writeFileSync(join(dir, 'src/worker.js'), `import { fits } from './fits.js';\npostMessage(await fits());\n`);
   writeFileSync(
+    join(dir, 'src/worker-nmf.js'),
+    `import { NMF } from 'webnmf';
+import { WorkerNMF } from 'webnmf/worker';
+
+export async function workerFits() {
+  const out = {};
+  for (const backend of ['cpu', 'webgpu', 'gpujs']) {
+    const options = { nComponents: 2, init: 'random', randomState: 0, maxIter: 20, backend, onWarning: () => {} };
+    const model = new WorkerNMF(options);
+    try {
+      const X = [[1, 2, 3], [4, 5, 6], [7, 8, 9.5], [1, 0, 2]];
+      const [W, here] = [await model.fitTransform(X), await new NMF(options).fitTransform(X)];
+      out[backend] = Array.from(W.data).join() === Array.from(here.data).join() ? model.backendUsed : 'W differs from the page fit';
+    } catch (e) {
+      out[backend] = e.name + ': ' + e.message;
+    } finally {
+      model.dispose();
+    }
+  }
+  return out;
+}
+`,
+  );
+  writeFileSync(
     join(dir, 'src/main.js'),
     `import { fits, names } from './fits.js';
+import { workerFits } from './worker-nmf.js';
 const page = await fits();
 const worker = await new Promise((resolve, reject) => {
   const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   w.onmessage = (e) => resolve(e.data);
   w.onerror = (e) => reject(new Error('worker: ' + e.message));
 });
-window.report = { page, worker, names };
+window.report = { page, worker, workerNMF: await workerFits(), names };
 `,
   );
 }

@@ -4,7 +4,7 @@
 // a new option is covered by the message-shape checks at the bottom without editing this file.
 
 import { describe, expect, it } from 'vitest';
-import { InvalidParameterError, MiniBatchNMF, NMF, NMFError, nonNegativeFactorization, type FactorizationOptions } from '../src/index.js';
+import { InvalidParameterError, MiniBatchNMF, NMF, NMFError, nonNegativeFactorization, rowBlocks, type FactorizationOptions } from '../src/index.js';
 import { ESTIMATOR_PARAMS, FUNCTION_PARAMS, MINIBATCH_PARAMS, PARAMS, type ParamName } from '../src/params.js';
 
 type ErrorClass = typeof InvalidParameterError | typeof NMFError;
@@ -17,6 +17,8 @@ interface BadInput {
   parameter: string | undefined;
   /** the rule, as the message states it */
   message: RegExp;
+  /** what the message names, when not the parameter itself: a file's errors name the file that X is read from */
+  names?: string;
 }
 
 /** A small valid X (2 × 2, strictly positive). */
@@ -39,6 +41,19 @@ const nnf = (X: unknown, options: Record<string, unknown> = {}) =>
   nonNegativeFactorization(X as never, { backend: 'cpu', maxIter: 5, ...options } as FactorizationOptions);
 /** An option's rule is broken by `value`. */
 const withOption = (name: string, value: unknown) => () => nnf(A, { [name]: value });
+/** MiniBatchNMF on the CPU, short; options deliberately untyped. */
+const mb = (options: Record<string, unknown> = {}) => new MiniBatchNMF({ backend: 'cpu', maxIter: 2, onWarning: () => {}, ...options } as never);
+/** A MiniBatchNMF option's rule is broken by `value`. */
+const withMiniBatchOption = (name: string, value: unknown) => () => mb({ [name]: value });
+const mbMessage = (name: string, rule: RegExp, got: string) => tableMessage(name, rule, got, 'MiniBatchNMF');
+/** A Blob of text, for rowBlocks. */
+const blob = (text: string) => new Blob([text]);
+/** Read every block of a row source (errors surface while reading). */
+const drain = async (blocks: AsyncIterable<unknown>) => {
+  for await (const _ of blocks) void _;
+};
+/** Something with the shape of a GPUDevice but none of its methods. */
+const NOT_A_DEVICE = { label: 'fake' };
 
 const RANGE_INT_1 = /an int in the range \[1, inf\)/;
 
@@ -169,6 +184,92 @@ const badInputs: BadInput[] = [
   { name: 'NMF.transform with the wrong number of features', run: () => fitted().then((m) => m.transform([[1, 2, 3]])), error: IPE, parameter: 'X', message: /X has 3 features, but NMF is expecting 2 features as input/ },
   { name: 'NMF.transform with negative X', run: () => fitted().then((m) => m.transform([[1, -2]])), error: IPE, parameter: 'X', message: /^Negative values in data passed to X/ },
   { name: 'NMF.inverseTransform with the wrong number of columns', run: () => fitted().then((m) => m.inverseTransform([[1, 2, 3]])), error: IPE, parameter: 'W', message: /W has 3 columns, but this NMF has 2 components/ },
+
+  // X: values and shapes the first tables miss
+  { name: 'X has a BigInt entry (nested)', run: () => nnf([[1, 2n], [3, 4]]), error: IPE, parameter: 'X', message: /contains a non-number \(bigint\) at flat index 1/ },
+  { name: 'X dense data a BigInt64Array', run: () => nnf({ rows: 1, cols: 2, data: new BigInt64Array(2) }), error: IPE, parameter: 'X', message: /contains a non-number \(bigint\)/ },
+  { name: 'X has a boolean entry', run: () => nnf([[1, true], [3, 4]]), error: IPE, parameter: 'X', message: /contains a non-number \(boolean\)/ },
+  { name: 'X nested three deep', run: () => nnf([[[1]], [[2]]]), error: IPE, parameter: 'X', message: /contains a non-number \(object\)/ },
+  { name: 'X a row that is a string', run: () => nnf([[1, 2], '34']), error: IPE, parameter: 'X', message: /ragged/ },
+  { name: 'X a Map', run: () => nnf(new Map([[0, [1, 2]]])), error: IPE, parameter: 'X', message: /X must be a matrix/ },
+  { name: 'X {rows, cols} without data', run: () => nnf({ rows: 2, cols: 2 }), error: IPE, parameter: 'X', message: /X must be a matrix/ },
+  { name: 'X dense data a string', run: () => nnf({ rows: 1, cols: 2, data: '12' }), error: IPE, parameter: 'X', message: /X\.data must hold rows·cols = 2 values\. Got none/ },
+  { name: 'X dense cols NaN', run: () => nnf({ rows: 1, cols: NaN, data: [] }), error: IPE, parameter: 'X', message: /X\.cols must be a non-negative integer\. Got NaN/ },
+  { name: 'X dense rows negative', run: () => nnf({ rows: -1, cols: 2, data: [] }), error: IPE, parameter: 'X', message: /X\.rows must be a non-negative integer\. Got -1/ },
+  { name: 'X dense rows beyond 32-bit indices', run: () => nnf({ rows: 3e9, cols: 1, data: [] }), error: IPE, parameter: 'X', message: /X\.rows is 3000000000: at most 2147483647/ },
+  { name: 'X CSR cols 3e9 (beyond 32-bit indices)', run: () => nnf({ rows: 2, cols: 3e9, indptr: [0, 1, 2], indices: [0, 5], data: [1, 2] }, { nComponents: 2 }), error: IPE, parameter: 'X', message: /X\.cols is 3000000000: at most 2147483647/ },
+  { name: 'X CSR index not an integer', run: () => nnf(csr({ indices: [0, 1.5, 1] })), error: IPE, parameter: 'X', message: /indices\[1\] = 1\.5 is out of range/ },
+  { name: 'X CSR indptr not starting at 0', run: () => nnf(csr({ indptr: [1, 2, 3] })), error: IPE, parameter: 'X', message: /indptr must start at 0/ },
+  { name: 'X CSR indptr not integers', run: () => nnf(csr({ indptr: [0, 1.5, 3] })), error: IPE, parameter: 'X', message: /indptr must be non-decreasing integers/ },
+  { name: 'X CSR data a BigInt64Array', run: () => nnf(csr({ data: new BigInt64Array(3) })), error: IPE, parameter: 'X', message: /contains a non-number \(bigint\)/ },
+
+  // memory an input asks for, refused before it is allocated
+  { name: 'nComponents 1e9 on a 1 × 2 X (W and H 24 GB)', run: () => nnf([[1, 2]], { nComponents: 1e9 }), error: IPE, parameter: 'nComponents', message: /nComponents = 1000000000: a fit of X \(1 × 2, dense\) with W 1 × 1000000000 and H 1000000000 × 2 needs about .* GB/ },
+  { name: 'nComponents null on a 1 × 200000 X (H 200000 × 200000)', run: () => nnf({ rows: 1, cols: 200000, data: new Float64Array(200000).fill(1) }), error: IPE, parameter: 'nComponents', message: /nComponents: null means k = 200000 \(n_features\): H \(200000 × 200000\) would hold 40000000000 values/ },
+  { name: 'NMF.fit with nComponents 3e9 on a 1 × 2 X', run: () => new NMF({ nComponents: 3e9, backend: 'cpu' }).fit([[1, 2]]), error: IPE, parameter: 'nComponents', message: /H \(3000000000 × 2\) would hold 6000000000 values/ },
+  { name: 'MiniBatchNMF.fit with nComponents 1e9', run: () => mb({ nComponents: 1e9 }).fit([[1, 2]]), error: IPE, parameter: 'nComponents', message: /nComponents = 1000000000: .* needs about/ },
+  { name: 'MiniBatchNMF.partialFit with nComponents 1e9', run: () => mb({ nComponents: 1e9 }).partialFit([[1, 2]]), error: IPE, parameter: 'nComponents', message: /nComponents = 1000000000/ },
+  { name: 'MiniBatchNMF.fit streamed with nComponents 1e9', run: () => mb({ nComponents: 1e9 }).fit(() => [[[1, 2]]]), error: IPE, parameter: 'nComponents', message: /nComponents = 1000000000/ },
+
+  // options as a whole, and more bad values of the table's options
+  { name: 'options a Map (its entries would be ignored)', run: () => nonNegativeFactorization(A, new Map([['maxIter', 5]]) as never), error: IPE, parameter: 'options', message: /options of nonNegativeFactorization must be an object\. Got a Map/ },
+  { name: 'options an array', run: () => nonNegativeFactorization(A, [5] as never), error: IPE, parameter: 'options', message: /must be an object\. Got an array/ },
+  { name: 'options null', run: () => nonNegativeFactorization(A, null as never), error: IPE, parameter: 'options', message: /must be an object\. Got null/ },
+  { name: 'NMF options a Map', run: () => new NMF(new Map() as never), error: IPE, parameter: 'options', message: /options of NMF must be an object/ },
+  { name: 'MiniBatchNMF options a Map', run: () => new MiniBatchNMF(new Map() as never), error: IPE, parameter: 'options', message: /options of MiniBatchNMF must be an object/ },
+  { name: 'device {} with backend webgpu', run: () => nnf(A, { backend: 'webgpu', device: {} }), error: IPE, parameter: 'device', message: tableMessage('device', /a GPUDevice or null/, 'an Object') },
+  { name: "device {} with backend 'auto' (no silent CPU fallback)", run: () => nnf(A, { backend: 'auto', device: NOT_A_DEVICE }), error: IPE, parameter: 'device', message: tableMessage('device', /a GPUDevice or null/, 'an Object') },
+  { name: 'device a string', run: withOption('device', 'gpu0'), error: IPE, parameter: 'device', message: tableMessage('device', /a GPUDevice or null/, "'gpu0'") },
+  { name: 'signal a string', run: withOption('signal', 'stop'), error: IPE, parameter: 'signal', message: tableMessage('signal', /an AbortSignal or null/, "'stop'") },
+  { name: 'checkEvery 1.5', run: withOption('checkEvery', 1.5), error: IPE, parameter: 'checkEvery', message: tableMessage('checkEvery', RANGE_INT_1, '1\.5') },
+  { name: 'nlsMaxIter Infinity', run: withOption('nlsMaxIter', Infinity), error: IPE, parameter: 'nlsMaxIter', message: tableMessage('nlsMaxIter', RANGE_INT_1, 'Infinity') },
+  { name: 'verbose 1.5', run: withOption('verbose', 1.5), error: IPE, parameter: 'verbose', message: tableMessage('verbose', /an int in the range \[0, inf\) or a boolean/, '1\.5') },
+  { name: 'randomState NaN', run: withOption('randomState', NaN), error: IPE, parameter: 'randomState', message: tableMessage('randomState', /an int in the range \[0, 4294967295\]/, 'NaN') },
+  { name: 'alphaW Infinity', run: withOption('alphaW', Infinity), error: IPE, parameter: 'alphaW', message: tableMessage('alphaW', /a float in the range \[0, inf\)/, 'Infinity') },
+  { name: 'l1Ratio NaN', run: withOption('l1Ratio', NaN), error: IPE, parameter: 'l1Ratio', message: tableMessage('l1Ratio', /a float in the range \[0, 1\]/, 'NaN') },
+  { name: "maxIter '10' (a string)", run: withOption('maxIter', '10'), error: IPE, parameter: 'maxIter', message: tableMessage('maxIter', RANGE_INT_1, "'10'") },
+  { name: "betaLoss 'KL' (an abbreviation)", run: withOption('betaLoss', 'KL'), error: IPE, parameter: 'betaLoss', message: tableMessage('betaLoss', /'kullback-leibler'/, "'KL'") },
+  { name: 'betaLoss null', run: withOption('betaLoss', null), error: IPE, parameter: 'betaLoss', message: tableMessage('betaLoss', /a finite float/, 'null') },
+  { name: 'beta NaN', run: withOption('beta', NaN), error: IPE, parameter: 'beta', message: tableMessage('beta', /a float in the range \[0, inf\)/, 'NaN') },
+
+  // MiniBatchNMF's own options
+  { name: 'MiniBatchNMF batchSize 1.5', run: withMiniBatchOption('batchSize', 1.5), error: IPE, parameter: 'batchSize', message: mbMessage('batchSize', RANGE_INT_1, '1\.5') },
+  { name: 'MiniBatchNMF forgetFactor -0.1', run: withMiniBatchOption('forgetFactor', -0.1), error: IPE, parameter: 'forgetFactor', message: mbMessage('forgetFactor', /a float in the range \[0, 1\]/, '-0\.1') },
+  { name: "MiniBatchNMF freshRestarts 'yes'", run: withMiniBatchOption('freshRestarts', 'yes'), error: IPE, parameter: 'freshRestarts', message: mbMessage('freshRestarts', /a boolean/, "'yes'") },
+  { name: 'MiniBatchNMF freshRestartsMaxIter 0', run: withMiniBatchOption('freshRestartsMaxIter', 0), error: IPE, parameter: 'freshRestartsMaxIter', message: mbMessage('freshRestartsMaxIter', RANGE_INT_1, '0') },
+  { name: 'MiniBatchNMF transformMaxIter 0', run: withMiniBatchOption('transformMaxIter', 0), error: IPE, parameter: 'transformMaxIter', message: mbMessage('transformMaxIter', RANGE_INT_1, '0') },
+  { name: 'MiniBatchNMF maxNoImprovement 0', run: withMiniBatchOption('maxNoImprovement', 0), error: IPE, parameter: 'maxNoImprovement', message: mbMessage('maxNoImprovement', RANGE_INT_1, '0') },
+  { name: 'MiniBatchNMF shuffle (an NMF option)', run: withMiniBatchOption('shuffle', true), error: IPE, parameter: 'shuffle', message: /^Unknown option 'shuffle' for MiniBatchNMF/ },
+
+  // what is given beside X: null means nothing, an unknown field is refused (it would be ignored)
+  { name: 'NMF.fitTransform start a number', run: () => new NMF({ backend: 'cpu' }).fitTransform(A, 5 as never), error: IPE, parameter: 'start', message: /The start given to NMF\.fitTransform beside X must be an object with 'W', 'H' or 'mask', or null\. Got 5/ },
+  { name: 'NMF.fit start { w, h } (lower case)', run: () => new NMF({ backend: 'cpu', init: 'custom' }).fit(A, { w: A, h: A } as never), error: IPE, parameter: 'w', message: /Unknown field 'w' in the start given to NMF\.fitTransform beside X \(field names are case-sensitive: 'W'\)/ },
+  { name: 'NMF.fit start { updateH: false } (an option)', run: () => new NMF({ backend: 'cpu' }).fit(A, { updateH: false } as never), error: IPE, parameter: 'updateH', message: /Unknown field 'updateH' .*'updateH' is an option/ },
+  { name: 'NMF.transform with { W } beside X', run: () => fitted().then((m) => m.transform(A, { W: A } as never)), error: IPE, parameter: 'W', message: /Unknown field 'W' in the start given to NMF\.transform beside X\. Valid fields are: mask\./ },
+  { name: 'MiniBatchNMF.fit start { mask } (not weighted)', run: () => mb().fit(A, { mask: A } as never), error: IPE, parameter: 'mask', message: /Unknown field 'mask' in the start given to MiniBatchNMF\.fit beside X\. Valid fields are: W, H\./ },
+  { name: 'MiniBatchNMF.partialFit start a string', run: () => mb().partialFit(A, 'W' as never), error: IPE, parameter: 'start', message: /The start given to MiniBatchNMF\.partialFit beside X must be an object/ },
+
+  // row sources
+  { name: 'MiniBatchNMF.fit(() => 5)', run: () => mb().fit(() => 5 as never), error: IPE, parameter: 'X', message: /A function given as X must return row blocks .*; it returned number 5/ },
+  { name: 'MiniBatchNMF.fit of an async function (a Promise of blocks)', run: () => mb().fit((async () => [A]) as never), error: IPE, parameter: 'X', message: /it returned a Promise/ },
+  { name: 'MiniBatchNMF.fit of a source whose block has a NaN', run: () => mb().fit(() => [A, [[1, NaN]]]), error: IPE, parameter: 'X', message: /Input X contains NaN \(in the row block at row 2\)/ },
+  { name: 'MiniBatchNMF.fit of a source with no rows', run: () => mb().fit(() => []), error: IPE, parameter: 'X', message: /The row source X gave no rows/ },
+  { name: 'MiniBatchNMF.transformBlocks(5)', run: () => mb().fit(A).then((m) => drain(m.transformBlocks(5 as never))), error: IPE, parameter: 'X', message: /X must be row blocks .*got number 5/ },
+  { name: "rowBlocks('text')", run: () => rowBlocks('1,2\n3,4' as never), error: IPE, parameter: 'file', message: /rowBlocks reads a Blob or File .*the file given is a string/ },
+  { name: 'rowBlocks rowsPerBlock 0', run: () => rowBlocks(blob('1,2\n'), { rowsPerBlock: 0 }), error: IPE, parameter: 'rowsPerBlock', message: /rowsPerBlock must be an int in the range \[1, inf\)\. Got 0/ },
+  { name: "rowBlocks format 'xls'", run: () => rowBlocks(blob('1,2\n'), { format: 'xls' as never }), error: IPE, parameter: 'format', message: /rowBlocks' format must be 'npy', 'mtx' or 'csv'\. Got xls/ },
+  { name: 'rowBlocks: CSV first row with an empty field', run: () => drain(rowBlocks(blob('1,,2\n3,4,5\n'), { name: 'x.csv' })), error: IPE, parameter: 'X', message: /x\.csv: line 1, column 2: an empty field/, names: 'x.csv' },
+  { name: "rowBlocks format 'npy' on CSV text", run: () => drain(rowBlocks(blob('1,2\n3,4\n'), { format: 'npy', name: 'x.npy' })), error: IPE, parameter: 'X', message: /x\.npy: not a readable \.npy file/, names: 'x.npy' },
+  { name: 'rowBlocks: mtx declaring 1e11 × 1e11', run: () => drain(rowBlocks(blob('%%MatrixMarket matrix coordinate real general\n100000000000 100000000000 1\n1 1 1\n'), { name: 'x.mtx' })), error: IPE, parameter: 'X', message: /x\.mtx: line 2: the size line declares 100000000000 × 100000000000; at most 2147483647/, names: 'x.mtx' },
+
+  // MiniBatchNMF after a fit, and the mask
+  { name: 'MiniBatchNMF.transform before fit', run: () => mb().transform(A), error: NMFError, parameter: undefined, message: /This MiniBatchNMF instance is not fitted yet/ },
+  { name: 'MiniBatchNMF.partialFit with the wrong number of features', run: () => mb().fit(A).then((m) => m.partialFit([[1, 2, 3]])), error: IPE, parameter: 'X', message: /X has 3 features, but MiniBatchNMF is expecting 2/ },
+  { name: 'MiniBatchNMF.inverseTransform with the wrong number of columns', run: () => mb({ nComponents: 2 }).fit(A).then((m) => m.inverseTransform([[1, 2, 3]])), error: IPE, parameter: 'W', message: /W has 3 columns, but this MiniBatchNMF has 2 components/ },
+  { name: 'NMF.inverseTransform with a NaN in W', run: () => fitted().then((m) => m.inverseTransform([[1, NaN]])), error: IPE, parameter: 'W', message: /W contains NaN/ },
+  { name: 'mask of another shape', run: () => nnf(A, { solver: 'mu', mask: [[1, 1]] }), error: IPE, parameter: 'mask', message: /mask must have the shape of X \(2, 2\)\. Got \(1, 2\)/ },
+  { name: 'mask with solver cd', run: () => nnf(A, { mask: [[1, 1], [1, 0]] }), error: IPE, parameter: 'mask', message: /mask \(weighted NMF\) needs solver 'mu'/ },
+  { name: 'mask on backend gpujs', run: () => nnf(A, { solver: 'mu', backend: 'gpujs', mask: [[1, 1], [1, 0]] }), error: NMFError, parameter: undefined, message: /mask: weighted NMF is not available on the gpujs backend; use backend 'cpu' or 'webgpu'/ },
 ];
 
 /** A small fitted estimator (2 features, 2 components). */
@@ -185,9 +286,9 @@ async function caught(run: () => unknown): Promise<unknown> {
 }
 
 describe('bad input is refused with an error naming the parameter and the rule', () => {
-  it('covers at least 35 distinct bad inputs', () => {
+  it('covers at least 150 distinct bad inputs', () => {
     expect(new Set(badInputs.map((c) => c.name)).size).toBe(badInputs.length);
-    expect(badInputs.length).toBeGreaterThanOrEqual(35);
+    expect(badInputs.length).toBeGreaterThanOrEqual(150);
   });
 
   it.each(badInputs.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
@@ -195,6 +296,7 @@ describe('bad input is refused with an error naming the parameter and the rule',
     expect(err, `error class (got ${String(err)})`).toBeInstanceOf(c.error);
     expect((err as { parameter?: string }).parameter, 'the parameter named').toBe(c.parameter);
     expect((err as Error).message, 'the rule stated').toMatch(c.message);
+    if (c.parameter !== undefined) expect((err as Error).message, 'the message names the parameter').toContain(c.names ?? c.parameter);
   });
 });
 

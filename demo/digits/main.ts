@@ -1,13 +1,11 @@
 // The digits page: NMF of 600 8×8 handwritten digits; components drawn as images, and a few digits
 // rebuilt from their largest parts.
 
-import { FitClient } from '../shared/fit-client.js';
 import { LossChart } from '../shared/loss-chart.js';
 import { bindNmfForm } from '../shared/nmf-form.js';
 import type { DemoProbe } from '../shared/probe.js';
-import type { DenseResult } from '../shared/protocol.js';
 import { FitSession } from '../shared/session.js';
-import { $, StatusCard, formatInt, h, markStale, showEnvironment } from '../shared/ui.js';
+import { $, StatusCard, formatInt, h, markStale, probeEnvironment, showEnvironment } from '../shared/ui.js';
 import { DIGIT_COUNT, DIGIT_LABELS, DIGIT_PIXELS } from './digits-data.js';
 
 const SIDE = 8;
@@ -76,9 +74,8 @@ const form = $<HTMLFormElement>('#controls');
 const nmfForm = bindNmfForm(form);
 const status = new StatusCard($('#status'));
 const chart = new LossChart($('#chart'));
-const client = new FitClient();
-const session = new FitSession({ client, status, chart, fitButton: $<HTMLButtonElement>('#fit'), stopButton: $<HTMLButtonElement>('#stop') });
-void client.environment.then(showEnvironment);
+const session = new FitSession({ status, chart, fitButton: $<HTMLButtonElement>('#fit'), stopButton: $<HTMLButtonElement>('#stop') });
+void probeEnvironment().then(showEnvironment);
 
 let nonzeros = 0;
 for (const v of X) if (v !== 0) nonzeros++;
@@ -88,6 +85,12 @@ const showDataStats = () => {
   status.stat('nonzeros', `${formatInt(nonzeros)} (${((100 * nonzeros) / X.length).toFixed(0)}%)`);
 };
 showDataStats();
+
+/** A fit's result: H (k × 64) and W (600 × k), row-major. */
+interface DenseResult {
+  components: Float64Array;
+  codes: Float64Array;
+}
 
 let last: { result: DenseResult; k: number } | null = null;
 let drawn = { components: 0, reconstructions: 0 };
@@ -168,9 +171,18 @@ form.addEventListener('submit', async (e) => {
   const nmf = nmfForm.settings();
   const results = [$('#components'), $('#reconstructions')];
   markStale(results, true);
-  const outcome = await session.run({ kind: 'dense', rows: DIGIT_COUNT, cols: PIXELS, data: X, nmf });
+  const outcome = await session.run<DenseResult>({
+    nmf,
+    stats: [],
+    firstStage: `Fitting ${nmf.nComponents} components to ${DIGIT_COUNT} × ${PIXELS}…`,
+    async run(fit) {
+      // X is copied to the worker (not transferred): the page keeps it for the next fit
+      const { W, H } = await fit({ rows: DIGIT_COUNT, cols: PIXELS, data: X });
+      return { components: Float64Array.from(H.data), codes: Float64Array.from(W.data) };
+    },
+  });
   showDataStats();
-  if (outcome.status === 'done' && outcome.result.kind === 'dense') {
+  if (outcome.status === 'done') {
     markStale(results, false);
     last = { result: outcome.result, k: outcome.summary.nComponents };
     drawn = { components: 0, reconstructions: 0 };

@@ -2,8 +2,24 @@
 // ratio's readout) and reading it into NmfSettings. Values go to the library unchecked: its own
 // errors (InvalidParameterError, naming the option) are what the page shows for bad input.
 
-import type { NmfSettings } from './protocol.js';
+import type { BackendName, BetaLossName, Init, Solver } from '../../src/index.js';
 import { $ } from './ui.js';
+
+/** The NMF options a page can set (scikit-learn's names in camelCase). */
+export interface NmfSettings {
+  nComponents: number;
+  solver: Solver;
+  betaLoss: BetaLossName;
+  /** null: scikit-learn's rule (nndsvda when k ≤ min(n, m), else random) */
+  init: Init | null;
+  alphaW: number;
+  alphaH: number | 'same';
+  l1Ratio: number;
+  maxIter: number;
+  tol: number;
+  randomState: number;
+  backend: BackendName;
+}
 
 export type FieldElement = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 

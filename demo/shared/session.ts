@@ -1,20 +1,40 @@
-// One fit as the page lives it: Fit and Stop buttons, the status card, the live chart. Both pages
-// run their jobs through this, so starting, stopping and failing look the same everywhere.
+// One fit as the page lives it: Fit and Stop buttons, the status card, the live chart. The fit runs
+// in a WorkerNMF (webnmf/worker), made for the run and disposed after it; Stop aborts its signal.
+// Both pages run their jobs through this, so starting, stopping and failing look the same everywhere.
 
-import type { FitClient, JobOutcome } from './fit-client.js';
+import type { DenseMatrix, MatrixInput, ProgressInfo } from '../../src/index.js';
+import { WorkerNMF, type TransferOption } from '../../src/worker/index.js';
 import type { LossChart } from './loss-chart.js';
-import type { Job, Stage } from './protocol.js';
+import type { NmfSettings } from './nmf-form.js';
 import { formatInt, formatMs, type StatusCard } from './ui.js';
 
-const STAGE_TEXT: Record<Stage, string> = {
-  loading: 'Loading the corpus…',
-  vectorizing: 'Building the document-term matrix…',
-  fitting: 'Starting the fit…',
-  summarizing: 'Reading topics and documents…',
-};
+export interface FitSummary {
+  nIter: number;
+  reconstructionErr: number;
+  backendUsed: string;
+  fitMs: number;
+  nComponents: number;
+}
+
+export type JobOutcome<R> =
+  | { status: 'done'; summary: FitSummary; result: R }
+  | { status: 'stopped'; iteration: number }
+  | { status: 'error'; name: string; message: string };
+
+export interface Job<R> {
+  nmf: NmfSettings;
+  /** the status card's stats the job fills in, reset when it starts */
+  stats: string[];
+  /** the status line until the job says otherwise */
+  firstStage: string;
+  /**
+   * The job: prepares X (saying what it does through `stage`, which also throws once Stop was
+   * pressed), fits it with `fit`, and turns W and H into what the page draws.
+   */
+  run(fit: (X: MatrixInput, options?: TransferOption) => Promise<{ W: DenseMatrix; H: DenseMatrix }>, stage: (text: string) => Promise<void>): Promise<R>;
+}
 
 export interface SessionParts {
-  client: FitClient;
   status: StatusCard;
   chart: LossChart;
   fitButton: HTMLButtonElement;
@@ -27,8 +47,10 @@ function revealStatus(card: HTMLElement): void {
   if (top < 0 || top > window.innerHeight * 0.6) card.scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
 export class FitSession {
-  private stopping = false;
+  private controller: AbortController | null = null;
 
   constructor(private readonly p: SessionParts) {
     p.stopButton.disabled = true;
@@ -40,59 +62,64 @@ export class FitSession {
   }
 
   get running(): boolean {
-    return this.p.client.busy;
+    return this.controller !== null;
   }
 
   stop(): void {
-    if (!this.running || this.stopping) return;
-    this.stopping = true;
+    if (!this.controller || this.controller.signal.aborted) return;
     this.p.stopButton.disabled = true;
     this.p.status.set('running', 'Stopping…');
-    this.p.client.stop();
+    this.controller.abort(new DOMException('Stopped by the user.', 'AbortError'));
   }
 
-  async run(job: Job): Promise<JobOutcome> {
+  async run<R>(job: Job<R>): Promise<JobOutcome<R>> {
     const { status, chart, fitButton, stopButton } = this.p;
     const maxIter = job.nmf.maxIter;
-    this.stopping = false;
+    const controller = (this.controller = new AbortController());
     fitButton.disabled = true;
     stopButton.disabled = false;
     status.clearMessages();
     status.progress(0);
-    const fresh = ['iterations', 'per-iteration', 'error', 'time', 'backend', ...(job.kind === 'text' ? ['documents', 'terms', 'nonzeros'] : [])];
-    for (const s of fresh) status.stat(s, '—');
+    for (const s of ['iterations', 'per-iteration', 'error', 'time', 'backend', ...job.stats]) status.stat(s, '—');
     status.stat('backend', `${job.nmf.backend} → …`, 'where the fit runs is known when it ends (NMF#backendUsed)');
     chart.reset(job.nmf.solver === 'cd' ? 'violation' : 'loss');
-    status.set('running', job.kind === 'text' ? STAGE_TEXT.loading : STAGE_TEXT.fitting);
+    status.set('running', job.firstStage);
     revealStatus(status.element);
     const started = performance.now();
-    let lastIteration = 0;
+    const progress = new ProgressView(this.p, maxIter, () => !controller.signal.aborted);
+    const stage = async (text: string) => {
+      controller.signal.throwIfAborted();
+      status.set('running', text);
+      await nextFrame(); // let the line paint before the page computes
+      controller.signal.throwIfAborted();
+    };
 
-    const outcome = await this.p.client.start(job, {
-      onStage: (m) => {
-        if (!this.stopping) status.set('running', m.detail ?? STAGE_TEXT[m.stage]);
-      },
-      onCorpus: (m) => {
-        status.stat('documents', formatInt(m.stats.documents));
-        status.stat('terms', formatInt(m.stats.terms));
-        status.stat('nonzeros', `${formatInt(m.stats.nonzeros)} (${((100 * m.stats.nonzeros) / Math.max(1, m.stats.documents * m.stats.terms)).toFixed(2)}%)`);
-      },
-      onProgress: (m) => {
-        const p = m.points[m.points.length - 1];
-        lastIteration = p.iteration;
-        const perIter = chart.add(m.points);
-        status.progress(p.iteration / maxIter);
-        status.stat('iterations', `${formatInt(p.iteration)} / ${formatInt(maxIter)}`);
-        status.stat('per-iteration', formatMs(perIter));
-        status.stat('time', formatMs(p.elapsedMs));
-        if (!this.stopping) status.set('running', `Iteration ${formatInt(p.iteration)} of ${formatInt(maxIter)} · ${m.measure} ${p.value.toPrecision(4)}`);
-      },
-      onWarning: (m) => status.message(`${m.category}: ${m.message}`),
-    });
+    let outcome: JobOutcome<R>;
+    let model: WorkerNMF | undefined;
+    let fitMs = 0;
+    try {
+      // made now, so the worker starts while the job prepares X; bad options throw here, as NMF's do
+      model = new WorkerNMF({ ...job.nmf, signal: controller.signal, onProgress: (p) => progress.add(p), onWarning: (w) => status.message(`${w.category}: ${w.message}`) });
+      const fitting = model;
+      const result = await job.run(async (X, options = {}) => {
+        const t0 = performance.now();
+        const W = await fitting.fitTransform(X, options);
+        fitMs = performance.now() - t0;
+        return { W, H: fitting.components! };
+      }, stage);
+      progress.flush();
+      const summary = { nIter: model.nIter ?? 0, reconstructionErr: model.reconstructionErr ?? NaN, backendUsed: model.backendUsed ?? 'unknown', fitMs, nComponents: model.nComponentsOut ?? 0 };
+      outcome = { status: 'done', summary, result };
+    } catch (e) {
+      progress.flush();
+      outcome = controller.signal.aborted ? { status: 'stopped', iteration: progress.iteration } : { status: 'error', name: (e as Error).name ?? 'Error', message: (e as Error).message ?? String(e) };
+    } finally {
+      model?.dispose();
+      this.controller = null;
+    }
 
     fitButton.disabled = false;
     stopButton.disabled = true;
-    this.stopping = false;
     const wall = formatMs(performance.now() - started);
     switch (outcome.status) {
       case 'done':
@@ -104,7 +131,7 @@ export class FitSession {
         );
         break;
       case 'stopped':
-        status.set('stopped', `Stopped at iteration ${formatInt(outcome.iteration || lastIteration)}. Change the settings or fit again.`);
+        status.set('stopped', `Stopped at iteration ${formatInt(outcome.iteration)}. Change the settings or fit again.`);
         status.stat('backend', '—');
         break;
       case 'error':
@@ -115,5 +142,39 @@ export class FitSession {
         break;
     }
     return outcome;
+  }
+}
+
+/** Progress reports drawn once per frame: a CPU fit may report thousands of iterations a second. */
+class ProgressView {
+  private points: { iteration: number; value: number; elapsedMs: number }[] = [];
+  private measure = 'loss';
+  private scheduled = false;
+  iteration = 0;
+
+  constructor(private readonly p: SessionParts, private readonly maxIter: number, private readonly live: () => boolean) {}
+
+  add(r: ProgressInfo): void {
+    this.measure = r.loss !== undefined ? 'loss' : 'violation';
+    this.points.push({ iteration: r.iteration, value: r.loss ?? r.violation ?? NaN, elapsedMs: r.elapsedMs });
+    this.iteration = r.iteration;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      requestAnimationFrame(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.points.length === 0) return;
+    const { status, chart } = this.p;
+    const last = this.points[this.points.length - 1];
+    const perIter = chart.add(this.points);
+    this.points = [];
+    status.progress(last.iteration / this.maxIter);
+    status.stat('iterations', `${formatInt(last.iteration)} / ${formatInt(this.maxIter)}`);
+    status.stat('per-iteration', formatMs(perIter));
+    status.stat('time', formatMs(last.elapsedMs));
+    if (this.live()) status.set('running', `Iteration ${formatInt(last.iteration)} of ${formatInt(this.maxIter)} · ${this.measure} ${last.value.toPrecision(4)}`);
   }
 }

@@ -1,7 +1,34 @@
 // Small helpers both pages share: element lookup, formatting, topic colours, the header's
 // environment chips and the status card.
 
-import type { Environment, FitSummary } from './protocol.js';
+import { SOFTWARE_ADAPTER } from '../../src/backend/select.js';
+import type { FitSummary } from './session.js';
+
+export interface Environment {
+  adapter: { vendor: string; architecture: string; description: string; software: boolean } | null;
+  /** why there is no adapter */
+  reason?: string;
+  /** SharedArrayBuffer + cross-origin isolation: the CPU backend may use threads */
+  crossOriginIsolated: boolean;
+  cores: number;
+}
+
+/** What the header shows: the WebGPU adapter (the worker asks for the same one) and the CPU's threads. */
+export async function probeEnvironment(): Promise<Environment> {
+  const base = { crossOriginIsolated: globalThis.crossOriginIsolated === true, cores: navigator.hardwareConcurrency || 1 };
+  if (!navigator.gpu) return { ...base, adapter: null, reason: 'this browser has no navigator.gpu' };
+  try {
+    const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) return { ...base, adapter: null, reason: 'requestAdapter() found no adapter' };
+    const { vendor, architecture, description } = adapter.info;
+    const fallback = (adapter.info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+    // the library's rule for adapters that backend 'auto' passes over, so the header says what 'auto' will do
+    const software = fallback || SOFTWARE_ADAPTER.test(`${vendor} ${architecture} ${description}`);
+    return { ...base, adapter: { vendor, architecture, description, software } };
+  } catch (e) {
+    return { ...base, adapter: null, reason: `requestAdapter() failed: ${(e as Error).message}` };
+  }
+}
 
 export function $<T extends HTMLElement = HTMLElement>(selector: string, root: ParentNode = document): T {
   const el = root.querySelector<T>(selector);
@@ -51,7 +78,7 @@ export function topicColor(t: number): string {
   return `hsl(${Math.round((t * 137.508) % 360)} 55% 52%)`;
 }
 
-/** The header's chips: WebGPU adapter and CPU threads, as the worker sees them. */
+/** The header's chips: WebGPU adapter and CPU threads. */
 export function showEnvironment(env: Environment): void {
   const gpu = $('#env-gpu');
   const cpu = $('#env-cpu');

@@ -1,5 +1,5 @@
 // The user's own documents: pasted text, or a dropped / chosen .txt or .csv, cut into documents.
-// Pure functions: the page parses with them, the worker cuts snippets with `snippet`.
+// Pure functions: the page parses with them, and cuts the results' snippets with `snippet`.
 
 import { splitParagraphs } from '../../src/text/index.js';
 

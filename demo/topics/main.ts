@@ -1,13 +1,14 @@
-// The topic-modeling page: reads the form, runs the job in the fit worker, draws the results.
+// The topic-modeling page: reads the form, builds the TF-IDF matrix (in a worker of the demo's),
+// fits it in a WorkerNMF (webnmf/worker's), draws the results.
 
-import { FitClient } from '../shared/fit-client.js';
 import { LossChart } from '../shared/loss-chart.js';
 import type { DemoProbe } from '../shared/probe.js';
 import { bindNmfForm, fieldOf } from '../shared/nmf-form.js';
-import type { CorpusSpec, TextResult, VectorizerSettings } from '../shared/protocol.js';
 import { FitSession } from '../shared/session.js';
-import { $, StatusCard, formatInt, markStale, showEnvironment } from '../shared/ui.js';
+import { $, StatusCard, formatInt, markStale, probeEnvironment, showEnvironment } from '../shared/ui.js';
 import { SOTU_FIRST_YEAR, SOTU_LAST_YEAR, parseUserText, type Corpus } from './corpus.js';
+import { summarizeTopics, type CorpusSpec, type TextResult, type VectorizerSettings } from './pipeline.js';
+import { vectorizeOffThread } from './vectorize.js';
 import { heatmapCaption, rampCss, renderDocuments, renderHeatmap, renderTopics } from './views.js';
 
 /** Rows of the heatmap at most: beyond this, documents are sampled evenly. */
@@ -18,13 +19,12 @@ const field = fieldOf(form);
 const nmfForm = bindNmfForm(form);
 const status = new StatusCard($('#status'));
 const chart = new LossChart($('#chart'));
-const client = new FitClient();
-const session = new FitSession({ client, status, chart, fitButton: $<HTMLButtonElement>('#fit'), stopButton: $<HTMLButtonElement>('#stop') });
+const session = new FitSession({ status, chart, fitButton: $<HTMLButtonElement>('#fit'), stopButton: $<HTMLButtonElement>('#stop') });
 let custom: (Corpus & { name: string }) | null = null;
 let lastTopics: string[][] = [];
 
 $('#ramp').style.background = rampCss();
-void client.environment.then(showEnvironment);
+void probeEnvironment().then(showEnvironment);
 
 // ---------- form behaviour ----------
 
@@ -116,8 +116,27 @@ form.addEventListener('submit', async (e) => {
   const nmf = nmfForm.settings();
   const results = [$('#topics'), $('#heatmap'), $('#documents')];
   markStale(results, true);
-  const outcome = await session.run({ kind: 'text', corpus, vectorizer: vectorizerSettings(), nmf, topWords: Math.max(3, Math.min(30, num('topWords') || 10)), heatmapRows: HEATMAP_ROWS });
-  if (outcome.status === 'done' && outcome.result.kind === 'text') {
+  const vectorizer = vectorizerSettings();
+  const nWords = Math.max(3, Math.min(30, num('topWords') || 10));
+  const outcome = await session.run({
+    nmf,
+    stats: ['documents', 'terms', 'nonzeros'],
+    firstStage: 'Loading the corpus…',
+    async run(fit, stage) {
+      const data = await vectorizeOffThread({ corpus, vectorizer }, stage);
+      const { X } = data;
+      const nonzeros = X.indptr[X.rows];
+      status.stat('documents', formatInt(X.rows));
+      status.stat('terms', formatInt(X.cols));
+      status.stat('nonzeros', `${formatInt(nonzeros)} (${((100 * nonzeros) / Math.max(1, X.rows * X.cols)).toFixed(2)}%)`);
+      await stage(`Fitting ${nmf.nComponents} topics to ${formatInt(X.rows)} documents…`);
+      // X moves to the fit's worker: the page needs only W and H afterwards
+      const { W, H } = await fit(X, { transfer: true });
+      await stage('Reading topics and documents…');
+      return summarizeTopics(data, W, H, nWords, HEATMAP_ROWS);
+    },
+  });
+  if (outcome.status === 'done') {
     markStale(results, false);
     showResult(outcome.result, outcome.summary.nComponents);
     document.title = `${formatInt(outcome.summary.nComponents)} topics · webnmf demo`;

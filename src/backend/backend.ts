@@ -96,6 +96,12 @@ export interface FitPlan {
   readWithKept?(what: CheckScalar): Promise<{ value: number; kept: number }>;
   /** Current W and H (float64 on the CPU, float32 on GPU backends). */
   read(): Promise<{ W: DenseMatrix; H: DenseMatrix }>;
+  /**
+   * Optional (plans whose steps return before they run: GPU queues, gpu.js's worker pool): resolves
+   * once every step called so far has run; rejects if the device is lost. The solver loop waits on it
+   * so the host never runs far ahead of the device (src/solvers/loop.ts). Absent: steps run when called.
+   */
+  settle?(): Promise<void>;
   /** Free everything the plan holds; safe to call twice. */
   destroy(): void;
   /** The extra steps MiniBatchNMF needs; absent on backends that cannot run it. */

@@ -1,12 +1,12 @@
-// Dense numeric CSV: one row of X per line, comma-separated (tab for .tsv), an optional header line
-// (recognized when the first line is not all numbers), blank lines and '#' comment lines skipped.
+// Dense numeric CSV: one row of X per line (LF, CRLF or CR endings), comma-separated (tab for .tsv),
+// an optional header line (a first line with no number at all), blank lines and '#' comment lines skipped.
 
 import type { DenseMatrix } from '../matrix/matrix.js';
-import { csvFields as fields, toNumber } from '../stream/formats.js';
+import { csvFields as fields, isHeaderRow, splitLines, toNumber } from '../stream/formats.js';
 import { CliError } from './errors.js';
 
 export function parseCsv(text: string, file: string, delimiter = ','): DenseMatrix<Float64Array> & { header: string[] | null } {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = splitLines(text.replace(/^\uFEFF/, ''));
   const values: number[] = [];
   let header: string[] | null = null;
   let cols = -1;
@@ -17,8 +17,8 @@ export function parseCsv(text: string, file: string, delimiter = ','): DenseMatr
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
     const parts = fields(line, delimiter);
     const numbers = parts.map(toNumber);
-    if (cols < 0 && header === null && numbers.some((v) => v === null)) {
-      header = parts; // the first line is a header when it is not all numbers
+    if (cols < 0 && header === null && isHeaderRow(numbers)) {
+      header = parts;
       cols = parts.length;
       widthLine = n + 1;
       continue;

@@ -16,9 +16,10 @@ export function flagOf(parameter: string): string {
   return `--${parameter.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
-/** Data errors of the library (about X, W or H) prefixed with the file they came from. */
+/** Data errors of the library (about X, W or H) prefixed with the file they came from (once: a reader's error names it already). */
 export function inFile(e: unknown, files: Record<string, string | undefined>): unknown {
-  if (e instanceof InvalidParameterError && files[e.parameter]) return new CliError(`${files[e.parameter]}: ${e.message}`);
+  const file = e instanceof InvalidParameterError ? files[e.parameter] : undefined;
+  if (file) return new CliError(e instanceof Error && e.message.startsWith(`${file}: `) ? e.message : `${file}: ${(e as Error).message}`);
   return e;
 }
 

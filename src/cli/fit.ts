@@ -1,18 +1,21 @@
 // `webnmf fit FILE`: factor a matrix file, print a summary, write W and H (.npy and .csv) to --out.
 
-import { mkdirSync, openAsBlob, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, openAsBlob, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { describeK } from '../fit.js';
 import { toDense, type DenseMatrix } from '../matrix/matrix.js';
+import { checkFitMemory } from '../matrix/memory.js';
 import { MiniBatchNMF } from '../minibatch.js';
 import { rowBlocks } from '../stream/row-blocks.js';
 import { NMF, nonNegativeFactorization } from '../nmf.js';
 import type { FactorizationOptions } from '../params.js';
 import { formatCsv } from './csv.js';
 import { CliError, inFile } from './errors.js';
+import { checkSavePath, saveModel } from './model-file.js';
 import { formatNpy } from './npy.js';
 import { MINIBATCH_FLAGS, nmfFlagConfig, nmfFlagHelp, nmfOptions } from './options.js';
-import { FORMATS, readMatrix } from './read-matrix.js';
+import { checkRegularFile, FORMATS, readMatrix, type ShapeCheck } from './read-matrix.js';
 import { chooseBackend, fitHooks } from './run-fit.js';
 
 export const FIT_HELP = [
@@ -31,11 +34,15 @@ export const FIT_HELP = [
   `${''.padEnd(30)} .mtx must be coordinate, sorted by row); W is then transform's, block by block`,
   ...nmfFlagHelp({ 'batch-size': '1024', 'forget-factor': '0.7', 'fresh-restarts-max-iter': '30', 'max-no-improvement': '10' }, MINIBATCH_FLAGS),
   `${'  --out DIR'.padEnd(30)} write W.npy, H.npy, W.csv, H.csv into DIR (float64; float32 from WebGPU)`,
+  `${'  --save FILE'.padEnd(30)} save the fitted model as JSON, for webnmf transform and NMF.fromJSON`,
   `${'  -h, --help'.padEnd(30)} this help`,
   '',
   'A progress bar (iteration, loss or violation, ETA if every iteration runs) is drawn on stderr',
   'when it is a terminal; the first stderr line names the backend. Ctrl-C stops the fit.',
 ].join('\n');
+
+/** Node's "EEXIST: file already exists, mkdir '/path'" without the path (the message names it once already). */
+const reason = (e: unknown): string => (e as Error).message.replace(/, \w+ '[^']*'( -> '[^']*')?$/, '');
 
 function shape(m: { rows: number; cols: number }): string {
   return `${m.rows} × ${m.cols}`;
@@ -52,6 +59,7 @@ export async function fitCommand(args: string[]): Promise<void> {
       ...nmfFlagConfig(MINIBATCH_FLAGS),
       minibatch: { type: 'boolean' },
       out: { type: 'string' },
+      save: { type: 'string' },
       W: { type: 'string' },
       H: { type: 'string' },
       'update-h': { type: 'boolean', default: true },
@@ -72,6 +80,7 @@ export async function fitCommand(args: string[]): Promise<void> {
     if (!updateH) throw new CliError('--minibatch learns H: it cannot be combined with --no-update-h.', 2);
     const run = { ...options, ...minibatchOptions };
     new MiniBatchNMF(run as never); // refuses NMF-only flags (--solver, --shuffle, …) with the library's message
+    checkSavePath(values.save);
     try {
       return await fitStreamed(positionals[0], values, run);
     } catch (e) {
@@ -82,6 +91,8 @@ export async function fitCommand(args: string[]): Promise<void> {
     throw new CliError(`--${Object.keys(MINIBATCH_FLAGS).find((f) => (values as Record<string, unknown>)[f] !== undefined)} is a MiniBatchNMF option: add --minibatch.`, 2);
   }
   if (!updateH && !values.H) throw new CliError('--no-update-h holds H fixed: give it with --H FILE.', 2);
+  if (!updateH && values.save) throw new CliError('--save saves a fitted model; --no-update-h learns none (H is given).', 2);
+  checkSavePath(values.save);
   // Check the options before reading anything (the estimator validates them on construction).
   new NMF(options);
 
@@ -95,17 +106,20 @@ export async function fitCommand(args: string[]): Promise<void> {
 }
 
 /** --minibatch: MiniBatchNMF from FILE read in row blocks; W by transform, block by block. */
-async function fitStreamed(file: string, values: { W?: string; H?: string; out?: string }, options: Record<string, unknown>): Promise<void> {
+async function fitStreamed(file: string, values: { W?: string; H?: string; out?: string; save?: string }, options: Record<string, unknown>): Promise<void> {
   makeOutDir(values.out);
   const ext = extname(file).toLowerCase();
   if (!['.csv', '.tsv', '.mtx', '.npy'].includes(ext)) throw new CliError(`${file}: unknown file type '${ext || '(none)'}': expected ${FORMATS}.`);
+  checkRegularFile(file);
   let blob: Blob;
   try {
     blob = await openAsBlob(file);
   } catch (e) {
-    throw new CliError(`${file}: cannot be read (${(e as Error).message}).`);
+    throw new CliError(`${file}: cannot be read (${reason(e)}).`);
   }
-  const source = rowBlocks(blob, { name: file, delimiter: ext === '.tsv' ? '\t' : undefined });
+  // the extension says the format, as for a file read whole (a broken .npy is not read as CSV)
+  const format = ext === '.npy' ? 'npy' : ext === '.mtx' ? 'mtx' : 'csv';
+  const source = rowBlocks(blob, { name: file, format, delimiter: ext === '.tsv' ? '\t' : undefined });
   const start = { W: values.W ? toDense(readMatrix(values.W).X) : undefined, H: values.H ? toDense(readMatrix(values.H).X) : undefined };
   const { backend, line } = await chooseBackend(options.backend, options.gpuProfile);
   const hooks = fitHooks(typeof options.maxIter === 'number' ? options.maxIter : 200, line);
@@ -133,24 +147,56 @@ async function fitStreamed(file: string, values: { W?: string; H?: string; out?:
   const err = model.reconstructionErr !== undefined ? `, reconstruction error ${model.reconstructionErr.toPrecision(6)}` : '';
   process.stdout.write(`X: ${rows} × ${H.cols}, streamed in row blocks (${file})\n`);
   process.stdout.write(`MiniBatchNMF: W ${shape(W)}, H ${shape(H)}; ${model.nIter} epochs, ${model.nSteps} steps in ${seconds.toFixed(2)} s${err}\n`);
-  writeFactors(values.out, W, H);
+  writeFactors(values.out, [['W', W], ['H', H]]);
+  if (values.save) saveModel(values.save, model.toJSON(), options.backend);
 }
 
-function makeOutDir(out: string | undefined): void {
+/**
+ * --out is made and checked writable before the fit, so a bad one does not waste a fit: the folder
+ * takes a new file, and none of the files to come (`names` as .npy and .csv) is a folder or read-only.
+ */
+export function makeOutDir(out: string | undefined, names: string[] = ['W', 'H']): void {
   if (!out) return;
-  // before the fit, so a bad --out does not waste one
   try {
     mkdirSync(out, { recursive: true });
   } catch (e) {
-    throw new CliError(`--out: cannot create the directory ${out}: ${(e as Error).message}`, 2);
+    throw new CliError(`--out: cannot create the directory ${out}: ${reason(e)}`, 2);
+  }
+  const probe = join(out, `.webnmf-write-test-${process.pid}`);
+  try {
+    writeFileSync(probe, '');
+    unlinkSync(probe);
+  } catch (e) {
+    throw new CliError(`--out: cannot write into ${out}: ${reason(e)}`, 2);
+  }
+  for (const path of names.flatMap((name) => [join(out, `${name}.npy`), join(out, `${name}.csv`)])) {
+    try {
+      if (statSync(path).isDirectory()) throw new CliError(`--out: ${path} is a directory, so it cannot be written.`, 2);
+      accessSync(path, constants.W_OK);
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliError(`--out: cannot write ${path}: ${reason(e)}`, 2);
+    }
   }
 }
 
-async function fitFile(file: string, values: { W?: string; H?: string; out?: string }, options: Partial<FactorizationOptions>, updateH: boolean): Promise<void> {
+/**
+ * The CLI's check of X's declared shape, before the reader allocates it: the library's memory rule
+ * (src/matrix/memory.ts) for a fit of that shape with the k the options give.
+ */
+function memoryCheck(options: Partial<FactorizationOptions>, H0: DenseMatrix | undefined): ShapeCheck {
+  return ({ rows, cols, stored }) => {
+    const nComponents = options.nComponents ?? null;
+    const k = typeof nComponents === 'number' ? nComponents : nComponents === 'auto' && H0 ? H0.rows : cols;
+    checkFitMemory({ rows, cols, stored, k }, describeK({ nComponents }, k));
+  };
+}
+
+async function fitFile(file: string, values: { W?: string; H?: string; out?: string; save?: string }, options: Partial<FactorizationOptions>, updateH: boolean): Promise<void> {
   makeOutDir(values.out);
-  const { X, description } = readMatrix(file);
   const W0 = values.W ? toDense(readMatrix(values.W).X) : undefined;
   const H0 = values.H ? toDense(readMatrix(values.H).X) : undefined;
+  const { X, description } = readMatrix(file, memoryCheck(options, H0));
   process.stdout.write(`X: ${shape(X)}, ${description} (${file})\n`);
 
   const { backend, line } = await chooseBackend(options.backend, options.gpuProfile);
@@ -158,10 +204,11 @@ async function fitFile(file: string, values: { W?: string; H?: string; out?: str
   let succeeded = false;
   const t0 = performance.now();
   let W: DenseMatrix, H: DenseMatrix, nIter: number, error: number | undefined;
+  let model: NMF | undefined;
   try {
     const run = { ...options, backend, onProgress: hooks.onProgress, onWarning: hooks.onWarning, signal: hooks.signal };
     if (updateH) {
-      const model = new NMF(run);
+      model = new NMF(run);
       W = await model.fitTransform(X, { W: W0, H: H0 });
       [H, nIter, error] = [model.components!, model.nIter!, model.reconstructionErr];
     } else {
@@ -174,25 +221,26 @@ async function fitFile(file: string, values: { W?: string; H?: string; out?: str
   const seconds = (performance.now() - t0) / 1000;
   const loss = error !== undefined ? `, reconstruction error ${error.toPrecision(6)}` : '';
   process.stdout.write(`NMF: W ${shape(W)}, H ${shape(H)}; ${nIter} iterations in ${seconds.toFixed(2)} s${loss}\n`);
-  writeFactors(values.out, W, H);
+  writeFactors(values.out, [['W', W], ['H', H]]);
+  if (values.save && model) saveModel(values.save, model.toJSON(), options.backend);
 }
 
-/** W and H as .npy and .csv into `out` (when given). */
-function writeFactors(out: string | undefined, W: DenseMatrix, H: DenseMatrix): void {
+/** Factors as .npy and .csv into `out` (when given). */
+export function writeFactors(out: string | undefined, factors: [string, DenseMatrix][]): void {
   if (out) {
     const written: string[] = [];
-    for (const [name, M] of [['W', W], ['H', H]] as const) {
+    for (const [name, M] of factors) {
       for (const [ext, bytes] of [['npy', formatNpy(M)], ['csv', formatCsv(M)]] as const) {
         const path = join(out, `${name}.${ext}`);
         try {
           writeFileSync(path, bytes);
         } catch (e) {
-          throw new CliError(`--out: cannot write ${path}: ${(e as Error).message}`);
+          throw new CliError(`--out: cannot write ${path}: ${reason(e)}`);
         }
         written.push(path);
       }
     }
-    const dtype = W.data instanceof Float32Array ? 'float32' : 'float64';
+    const dtype = factors[0][1].data instanceof Float32Array ? 'float32' : 'float64';
     process.stdout.write(`wrote ${written.join(', ')} (${dtype})\n`);
   }
 }

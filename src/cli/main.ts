@@ -1,10 +1,11 @@
-// webnmf's command line (Node): `webnmf fit FILE`, `webnmf topics [FILES...]`. Every failure is one
+// webnmf's command line (Node): `webnmf fit FILE`, `webnmf topics [FILES...]`, `webnmf transform MODEL FILE...`. Every failure is one
 // line on stderr, `webnmf: <message>`, and a non-zero exit (2: usage, 1: data or fit, 130: Ctrl-C).
 
 import { version } from '../../package.json';
 import { CliError, describeError } from './errors.js';
 import { FIT_HELP, fitCommand } from './fit.js';
 import { TOPICS_HELP, topicsCommand } from './topics.js';
+import { TRANSFORM_HELP, transformCommand } from './transform.js';
 
 const HELP = [
   "webnmf — scikit-learn's Non-negative Matrix Factorization on WebGPU, with a float64 CPU fallback",
@@ -12,6 +13,7 @@ const HELP = [
   'Usage:',
   '  webnmf fit FILE [options]        factor a .csv, .tsv, .mtx or .npy matrix; --out DIR writes W and H',
   '  webnmf topics [FILES...] [opts]  topics of text files (none: the State of the Union addresses)',
+  '  webnmf transform MODEL FILE...   W for new data under a model saved by fit or topics --save',
   '  webnmf COMMAND --help            the options of a command',
   '  webnmf --version, -V             the version',
 ].join('\n');
@@ -24,7 +26,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${HELP}\n\n${FIT_HELP}\n\n${TOPICS_HELP}\n`);
+    process.stdout.write(`${HELP}\n\n${FIT_HELP}\n\n${TOPICS_HELP}\n\n${TRANSFORM_HELP}\n`);
     return;
   }
   if (command === '--version' || command === '-V') {
@@ -33,7 +35,8 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'fit') return fitCommand(rest);
   if (command === 'topics') return topicsCommand(rest);
-  throw new CliError(`unknown command '${command}': expected 'fit' or 'topics' (see webnmf --help).`, 2);
+  if (command === 'transform') return transformCommand(rest);
+  throw new CliError(`unknown command '${command}': expected 'fit', 'topics' or 'transform' (see webnmf --help).`, 2);
 }
 
 const argv = process.argv.slice(2);

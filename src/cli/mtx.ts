@@ -3,11 +3,14 @@
 // https://math.nist.gov/MatrixMarket/formats.html
 
 import type { CsrMatrix, DenseMatrix } from '../matrix/matrix.js';
+import { checkArrayLength, MAX_INDEX } from '../matrix/memory.js';
 import { CliError } from './errors.js';
+import type { ShapeCheck } from './read-matrix.js';
 
 const EXPECTED = "'%%MatrixMarket matrix coordinate|array real|integer|pattern general|symmetric'";
 
-export function parseMatrixMarket(text: string, file: string): CsrMatrix | DenseMatrix<Float64Array> {
+/** `check` sees the declared shape before anything of that size is allocated. */
+export function parseMatrixMarket(text: string, file: string, check?: ShapeCheck): CsrMatrix | DenseMatrix<Float64Array> {
   const fail = (why: string): never => {
     throw new CliError(`${file}: ${why}.`);
   };
@@ -35,6 +38,9 @@ export function parseMatrixMarket(text: string, file: string): CsrMatrix | Dense
   }
   const [rows, cols, declared] = size.map(Number);
   if (symmetry === 'symmetric' && rows !== cols) fail(`a symmetric matrix must be square, got ${rows} × ${cols}`);
+  if (rows > MAX_INDEX || cols > MAX_INDEX) fail(`line ${sizeLine}: the size line declares ${rows} × ${cols}; at most ${MAX_INDEX} rows and columns can be indexed (indices are 32-bit)`);
+  if (format === 'array') checkArrayLength('X', `a MatrixMarket array of ${rows} × ${cols}`, rows * cols);
+  check?.({ rows, cols, stored: format === 'array' ? null : declared });
   const entries = body.slice(1);
   const number = (s: string, line: number): number => {
     const v = Number(s);
@@ -91,6 +97,7 @@ export function parseMatrixMarket(text: string, file: string): CsrMatrix | Dense
   const indices = new Int32Array(I.length);
   const data = new Float64Array(I.length);
   for (let i = 0; i < rows; i++) {
+    if (indptr[i + 1] === indptr[i]) continue;
     const row = Array.from(order.subarray(indptr[i], indptr[i + 1])).sort((a, b) => J[a] - J[b]);
     row.forEach((p, k) => {
       indices[indptr[i] + k] = J[p];

@@ -4,8 +4,10 @@
 // https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
 
 import type { DenseMatrix } from '../matrix/matrix.js';
+import { checkArrayLength } from '../matrix/memory.js';
 import { NPY_MAGIC as MAGIC, parseNpyHeader } from '../stream/formats.js';
 import { CliError } from './errors.js';
+import type { ShapeCheck } from './read-matrix.js';
 
 export interface NpyArray extends DenseMatrix<Float64Array> {
   /** numpy's name of the stored dtype, e.g. 'float32' */
@@ -13,7 +15,7 @@ export interface NpyArray extends DenseMatrix<Float64Array> {
 }
 
 /** A 2-D .npy array as row-major float64 (Fortran order is transposed, any endianness). */
-export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
+export function parseNpy(bytes: Uint8Array, file: string, check?: ShapeCheck): NpyArray {
   const bad = (why: string): never => {
     throw new CliError(`${file}: not a readable .npy file: ${why}.`);
   };
@@ -25,6 +27,8 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   if (bytes.length - dataStart < need) {
     throw new CliError(`${file}: truncated: the header promises ${rows} × ${cols} ${h.dtype} values (${need} bytes), but ${bytes.length - dataStart} bytes of data follow.`);
   }
+  checkArrayLength('X', `a .npy array of ${rows} × ${cols}`, rows * cols);
+  check?.({ rows, cols, stored: null });
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const data = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) {

@@ -57,7 +57,12 @@ function eta(recent: readonly { iteration: number; ms: number }[], maxIter: numb
 export function progressLine(info: ProgressInfo, maxIter: number, etaMs: number | null): string {
   const filled = Math.round(BAR_WIDTH * Math.min(1, Math.max(0, info.iteration / maxIter)));
   const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
-  const measure = info.loss !== undefined ? ` loss ${info.loss.toExponential(4)}` : info.violation !== undefined ? ` violation ${info.violation.toExponential(3)}` : '';
+  const measure =
+    info.nlsIteration !== undefined ? ` W subproblem, iteration ${info.nlsIteration}` // 'pg''s final W solve can take as long as the fit
+    : info.loss !== undefined ? ` loss ${info.loss.toExponential(4)}`
+    : info.violation !== undefined ? ` violation ${info.violation.toExponential(3)}`
+    : info.step !== undefined ? ` step ${info.step}${info.batchCost !== undefined ? `, batch cost ${info.batchCost.toExponential(4)}` : ''}`
+    : '';
   return `iteration ${info.iteration}/${maxIter} ${bar}${measure} | ETA ${etaMs === null ? '--' : duration(etaMs)}`;
 }
 

@@ -84,8 +84,14 @@ export function fitHooks(maxIter: number, backendLine: string): FitHooks {
   const bar = progressBar(maxIter);
   const warnings: NMFWarning[] = [];
   const controller = new AbortController();
-  const onSigint = () => controller.abort(new CliError('interrupted', 130));
-  process.once('SIGINT', onSigint);
+  // The first Ctrl-C aborts the fit (it stops within a check interval); a second one leaves at once.
+  const onSigint = () => {
+    if (!controller.signal.aborted) return controller.abort(new CliError('interrupted', 130));
+    bar.stop();
+    process.stderr.write('webnmf: interrupted (twice): exiting now\n');
+    process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
   let announced = false;
   const announce = () => {
     if (!announced) process.stderr.write(`${backendLine}\n`);

@@ -11,6 +11,7 @@ import { splitParagraphs } from '../text/documents.js';
 import { topWords } from '../text/top-words.js';
 import { TfidfVectorizer } from '../text/vectorizer.js';
 import { CliError } from './errors.js';
+import { checkSavePath, saveModel, TOPIC_MODEL_FORMAT, TOPIC_MODEL_VERSION } from './model-file.js';
 import { intFlag, nmfFlagConfig, nmfFlagHelp, nmfOptions, numberFlag } from './options.js';
 import { readInput } from './read-matrix.js';
 import { chooseBackend, fitHooks } from './run-fit.js';
@@ -36,6 +37,7 @@ export const TOPICS_HELP = [
   `${'  --documents paragraphs|files'.padEnd(30)} how FILES become documents (default: see above)`,
   `${'  --passage-words N'.padEnd(30)} least words per State of the Union passage (default ${PASSAGE_WORDS})`,
   `${'  --top-words N'.padEnd(30)} words printed per topic (default ${TOP_WORDS})`,
+  `${'  --save FILE'.padEnd(30)} save the vectorizer and the model as JSON, for webnmf transform`,
   `${'  --max-features N'.padEnd(30)} vocabulary size: the most frequent terms (default ${EXAMPLE_TFIDF.maxFeatures})`,
   `${'  --max-df X'.padEnd(30)} drop terms in more documents: proportion in [0, 1] or count > 1 (default ${EXAMPLE_TFIDF.maxDf})`,
   `${'  --min-df X'.padEnd(30)} drop terms in fewer documents: count >= 1 or proportion in [0, 1) (default ${EXAMPLE_TFIDF.minDf})`,
@@ -47,12 +49,19 @@ export const TOPICS_HELP = [
   `${'  -h, --help'.padEnd(30)} this help`,
 ].join('\n');
 
-function fileCorpus(files: string[], mode: string | undefined): Corpus {
+/** A file with NUL bytes is not text (an executable, an image, a .npy): say so, rather than fit its bytes. */
+function text(file: string): string {
+  const bytes = readInput(file);
+  if (bytes.subarray(0, 65536).includes(0)) throw new CliError(`${file}: is not a text file (it holds NUL bytes): topics reads plain text, one document per paragraph or per file.`);
+  return bytes.toString('utf8');
+}
+
+export function fileCorpus(files: string[], mode: string | undefined): Corpus {
   if (mode !== undefined && mode !== 'paragraphs' && mode !== 'files') {
     throw new CliError(`--documents must be 'paragraphs' or 'files'. Got '${mode}' instead.`, 2);
   }
   const byParagraph = (mode ?? (files.length === 1 ? 'paragraphs' : 'files')) === 'paragraphs';
-  const texts = files.map((f) => readInput(f).toString('utf8'));
+  const texts = files.map(text);
   const documents = byParagraph ? texts.flatMap(splitParagraphs) : texts;
   const what = byParagraph ? `${documents.length} paragraphs` : `${documents.length} documents (one per file)`;
   return { documents, description: `${what} from ${files.length === 1 ? files[0] : `${files.length} files`}` };
@@ -78,6 +87,7 @@ export async function topicsCommand(args: string[]): Promise<void> {
       'sublinear-tf': { type: 'boolean' },
       documents: { type: 'string' },
       'passage-words': { type: 'string' },
+      save: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -89,22 +99,37 @@ export async function topicsCommand(args: string[]): Promise<void> {
   const options: Partial<FactorizationOptions> = { ...EXAMPLE_NMF, ...given };
   if (given.betaLoss !== undefined && given.betaLoss !== 'frobenius' && given.betaLoss !== 2 && given.solver === undefined) options.solver = 'mu';
   const nTop = intFlag(values, 'top-words', TOP_WORDS);
+  const maxFeatures = intFlag(values, 'max-features', EXAMPLE_TFIDF.maxFeatures);
   const vectorizer = new TfidfVectorizer({
     maxDf: numberFlag(values, 'max-df', EXAMPLE_TFIDF.maxDf),
     minDf: numberFlag(values, 'min-df', EXAMPLE_TFIDF.minDf),
-    maxFeatures: intFlag(values, 'max-features', EXAMPLE_TFIDF.maxFeatures),
+    maxFeatures,
     stopWords: values['stop-words'] === false ? null : 'english',
     sublinearTf: values['sublinear-tf'] === true,
   });
   new NMF(options); // refuse bad options before reading anything
   const passageWords = intFlag(values, 'passage-words', PASSAGE_WORDS);
+  checkSavePath(values.save);
 
   const t0 = performance.now();
   const corpus = positionals.length > 0 ? fileCorpus(positionals, values.documents) : await sotuCorpus(passageWords);
   process.stdout.write(`${corpus.description}\n`);
+  const minDf = numberFlag(values, 'min-df', EXAMPLE_TFIDF.minDf);
+  const nDocs = corpus.documents.length;
+  if ((minDf >= 1 ? minDf : minDf * nDocs) > nDocs) {
+    // the vectorizer would blame --max-df (scikit-learn's words); the corpus is what is short
+    throw new CliError(`${corpus.description}: ${nDocs} document${nDocs === 1 ? '' : 's'}, but --min-df ${minDf} keeps only terms found in at least ${minDf} documents: give more text (blank lines separate paragraphs; or several files), or lower --min-df.`);
+  }
   const X = vectorizer.fitTransform(corpus.documents);
   const t1 = performance.now();
   process.stdout.write(`TF-IDF: ${X.rows} documents × ${X.cols} terms, ${density(X)} (${((t1 - t0) / 1000).toFixed(2)} s)\n`);
+  const k = typeof options.nComponents === 'number' ? options.nComponents : X.cols;
+  const init = options.init === undefined ? EXAMPLE_NMF.init : options.init;
+  if (typeof init === 'string' && init.startsWith('nndsvd') && k > Math.min(X.rows, X.cols)) {
+    // NMF would blame --init; the vocabulary (or the corpus) is what is too small for k topics
+    const short = X.cols < X.rows ? `the vocabulary has ${X.cols} term${X.cols === 1 ? '' : 's'}${X.cols === maxFeatures ? ` (--max-features ${maxFeatures})` : ''}` : `there are ${X.rows} documents`;
+    throw new CliError(`--n-components ${k}: ${short}, fewer than the ${k} topics asked for (init '${init}' needs at most min(documents, terms) = ${Math.min(X.rows, X.cols)}): lower --n-components${X.cols < X.rows ? ' or raise --max-features' : ' or give more text'}.`, 2);
+  }
 
   const { backend, description, line } = await chooseBackend(options.backend, options.gpuProfile);
   const hooks = fitHooks(typeof options.maxIter === 'number' ? options.maxIter : 200, line);
@@ -126,4 +151,7 @@ export async function topicsCommand(args: string[]): Promise<void> {
     const words = topic.words.filter((_, r) => topic.weights[r] > 0);
     process.stdout.write(`Topic #${`${k + 1}:`.padEnd(3)} ${words.length > 0 ? words.join(' ') : '(empty: every weight is zero)'}\n`);
   });
+  if (values.save) {
+    saveModel(values.save, { format: TOPIC_MODEL_FORMAT, version: TOPIC_MODEL_VERSION, vectorizer: vectorizer.toJSON(), model: model.toJSON() }, options.backend);
+  }
 }

@@ -3,6 +3,7 @@
 
 import { InvalidParameterError } from '../errors.js';
 import { dense, type CsrMatrix, type DataMatrix, type DenseMatrix, type MatrixInput } from './matrix.js';
+import { MAX_INDEX } from './memory.js';
 
 const fail = (name: string, message: string): never => {
   throw new InvalidParameterError(name, message);
@@ -17,15 +18,17 @@ function checkDims(name: string, rows: unknown, cols: unknown): asserts rows is 
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
       fail(name, `${name}.${what} must be a non-negative integer. Got ${String(v)} instead.`);
     }
+    if ((v as number) > MAX_INDEX) fail(name, `${name}.${what} is ${v}: at most ${MAX_INDEX} can be indexed (indices are 32-bit).`);
   }
   if ((rows as number) < 1) fail(name, `Found array with 0 sample(s) (shape=(${rows}, ${cols})) while a minimum of 1 is required (${name}).`);
   if ((cols as number) < 1) fail(name, `Found array with 0 feature(s) (shape=(${rows}, ${cols})) while a minimum of 1 is required (${name}).`);
 }
 
-function checkValues(name: string, data: ArrayLike<number>, allowNegative: boolean): void {
+/** `offset`: the flat index of data[0] in the matrix, for messages. */
+function checkValues(name: string, data: ArrayLike<number>, allowNegative: boolean, offset = 0): void {
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
-    if (typeof v !== 'number') fail(name, `Input ${name} contains a non-number (${typeof v}) at flat index ${i}.`);
+    if (typeof v !== 'number') fail(name, `Input ${name} contains a non-number (${typeof v}) at flat index ${offset + i}.`);
     if (Number.isNaN(v)) fail(name, `Input ${name} contains NaN.`);
     if (!Number.isFinite(v)) fail(name, `Input ${name} contains infinity or a value too large for float64.`);
     if (!allowNegative && v < 0) fail(name, `Negative values in data passed to ${name}.`);
@@ -46,8 +49,8 @@ function fromNested(name: string, rowsIn: unknown[]): DenseMatrix<Float64Array> 
       fail(name, `${name} is ragged: row 0 has ${cols} values but row ${i} has ${isArrayLike(row) ? row.length : 'none'}.`);
     }
     const r = row as ArrayLike<number>;
+    checkValues(name, r, true, i * cols);
     for (let j = 0; j < cols; j++) data[i * cols + j] = r[j];
-    checkValues(name, r, true);
   }
   return dense(rows, cols, data);
 }

@@ -7,7 +7,7 @@ import { checkRandomState } from '../random/random-state.js';
 import { IterationClock, type SolverOptions } from './loop.js';
 
 export async function fitCoordinateDescent(plan: FitPlan, nComponents: number, o: SolverOptions): Promise<number> {
-  const clock = new IterationClock(o);
+  const clock = new IterationClock(o, plan);
   const rng = o.shuffle ? checkRandomState(o.randomState) : null;
   const inOrder = Int32Array.from({ length: nComponents }, (_, t) => t);
   const order = () => (rng ? rng.permutation(nComponents) : inOrder);
@@ -29,14 +29,14 @@ export async function fitCoordinateDescent(plan: FitPlan, nComponents: number, o
     if ((nIter !== 1 || keepFirst) && nIter % o.checkEvery !== 0) continue;
     let violation: number;
     if (initPending && plan.readWithKept) {
-      const read = await plan.readWithKept('lastViolation');
+      const read = await clock.read(plan.readWithKept('lastViolation'));
       initPending = false;
       violationInit = read.kept;
       clock.checkFinite('violation', violationInit, 1);
       if (o.verbose && violationInit !== 0) o.log('violation: 1'); // iteration 1's line, printed at this first check
       violation = read.value;
     } else {
-      violation = await plan.lastViolation();
+      violation = await clock.read(plan.lastViolation());
     }
     clock.checkFinite('violation', violation, nIter);
     if (nIter === 1) violationInit = violation;

@@ -7,7 +7,7 @@ import type { Backend, FitPlan, HAverages } from '../backend/backend.js';
 import { NMFError } from '../errors.js';
 import { dense, mean, type DataMatrix, type DenseMatrix } from '../matrix/matrix.js';
 import type { Regularization } from '../params.js';
-import type { IterationClock } from './loop.js';
+import { checkResult, type IterationClock } from './loop.js';
 
 export interface MiniBatchSettings {
   k: number;
@@ -54,7 +54,8 @@ async function solveWOnPlan(plan: FitPlan, rows: number, cols: number, maxIter: 
   for (let i = 0; i < maxIter; i++) {
     await clock.tick();
     plan.muUpdateW({ l1: reg.l1W, l2: reg.l2W, gamma: s.gamma, clip: false });
-    const change = await steps(plan).wChange();
+    const change = await clock.read(steps(plan).wChange());
+    clock.checkFinite("relative change of W", change, i + 1);
     if (s.tol > 0 && change <= s.tol) break;
   }
 }
@@ -64,7 +65,9 @@ export async function solveW(backend: Backend, X: DataMatrix, H: DenseMatrix<Flo
   const plan = await backend.createFit({ X, W: constantW(X, s.k), H, beta: s.beta, updateH: true, minibatch: true });
   try {
     await solveWOnPlan(plan, X.rows, X.cols, maxIter, s, clock);
-    return (await plan.read()).W;
+    const { W } = await clock.read(plan.read());
+    checkResult('The solve of W', { W: W.data });
+    return W;
   } finally {
     plan.destroy();
   }
@@ -86,6 +89,7 @@ export interface StepResult {
 export async function minibatchStep(
   backend: Backend, X: DataMatrix, W: DenseMatrix<Float64Array> | null, state: OnlineState, rho: number, s: MiniBatchSettings, clock: IterationClock,
 ): Promise<StepResult> {
+  await clock.tick();
   const reg = s.regularization(X.rows, X.cols);
   const fresh = s.freshRestarts || W === null;
   const plan = await backend.createFit({ X, W: fresh ? constantW(X, s.k) : W, H: state.H, beta: s.beta, updateH: true, averages: state.averages, minibatch: true });
@@ -97,17 +101,20 @@ export async function minibatchStep(
     } else {
       plan.muUpdateW({ l1: reg.l1W, l2: reg.l2W, gamma: s.gamma }); // clips W for β < 1, as the step does
     }
-    const error = await plan.reconstructionError();
+    const error = await clock.read(plan.reconstructionError());
     let cost = (error * error) / 2;
     if (reg.l1W > 0 || reg.l1H > 0 || reg.l2W > 0 || reg.l2H > 0) {
-      const t = await mb.factorSums();
+      const t = await clock.read(mb.factorSums());
       cost += reg.l1W * t.sumW + reg.l1H * t.sumH + reg.l2W * t.sumW2 + reg.l2H * t.sumH2;
     }
     cost /= X.rows;
+    checkResult('The mini-batch step', { 'the batch cost': cost });
     mb.muUpdateHAveraged({ l1: reg.l1H, l2: reg.l2H, gamma: s.gamma }, rho);
-    const hChange = s.tol > 0 ? await mb.hChange() : NaN;
-    const { W: Wout, H } = await plan.read();
-    const averages = await mb.readAverages();
+    const hChange = s.tol > 0 ? await clock.read(mb.hChange()) : NaN;
+    const { W: Wout, H } = await clock.read(plan.read());
+    const averages = await clock.read(mb.readAverages());
+    // Read anyway: a NaN or an overflow in them would carry into every later step.
+    checkResult('The mini-batch step', { W: Wout.data, H: H.data, 'H\'s running numerator': averages.A.data, 'H\'s running denominator': averages.B.data });
     state.H = toFloat64(H);
     state.averages = { A: toFloat64(averages.A), B: toFloat64(averages.B) };
     return { W: Wout, cost, hChange };

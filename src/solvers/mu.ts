@@ -16,16 +16,16 @@ export function muGamma(beta: number): number {
 const MU_CHECK_INTERVAL = 10;
 
 export async function fitMultiplicativeUpdate(plan: FitPlan, beta: number, o: SolverOptions): Promise<number> {
-  const clock = new IterationClock(o);
   const gamma = muGamma(beta);
   const interval = MU_CHECK_INTERVAL * Math.ceil(o.checkEvery / MU_CHECK_INTERVAL);
+  const clock = new IterationClock(o, plan, interval);
   // Without a tolerance the error is never compared: skip computing it (a full pass over X on a GPU).
   // A plan that can keep a scalar on the device holds the initial error until the first check, which
   // reads both at once (one readback fewer); otherwise it is read now.
   let initPending = o.tol !== 0 && !!plan.keep && !!plan.readWithKept;
   let errorAtInit = 0;
   if (initPending) plan.keep?.('reconstructionError');
-  else if (o.tol !== 0) errorAtInit = await plan.reconstructionError();
+  else if (o.tol !== 0) errorAtInit = await clock.read(plan.reconstructionError());
   clock.checkFinite('initial error', errorAtInit, 0);
   let previousError = errorAtInit;
   let nIter = 0;
@@ -36,17 +36,18 @@ export async function fitMultiplicativeUpdate(plan: FitPlan, beta: number, o: So
 
     if (nIter % interval !== 0) continue;
     if (o.tol === 0) {
-      clock.progress({ iteration: nIter }); // scikit-learn computes no error without a tolerance
+      // scikit-learn computes no error without a tolerance; the report waits for the device to run the iteration
+      clock.progressWhenRun({ iteration: nIter });
     } else {
       let error: number;
       if (initPending && plan.readWithKept) {
-        const read = await plan.readWithKept('reconstructionError');
+        const read = await clock.read(plan.readWithKept('reconstructionError'));
         initPending = false;
         previousError = errorAtInit = read.kept;
         clock.checkFinite('initial error', errorAtInit, 0);
         error = read.value;
       } else {
-        error = await plan.reconstructionError();
+        error = await clock.read(plan.reconstructionError());
       }
       clock.checkFinite('reconstruction error', error, nIter);
       clock.progress({ iteration: nIter, loss: error });
@@ -56,6 +57,7 @@ export async function fitMultiplicativeUpdate(plan: FitPlan, beta: number, o: So
     }
   }
   nIter = Math.min(nIter, o.maxIter);
+  await clock.settled(); // the reports still waiting for the device (the fit reads W and H next anyway)
   if (o.verbose && (o.tol === 0 || nIter % interval !== 0)) {
     o.log(`Epoch ${String(nIter).padStart(2, '0')} reached after ${(clock.elapsedMs() / 1000).toFixed(3)} seconds.`);
   }

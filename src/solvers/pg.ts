@@ -37,22 +37,26 @@ function subproblem(factor: 'W' | 'H', l1: number, l2: number, s: PgSettings): P
   return { factor, l1, l2, gramAll: rowOnThisFactor ? sb * sb : 0, gramDiag: identityOnThisFactor ? se * se : 0 };
 }
 
-/** 0.18's _nls_subproblem on the plan's steps; returns its iteration count. */
-async function solveSubproblem(steps: PgSteps, sub: PgSubproblem, tol: number, maxIter: number, clock: IterationClock): Promise<number> {
+/**
+ * 0.18's _nls_subproblem on the plan's steps; returns its iteration count. `report` hears each
+ * iteration of a subproblem solved on its own (the final W solve can take as long as the fit).
+ */
+async function solveSubproblem(steps: PgSteps, sub: PgSubproblem, tol: number, maxIter: number, clock: IterationClock, report?: (nIter: number) => void): Promise<number> {
   steps.begin(sub);
   let gamma = 1;
   let nIter: number;
   for (nIter = 1; nIter <= maxIter; nIter++) {
     await clock.tick();
+    report?.(nIter);
     steps.gradient();
     // The first trial rides along with the gradient's norm: one readback answers both questions.
-    let trial = await steps.trial(gamma, 'current');
+    let trial = await clock.read(steps.trial(gamma, 'current'));
     clock.checkFinite(`projected gradient norm of the ${sub.factor} subproblem`, trial.projGradNormSq, nIter);
     if (Math.sqrt(trial.projGradNormSq) < tol) break;
     let previousIsCurrent = true; // 0.18's Hp = H
     let decreaseGamma = false;
     for (let inner = 0; inner < LINE_SEARCH_TRIALS; inner++) {
-      if (inner > 0) trial = await steps.trial(gamma, previousIsCurrent ? 'current' : 'previous');
+      if (inner > 0) trial = await clock.read(steps.trial(gamma, previousIsCurrent ? 'current' : 'previous'));
       const sufficientDecrease = (1 - SIGMA) * trial.gradd + 0.5 * trial.dQd < 0;
       if (inner === 0) decreaseGamma = !sufficientDecrease;
       if (decreaseGamma) {
@@ -77,13 +81,13 @@ async function solveSubproblem(steps: PgSteps, sub: PgSubproblem, tol: number, m
 export async function fitProjectedGradient(plan: FitPlan, o: SolverOptions, s: PgSettings): Promise<number> {
   const steps = plan.pg;
   if (!steps) throw new Error("this backend has no 'pg' steps");
-  const clock = new IterationClock(o);
-  await steps.prepare();
+  const clock = new IterationClock(o, plan);
+  await clock.read(steps.prepare());
   const subW = subproblem('W', o.reg.l1W, o.reg.l2W, s);
   const subH = subproblem('H', o.reg.l1H, o.reg.l2H, s);
   let warned = false;
-  const solve = async (sub: PgSubproblem, tol: number): Promise<number> => {
-    const n = await solveSubproblem(steps, sub, tol, s.nlsMaxIter, clock);
+  const solve = async (sub: PgSubproblem, tol: number, report?: (nIter: number) => void): Promise<number> => {
+    const n = await solveSubproblem(steps, sub, tol, s.nlsMaxIter, clock, report);
     if (n === s.nlsMaxIter && !warned) {
       // Python shows a warning once per place it is raised: one per fit here.
       warned = true;
@@ -94,13 +98,13 @@ export async function fitProjectedGradient(plan: FitPlan, o: SolverOptions, s: P
 
   if (!o.updateH) {
     // 0.18's transform: one W subproblem from W = 0 to the absolute tolerance tol; its iterations are nIter.
-    const nIter = await solve(subW, o.tol);
+    const nIter = await solve(subW, o.tol, (i) => clock.progress({ iteration: i, nlsIteration: i }));
     clock.progress({ iteration: nIter });
     if (o.verbose) o.log(`nls subproblem for W: ${nIter} iterations`);
     return nIter;
   }
 
-  const initGrad = await steps.initialGradients();
+  const initGrad = await clock.read(steps.initialGradients());
   clock.checkFinite('initial gradient norm', initGrad, 0);
   // max(0.001, tol) forces alternation between W and H (0.18's comment)
   let tolW = Math.max(0.001, o.tol) * Math.sqrt(initGrad);
@@ -108,7 +112,7 @@ export async function fitProjectedGradient(plan: FitPlan, o: SolverOptions, s: P
   let nIter: number;
   for (nIter = 1; nIter <= o.maxIter; nIter++) {
     await clock.tick();
-    const projGrad = await steps.projectedGradientNormSq();
+    const projGrad = await clock.read(steps.projectedGradientNormSq());
     clock.checkFinite('projected gradient norm', projGrad, nIter);
     const ratio = projGrad / initGrad;
     clock.progress({ iteration: nIter, violation: Math.sqrt(ratio) });
@@ -122,6 +126,6 @@ export async function fitProjectedGradient(plan: FitPlan, o: SolverOptions, s: P
   }
   nIter = Math.min(nIter, o.maxIter);
   // At the iteration limit 0.18 solves W once more, to the absolute tolerance tol.
-  if (nIter === o.maxIter) await solve(subW, o.tol);
+  if (nIter === o.maxIter) await solve(subW, o.tol, (i) => clock.progress({ iteration: nIter, nlsIteration: i }));
   return nIter;
 }

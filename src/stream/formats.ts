@@ -12,6 +12,19 @@ export function toNumber(field: string): number | null {
   return Number(field);
 }
 
+/** Lines split at LF, CRLF or a lone CR (classic Mac). */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+/**
+ * The first row is a header when it has no number at all (`a,b,c`, `,name,`). A row with some numbers
+ * and a bad or empty field (`1,,2`) is data, and its bad field an error, as on any other line.
+ */
+export function isHeaderRow(numbers: (number | null)[]): boolean {
+  return numbers.every((v) => v === null);
+}
+
 /** A CSV line's fields, trimmed and unquoted. */
 export function csvFields(line: string, delimiter: string): string[] {
   return line.split(delimiter).map((f) => f.trim().replace(/^"(.*)"$/, '$1').trim());

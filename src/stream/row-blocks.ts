@@ -1,11 +1,15 @@
 // Row blocks read from a file without loading it whole: a Blob (a browser File, or in Node
 // `await fs.openAsBlob(path)`) is read through blob.stream() chunk by chunk and cut into blocks of
-// rows. The format is sniffed from the first bytes: .npy (\x93NUMPY), MatrixMarket (%%MatrixMarket)
-// or CSV. Every pass over the result reads the file again, so MiniBatchNMF.fit can read it per epoch.
+// rows. The format is given, or sniffed from the first bytes: .npy (\x93NUMPY), MatrixMarket
+// (%%MatrixMarket) or CSV. Every pass over the result reads the file again, so MiniBatchNMF.fit can
+// read it per epoch.
 
 import { InvalidParameterError } from '../errors.js';
 import { dense, type CsrMatrix, type DataMatrix } from '../matrix/matrix.js';
-import { csvFields, NPY_MAGIC, parseNpyHeader, toNumber } from './formats.js';
+import { MAX_INDEX } from '../matrix/memory.js';
+import { csvFields, isHeaderRow, NPY_MAGIC, parseNpyHeader, splitLines, toNumber } from './formats.js';
+
+export type RowBlockFormat = 'npy' | 'mtx' | 'csv';
 
 export interface RowBlockOptions {
   /** rows per block (default 4096) */
@@ -14,16 +18,26 @@ export interface RowBlockOptions {
   delimiter?: string | null;
   /** the name errors give the file (default: the File's name, else 'the file') */
   name?: string | null;
+  /** the file's format (default: sniffed from its first bytes); a file that is not in it is an error */
+  format?: RowBlockFormat | null;
 }
 
 /** X read from `file` as row blocks (dense for CSV and .npy, CSR for MatrixMarket coordinate). */
 export function rowBlocks(file: Blob, options: RowBlockOptions = {}): AsyncIterable<DataMatrix> {
+  const isBlob = typeof file === 'object' && file !== null && typeof file.stream === 'function' && typeof file.slice === 'function';
+  if (!isBlob) {
+    const got = typeof file === 'string' ? `a string ('${(file as string).slice(0, 30)}')` : file === null ? 'null' : typeof file;
+    throw new InvalidParameterError('file', `rowBlocks reads a Blob or File (in Node: await fs.openAsBlob(path)); the file given is ${got}.`);
+  }
+  if (options.format != null && !['npy', 'mtx', 'csv'].includes(options.format)) {
+    throw new InvalidParameterError('format', `rowBlocks' format must be 'npy', 'mtx' or 'csv'. Got ${String(options.format)} instead.`);
+  }
   const rowsPerBlock = options.rowsPerBlock ?? 4096;
   if (!Number.isInteger(rowsPerBlock) || rowsPerBlock < 1) {
     throw new InvalidParameterError('rowsPerBlock', `rowsPerBlock must be an int in the range [1, inf). Got ${rowsPerBlock} instead.`);
   }
   const name = options.name ?? ((file as File).name || 'the file');
-  return { [Symbol.asyncIterator]: () => readBlocks(file, rowsPerBlock, name, options.delimiter ?? undefined)[Symbol.asyncIterator]() };
+  return { [Symbol.asyncIterator]: () => readBlocks(file, rowsPerBlock, name, options.delimiter ?? undefined, options.format ?? undefined)[Symbol.asyncIterator]() };
 }
 
 class FileFormatError extends InvalidParameterError {
@@ -45,10 +59,13 @@ async function* chunks(file: Blob): AsyncGenerator<Uint8Array> {
   }
 }
 
-async function* readBlocks(file: Blob, rowsPerBlock: number, name: string, delimiter?: string): AsyncGenerator<DataMatrix> {
-  const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
-  if (head.length >= 6 && NPY_MAGIC.every((b, i) => head[i] === b)) yield* npyBlocks(file, rowsPerBlock, name);
-  else if (new TextDecoder().decode(head).startsWith('%%MatrixMarket')) yield* matrixMarketBlocks(file, rowsPerBlock, name);
+async function* readBlocks(file: Blob, rowsPerBlock: number, name: string, delimiter?: string, format?: RowBlockFormat): AsyncGenerator<DataMatrix> {
+  if (format === undefined) {
+    const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
+    format = head.length >= 6 && NPY_MAGIC.every((b, i) => head[i] === b) ? 'npy' : new TextDecoder().decode(head).startsWith('%%MatrixMarket') ? 'mtx' : 'csv';
+  }
+  if (format === 'npy') yield* npyBlocks(file, rowsPerBlock, name);
+  else if (format === 'mtx') yield* matrixMarketBlocks(file, rowsPerBlock, name);
   else yield* csvBlocks(file, rowsPerBlock, name, delimiter);
 }
 
@@ -101,19 +118,23 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The file's lines with their numbers, decoded as UTF-8 across chunk boundaries. */
+/** The file's lines with their numbers (LF, CRLF or CR endings), decoded as UTF-8 across chunk boundaries. */
 async function* lines(file: Blob): AsyncGenerator<[number, string]> {
   const decoder = new TextDecoder();
   let rest = '';
   let n = 0;
+  const numbered = (line: string): [number, string] => [++n, n === 1 ? line.replace(/^\uFEFF/, '') : line];
   for await (const chunk of chunks(file)) {
     const text = rest + decoder.decode(chunk, { stream: true });
-    const parts = text.split(/\r?\n/);
-    rest = parts.pop()!;
-    for (const line of parts) yield [++n, n === 1 ? line.replace(/^\uFEFF/, '') : line];
+    // a CR at the end may be the first half of a CRLF split across chunks: hold it for the next one
+    const held = text.endsWith('\r') ? 1 : 0;
+    const parts = splitLines(text.slice(0, text.length - held));
+    rest = parts.pop()! + text.slice(text.length - held);
+    for (const line of parts) yield numbered(line);
   }
-  rest += decoder.decode();
-  if (rest !== '') yield [++n, rest];
+  const tail = splitLines(rest + decoder.decode());
+  if (tail[tail.length - 1] === '') tail.pop();
+  for (const line of tail) yield numbered(line);
 }
 
 async function* csvBlocks(file: Blob, rowsPerBlock: number, name: string, delimiter?: string): AsyncGenerator<DataMatrix> {
@@ -126,8 +147,8 @@ async function* csvBlocks(file: Blob, rowsPerBlock: number, name: string, delimi
     delimiter ??= line.includes('\t') && !line.includes(',') ? '\t' : ',';
     const parts = csvFields(line, delimiter);
     const numbers = parts.map(toNumber);
-    if (cols < 0 && !sawHeader && numbers.some((v) => v === null)) {
-      sawHeader = true; // the first line is a header when it is not all numbers
+    if (cols < 0 && !sawHeader && isHeaderRow(numbers)) {
+      sawHeader = true;
       cols = parts.length;
       widthLine = n;
       continue;
@@ -186,6 +207,8 @@ async function* matrixMarketBlocks(file: Blob, rowsPerBlock: number, name: strin
     if (!size) {
       if (tokens.length !== 3 || !tokens.every((s) => /^\d+$/.test(s))) fail(`line ${n}: expected the size line 'rows cols entries', got '${t}'`);
       size = tokens.map(Number);
+      // declared sizes are checked before a row is read: a 70-byte file may declare 1e11 rows
+      if (size[0] > MAX_INDEX || size[1] > MAX_INDEX) fail(`line ${n}: the size line declares ${size[0]} × ${size[1]}; at most ${MAX_INDEX} rows and columns can be indexed (indices are 32-bit)`);
       continue;
     }
     const per = field === 'pattern' ? 2 : 3;

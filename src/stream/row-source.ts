@@ -17,9 +17,33 @@ export function isRowSource(x: unknown): x is RowSource {
   return Symbol.asyncIterator in x || (Symbol.iterator in x && !('rows' in x));
 }
 
-/** A function that opens the source for one pass; refuses one-shot iterators (generators), which cannot be re-read. */
-export function reopener(source: RowSource): () => RowBlocks {
-  if (typeof source === 'function') return source;
+function isIterable(v: unknown): v is RowBlocks {
+  return typeof v === 'object' && v !== null && (Symbol.asyncIterator in v || Symbol.iterator in v);
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function') return 'a Promise (the function must return the blocks themselves, not a Promise of them)';
+  if (typeof v === 'object') return 'an object that is not iterable';
+  return `${typeof v} ${String(v).slice(0, 30)}`;
+}
+
+/**
+ * A function that opens the source for one pass. With `reReadable` (a fit reads X once per epoch) a
+ * one-shot iterator (a generator), which cannot be re-read, is refused; a function must return blocks.
+ */
+export function reopener(source: RowSource, { reReadable = true } = {}): () => RowBlocks {
+  if (typeof source === 'function') {
+    return () => {
+      const blocks: unknown = source();
+      if (!isIterable(blocks)) {
+        throw new InvalidParameterError('X', `A function given as X must return row blocks (an iterable of matrices, e.g. rowBlocks(file)); it returned ${describe(blocks)}.`);
+      }
+      return blocks as RowBlocks;
+    };
+  }
+  if (!isRowSource(source)) throw new InvalidParameterError('X', `X must be row blocks (an iterable of matrices, or a function returning one); got ${describe(source)}.`);
+  if (!reReadable) return () => source as RowBlocks;
   const it = Symbol.asyncIterator in source ? (source as AsyncIterable<MatrixInput>)[Symbol.asyncIterator]() : (source as Iterable<MatrixInput>)[Symbol.iterator]();
   if ((it as unknown) === source) {
     throw new InvalidParameterError(
@@ -35,7 +59,13 @@ export async function* validatedBlocks(blocks: RowBlocks, name = 'X'): AsyncGene
   let cols = -1;
   let row = 0;
   for await (const block of blocks as AsyncIterable<MatrixInput>) {
-    const X = toDataMatrix(block, `${name} (rows from ${row})`);
+    let X: DataMatrix;
+    try {
+      X = toDataMatrix(block, name);
+    } catch (e) {
+      if (e instanceof InvalidParameterError && e.parameter === name) throw new InvalidParameterError(name, `${e.message.replace(/\.$/, '')} (in the row block at row ${row}).`);
+      throw e;
+    }
     if (cols >= 0 && X.cols !== cols) {
       throw new InvalidParameterError(name, `The row block at row ${row} has ${X.cols} columns, but the blocks before it have ${cols}.`);
     }
@@ -53,11 +83,13 @@ export interface SourceStats {
   min: number;
 }
 
-export async function sourceStats(blocks: RowBlocks): Promise<SourceStats> {
+/** `onBlock(rows, cols)` after each block, with the rows so far: it may throw to stop the pass (an abort, a size that cannot be fitted). */
+export async function sourceStats(blocks: RowBlocks, onBlock?: (rows: number, cols: number) => void): Promise<SourceStats> {
   let rows = 0, cols = 0, sum = 0, min = Infinity;
   for await (const X of validatedBlocks(blocks)) {
     rows += X.rows;
     cols = X.cols;
+    onBlock?.(rows, cols);
     const stored = isCsr(X) ? X.indptr[X.rows] : X.rows * X.cols;
     for (let p = 0; p < stored; p++) {
       sum += X.data[p];
@@ -65,7 +97,7 @@ export async function sourceStats(blocks: RowBlocks): Promise<SourceStats> {
     }
     if (stored < X.rows * X.cols) min = Math.min(min, 0);
   }
-  if (rows === 0) throw new InvalidParameterError('X', 'The row source gave no rows.');
+  if (rows === 0) throw new InvalidParameterError('X', 'The row source X gave no rows.');
   return { rows, cols, mean: sum / (rows * cols), min };
 }
 

@@ -8,6 +8,7 @@
 
 import { InvalidParameterError } from '../errors.js';
 import type { CsrMatrix } from '../matrix/matrix.js';
+import { encodeArray, MODEL_FORMAT_VERSION, ModelReader, openSaved, type SavedArray, type SavedEnvelope } from '../model-format.js';
 import { argsort } from './argsort.js';
 import { ENGLISH_STOP_WORDS } from './stop-words.js';
 import { TOKEN_PATTERN, tokenize } from './tokenize.js';
@@ -42,6 +43,18 @@ export interface TfidfOptions {
 }
 
 type Resolved = Required<Omit<TfidfOptions, 'stopWords'>> & { stopWords: ReadonlySet<string> | null };
+
+/** A saved TfidfVectorizer (TfidfVectorizer#toJSON): its options and, once fitted, its vocabulary and idf. */
+export interface SavedTfidfVectorizer extends SavedEnvelope<'webnmf.TfidfVectorizer'> {
+  /** the options, tokenPattern as its source and flags */
+  params: Omit<Required<TfidfOptions>, 'tokenPattern'> & { tokenPattern: { source: string; flags: string } };
+  fitted: {
+    /** the terms in column order */
+    featureNames: string[];
+    /** idf of each column, float64 */
+    idf: SavedArray;
+  } | null;
+}
 
 function describe(v: unknown): string {
   return typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? 'an array' : String(v);
@@ -108,6 +121,8 @@ interface Counts {
 
 export class TfidfVectorizer {
   private readonly o: Resolved;
+  /** stopWords as given (the resolved set loses whether it was 'english') */
+  private readonly stopWordsOption: 'english' | readonly string[] | null;
   /** term → column */
   vocabulary?: Map<string, number>;
   /** the terms, in column order (scikit-learn's get_feature_names_out()) */
@@ -119,6 +134,7 @@ export class TfidfVectorizer {
 
   constructor(options: TfidfOptions = {}) {
     this.o = resolve(options);
+    this.stopWordsOption = options.stopWords === undefined ? null : Array.isArray(options.stopWords) ? [...options.stopWords] : options.stopWords;
   }
 
   /** The tokens of a document after lowercasing and stop-word removal (scikit-learn's build_analyzer()). */
@@ -238,6 +254,58 @@ export class TfidfVectorizer {
     }
     return { rows, cols: this.featureNames!.length, indptr: c.indptr, indices: c.indices, data };
   }
+
+  /** The vectorizer as a plain, versioned object for JSON.stringify (prunedTerms, for inspection only, is not saved). */
+  toJSON(): SavedTfidfVectorizer {
+    const { stopWords: _set, tokenPattern, ...o } = this.o;
+    return {
+      format: 'webnmf.TfidfVectorizer',
+      version: MODEL_FORMAT_VERSION,
+      params: { ...o, tokenPattern: { source: tokenPattern.source, flags: tokenPattern.flags }, stopWords: this.stopWordsOption },
+      fitted: this.featureNames ? { featureNames: [...this.featureNames], idf: encodeArray(this.idf!, [this.idf!.length]) } : null,
+    };
+  }
+
+  /** The vectorizer that toJSON() saved (or JSON.parse of its text); its transform gives the same matrix. */
+  static fromJSON(json: unknown): TfidfVectorizer {
+    return loadVectorizer(json);
+  }
+}
+
+// Outside the class: a class that names itself inside its body gets renamed by bundlers (TfidfVectorizer2).
+function loadVectorizer(json: unknown): TfidfVectorizer {
+  const read = new ModelReader('TfidfVectorizer');
+  const saved = openSaved(json, 'webnmf.TfidfVectorizer', read);
+  const params = read.object(saved, 'params')!;
+  const names = ['lowercase', 'tokenPattern', 'stopWords', 'maxDf', 'minDf', 'maxFeatures', 'norm', 'useIdf', 'smoothIdf', 'sublinearTf'];
+  for (const name of names) read.field(params, `params.${name}`);
+  const pattern = read.object(params, 'params.tokenPattern')!;
+  const source = String(read.field(pattern, 'params.tokenPattern.source'));
+  const flags = String(read.field(pattern, 'params.tokenPattern.flags'));
+  let tokenPattern: RegExp | undefined;
+  try {
+    tokenPattern = new RegExp(source, flags);
+  } catch (e) {
+    read.fail('params.tokenPattern', `is not a valid regular expression (${(e as Error).message})`);
+  }
+  let vectorizer: TfidfVectorizer;
+  try {
+    vectorizer = new TfidfVectorizer({ ...(params as TfidfOptions), tokenPattern });
+  } catch (e) {
+    if (e instanceof InvalidParameterError) throw new InvalidParameterError(`params.${e.parameter}`, `The saved TfidfVectorizer's params: ${e.message}`);
+    throw e;
+  }
+  const fit = read.object(saved, 'fitted', true);
+  if (fit) {
+    const terms = read.field(fit, 'fitted.featureNames') as string[];
+    if (!Array.isArray(terms) || terms.length === 0 || !terms.every((t) => typeof t === 'string')) read.fail('fitted.featureNames', 'must be a non-empty array of strings');
+    const vocabulary = new Map(terms.map((t, j) => [t, j]));
+    if (vocabulary.size !== terms.length) read.fail('fitted.featureNames', 'must not repeat a term');
+    vectorizer.featureNames = [...terms];
+    vectorizer.vocabulary = vocabulary;
+    vectorizer.idf = Float64Array.from(read.array(fit, 'fitted.idf', [terms.length], true));
+  }
+  return vectorizer;
 }
 
 function checkDocuments(docs: readonly string[]): void {

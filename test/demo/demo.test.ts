@@ -116,7 +116,7 @@ describe('topic modeling page', () => {
     page = await timed('topics page load', () => openPage('index.html'));
   }, SETUP_TIMEOUT);
 
-  it('shows the WebGPU adapter the worker found', async () => {
+  it('shows the WebGPU adapter the page found', async () => {
     const chip = await page.$eval('#env-gpu', (el) => el.textContent ?? '');
     expect(chip).toMatch(/^WebGPU · /);
     expect(problems).toEqual([]);

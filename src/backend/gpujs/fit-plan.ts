@@ -228,6 +228,11 @@ export class GpujsFitPlan implements FitPlan {
     return result;
   }
 
+  /** Threaded webasm: resolves once the queued steps have run (a failed one rejects); else at once. */
+  settle(): Promise<void> {
+    return this.query((function* (): Op<void> {})());
+  }
+
   /** A body under the async contract; a plan destroyed meanwhile stops it at its next kernel call. */
   private async drive<T>(op: Op<T>): Promise<T> {
     this.live();

@@ -6,6 +6,7 @@
 // is asked for (load.ts).
 
 import type { Backend, FitPlan, FitProblem } from '../backend.js';
+import { NMFError } from '../../errors.js';
 import { GpujsFitPlan, type GPULike, type Kernel, type KernelSource } from './fit-plan.js';
 import { defaultThreads, threadsSupported } from '../cpu/threads.js';
 import { loadGpujs } from './load.js';
@@ -253,7 +254,7 @@ export class GpujsBackend implements Backend {
     if (this.disposed) throw new Error('webnmf: this gpujs backend was disposed.');
     const { X, W, H } = problem;
     if (X.rows !== W.rows || X.cols !== H.cols || W.cols !== H.rows) throw new Error('webnmf internal: X, W and H shapes do not match.');
-    if ((problem as { weighted?: unknown }).weighted) throw new Error("webnmf: weighted NMF is not available on the gpujs backend; use backend 'cpu' or 'webgpu'.");
+    if ((problem as { weighted?: unknown }).weighted) throw new NMFError("mask: weighted NMF is not available on the gpujs backend; use backend 'cpu' or 'webgpu'.");
     if (this.webgl2) {
       const side = Math.max(X.rows, X.cols, W.cols + 1);
       if (side > this.webgl2.maxTextureSize) {

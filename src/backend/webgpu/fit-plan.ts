@@ -235,6 +235,12 @@ class WebGPUFitPlan implements FitPlan {
     });
   }
 
+  /** Every submitted step has run (the solver loop paces itself on this); rejects if the device is lost. */
+  async settle(): Promise<void> {
+    this.assertUsable();
+    await Promise.race([this.ctx.device.queue.onSubmittedWorkDone(), this.lost.then((e) => Promise.reject(e))]);
+  }
+
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;

@@ -3,6 +3,7 @@
 // or uses the caller's; each createFit() uploads X, W, H once and returns a plan of prepared dispatches.
 
 import type { Backend, FitPlan, FitProblem } from '../backend.js';
+import { NMFError } from '../../errors.js';
 import type { GpuProfile } from '../../params.js';
 import { BufferSet, liveBufferCount } from './buffers.js';
 import { acquireDevice } from './device.js';
@@ -65,7 +66,7 @@ export class WebGPUBackend implements Backend {
   ) {
     this.plan = kernelPlanFor(options.gpuProfile ?? 'auto', software);
     this.description = `${adapterDescription} (float32, ${this.plan} plan)`;
-    this.lost = lost ?? device.lost.then((info) => new Error(`WebGPU device was lost (${info.reason}): ${info.message || 'no message'}. Results of the fit are gone; create a new backend to fit again.`));
+    this.lost = lost ?? device.lost.then((info) => new NMFError(`The WebGPU device was lost (${info.reason}): ${info.message || 'no message'}. This fit's results are gone; fit again (webnmf then asks for a new device, unless the device was yours: pass a new one).`));
   }
 
   /** The same device with fits running the plan `profile` picks; disposing it never destroys the device. */
@@ -85,7 +86,7 @@ export class WebGPUBackend implements Backend {
     const deviceBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
     const { X, W, H } = problem;
     const largest = Math.max(W.data.length, H.data.length) * 4;
-    if (largest > deviceBinding) throw new Error(`webnmf: W or H (${largest} bytes) exceeds this device's storage binding limit of ${deviceBinding} bytes.`);
+    if (largest > deviceBinding) throw new NMFError(`W or H (${largest} bytes in float32) exceeds this WebGPU device's storage binding limit of ${deviceBinding} bytes: use fewer components, or backend 'cpu'.`);
     if (X.rows !== W.rows || X.cols !== H.cols || W.cols !== H.rows) throw new Error('webnmf internal: X, W and H shapes do not match.');
     const ctx = { device: this.device, buffers: new BufferSet(this.device), maxPerDim: limits.maxComputeWorkgroupsPerDimension, debug: !!this.options.debug, plan: this.plan, maxSplits: this.options.maxSplits, maxChunk: this.options.maxChunk };
     return createWebGPUFitPlan(ctx, problem, Math.min(deviceBinding, this.options.maxBindingSize ?? Infinity), this.lost, this.options.ratioScratchBytes);

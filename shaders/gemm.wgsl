@@ -11,8 +11,10 @@
 // time and a barrier switches between them), the inner loop unrolled over 4 steps of p, vec4f
 // accumulators (no function-scope array indexed in a loop, which SwiftShader keeps in memory). Each
 // load costs SwiftShader a per-lane memory access, so the larger the block, the fewer per product. The sizes are override constants,
-// so the compiler sees constant strides and trip counts (2–3× over the same code reading them from
-// a uniform); pipelines are cached per shape, and a fit has a handful of shapes.
+// so the compiler sees constant strides and trip counts (up to 1.2–1.3× over the same code reading them
+// from a uniform on SwiftShader: bench/webgpu/override-shapes.ts); pipelines are cached per shape (the
+// device's cache is bounded), and a fit has a handful of shapes. This is the 'software' plan's GEMM;
+// the 'hardware' plan's is tiled.wgsl (shapes as uniforms).
 // Out-of-range rows and columns are clamped for loading (no bounds test inside the loop) and
 // skipped when storing.
 

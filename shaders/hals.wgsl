@@ -7,6 +7,10 @@
 // Rows are independent given G and M, so sweeping each row's k coordinates in sklearn's component
 // order gives sklearn's iterate; only the violation's summation order differs.
 // Each workgroup writes its share of the violation to partials[partialBase + workgroup].
+//   main (the 'software' plan): one invocation per row, 64 rows a workgroup.
+//   sweepTeam (the 'hardware' plan): TEAM invocations per row share each row's Σ_r over components
+//     (64 / TEAM rows a workgroup), the rows staged in shared memory, so a sweep of n columns of H
+//     launches n·TEAM / 64 workgroups of 64; lane 0 of each team updates its row's coordinate.
 
 struct Params {
   rows: u32,
@@ -57,4 +61,67 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
     workgroupBarrier();
   }
   if (li == 0u) { partials[p.partialBase + group] = red[0]; }
+}
+
+override TEAM: u32 = 8u;  // sweepTeam: lanes per row
+override KCAP: u32 = 32u; // sweepTeam: k ≤ KCAP
+const TEAM_WG: u32 = 64u;
+override TEAM_ROWS: u32 = TEAM_WG / TEAM;
+override FS: u32 = KCAP + 1u; // row stride in shared memory (padded: teams read the same component)
+var<workgroup> rowsF: array<f32, TEAM_ROWS * FS>;
+var<workgroup> teamRed: array<f32, TEAM_WG>;
+
+/** rowsF ↔ F for this workgroup's rows, lanes along F's contiguous dimension. */
+fn stage(i0: u32, li: u32, toShared: bool) {
+  let rowMajor = p.fCompStride == 1u;
+  for (var e = li; e < TEAM_ROWS * p.k; e += TEAM_WG) {
+    var v: u32;
+    var r: u32;
+    if (rowMajor) { v = e / p.k; r = e % p.k; } else { r = e / TEAM_ROWS; v = e % TEAM_ROWS; }
+    if (i0 + v < p.rows) {
+      let q = (i0 + v) * p.fRowStride + r * p.fCompStride;
+      if (toShared) { rowsF[v * FS + r] = f[q]; } else { f[q] = rowsF[v * FS + r]; }
+    }
+  }
+}
+
+@compute @workgroup_size(TEAM_WG)
+fn sweepTeam(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
+             @builtin(local_invocation_index) li: u32) {
+  let group = wg.y * nwg.x + wg.x;
+  let local = li / TEAM;
+  let lane = li % TEAM;
+  let i0 = group * TEAM_ROWS;
+  let i = i0 + local;
+  stage(i0, li, true);
+  workgroupBarrier();
+  var violation = 0.0;
+  for (var s = 0u; s < p.k; s++) {
+    let t = order[s];
+    var part = 0.0;
+    for (var r = lane; r < p.k; r += TEAM) { part = fma(m[t * p.k + r], rowsF[local * FS + r], part); }
+    teamRed[li] = part;
+    workgroupBarrier();
+    for (var stride = TEAM / 2u; stride > 0u; stride /= 2u) {
+      if (lane < stride) { teamRed[li] += teamRed[li + stride]; }
+      workgroupBarrier();
+    }
+    if (lane == 0u && i < p.rows) {
+      let ftv = rowsF[local * FS + t];
+      var grad = -(g[i * p.gRowStride + t * p.gCompStride] - p.l1) + teamRed[li];
+      grad += p.l2 * ftv;
+      violation += abs(select(grad, min(0.0, grad), ftv == 0.0));
+      let hess = m[t * p.k + t] + p.l2;
+      if (hess != 0.0) { rowsF[local * FS + t] = max(ftv - grad / hess, 0.0); }
+    }
+    workgroupBarrier();
+  }
+  stage(i0, li, false);
+  teamRed[li] = violation;
+  workgroupBarrier();
+  for (var stride = TEAM_WG / 2u; stride > 0u; stride /= 2u) {
+    if (li < stride) { teamRed[li] += teamRed[li + stride]; }
+    workgroupBarrier();
+  }
+  if (li == 0u) { partials[p.partialBase + group] = teamRed[0]; }
 }

@@ -13,6 +13,10 @@
 //   sums:     out[s] = Σ_g partials[s·partialStride + g], one workgroup per slot
 // Partials: one per workgroup, partialStride = the workgroups of a per-vector dispatch (every
 // dispatch writes all of its slot's partials, so a slot never mixes in stale values).
+// TEAM lanes share a vector, each taking components r = lane, lane + TEAM, …: 1 on the 'software'
+// plan (a vector per invocation), more on the 'hardware' plan so that a sweep over n vectors launches
+// n·TEAM / 64 workgroups. The trial's dᵀGd recomputes each d_s from F and ∇ (the same arithmetic as
+// F_trial's), so no lane waits for another's writes.
 
 struct Params {
   count: u32,
@@ -42,6 +46,7 @@ struct Params {
 
 const WG: u32 = 64u;
 const SUM_WG: u32 = 64u;
+override TEAM: u32 = 1u;
 var<workgroup> red0: array<f32, WG>;
 var<workgroup> red1: array<f32, WG>;
 var<workgroup> red2: array<f32, WG>;
@@ -75,13 +80,14 @@ fn reduce3(li: u32) {
 fn gradient(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
             @builtin(local_invocation_index) li: u32) {
   let group = wg.y * nwg.x + wg.x;
-  let v = group * WG + li;
+  let v = group * (WG / TEAM) + li / TEAM;
+  let lane = li % TEAM;
   var projected = 0.0;
   var full = 0.0;
   if (v < p.count) {
     let o = v * p.vStride;
     let penalty = p.l1 != 0.0 || p.l2 != 0.0;
-    for (var r = 0u; r < p.k; r++) {
+    for (var r = lane; r < p.k; r += TEAM) {
       var s = 0.0;
       for (var t = 0u; t < p.k; t++) { s += g[r * p.k + t] * f[o + t * p.rStride]; }
       let q = o + r * p.rStride;
@@ -107,13 +113,14 @@ fn gradient(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3
 fn trial(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
          @builtin(local_invocation_index) li: u32) {
   let group = wg.y * nwg.x + wg.x;
-  let v = group * WG + li;
+  let v = group * (WG / TEAM) + li / TEAM;
+  let lane = li % TEAM;
   var gradd = 0.0;
   var dQd = 0.0;
   var differ = 0.0;
   if (v < p.count) {
     let o = v * p.vStride;
-    for (var r = 0u; r < p.k; r++) {
+    for (var r = lane; r < p.k; r += TEAM) {
       let q = o + r * p.rStride;
       let t = max(f[q] - p.gamma * grad[q], 0.0);
       ft[q] = t;
@@ -121,11 +128,11 @@ fn trial(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
       let other = select(f[q], fp[q], p.compare == 1u);
       if (t != other) { differ += 1.0; }
     }
-    for (var r = 0u; r < p.k; r++) {
+    for (var r = lane; r < p.k; r += TEAM) {
       var gd = 0.0;
       for (var s = 0u; s < p.k; s++) {
         let qs = o + s * p.rStride;
-        gd += g[r * p.k + s] * (ft[qs] - f[qs]);
+        gd += g[r * p.k + s] * (max(f[qs] - p.gamma * grad[qs], 0.0) - f[qs]);
       }
       let q = o + r * p.rStride;
       dQd += gd * (ft[q] - f[q]);
@@ -146,11 +153,12 @@ fn trial(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
 fn projnorm(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
             @builtin(local_invocation_index) li: u32) {
   let group = wg.y * nwg.x + wg.x;
-  let v = group * WG + li;
+  let v = group * (WG / TEAM) + li / TEAM;
+  let lane = li % TEAM;
   var projected = 0.0;
   if (v < p.count) {
     let o = v * p.vStride;
-    for (var r = 0u; r < p.k; r++) {
+    for (var r = lane; r < p.k; r += TEAM) {
       let q = o + r * p.rStride;
       let gq = grad[q];
       if (gq < 0.0 || f[q] > 0.0) { projected += gq * gq; }

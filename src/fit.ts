@@ -122,7 +122,7 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
   const { W, H } = startingPoint(fromData ? { ...req, X: imputeUnobserved(weighted!) } : req, k, warn);
 
   throwIfAborted(o.signal);
-  const backend: Backend = await raceAbort(o.signal, acquireBackend(o.backend, o.device));
+  const backend: Backend = await raceAbort(o.signal, acquireBackend(o.backend, o.device, o.gpuProfile));
   // scikit-learn 1.x keeps float32 X float32 (NMF and non_negative_factorization); weighted NMF
   // and 0.18's 'pg' (which cast X to float64) compute in float64.
   const float32 = X.keepFloat32 === true && !weighted && o.solver !== 'pg';

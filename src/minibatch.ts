@@ -115,7 +115,7 @@ export class MiniBatchNMF {
 
   private async backend(): Promise<Backend> {
     throwIfAborted(this.options.signal);
-    const backend = await raceAbort(this.options.signal, acquireBackend(this.options.backend, this.options.device));
+    const backend = await raceAbort(this.options.signal, acquireBackend(this.options.backend, this.options.device, this.options.gpuProfile));
     this.backendUsed = backend.description;
     return backend;
   }

@@ -11,6 +11,12 @@ export type Solver = 'cd' | 'mu' | 'pg';
 export type Sparseness = 'data' | 'components';
 export type Init = 'random' | 'nndsvd' | 'nndsvda' | 'nndsvdar' | 'custom';
 export type BackendName = 'auto' | 'webgpu' | 'gpujs' | 'cpu';
+/**
+ * Which WebGPU kernel plan runs: 'hardware' (shaped for real GPUs: many workgroups, shared-memory tiles,
+ * split-K), 'software' (shaped for CPU-emulated adapters such as SwiftShader), or 'auto': 'software' on a
+ * software or fallback adapter, 'hardware' otherwise.
+ */
+export type GpuProfile = 'auto' | 'hardware' | 'software';
 
 export interface ProgressInfo {
   iteration: number;
@@ -59,6 +65,8 @@ export interface NMFOptions {
   verbose?: number | boolean;
   shuffle?: boolean;
   backend?: BackendName;
+  /** WebGPU only: which kernel plan runs (see GpuProfile); 'auto' by default */
+  gpuProfile?: GpuProfile;
   /** Convergence readback interval; 1 on the CPU (scikit-learn's), 10 on GPU backends. */
   checkEvery?: number | null;
   /** A GPUDevice of the caller's, used by the WebGPU backend (never destroyed by webnmf). */
@@ -163,6 +171,7 @@ export const PARAMS = {
   verbose: { default: 0, rules: [interval('int', 0, Infinity, 'left'), boolean] },
   shuffle: { default: false, rules: [boolean] },
   backend: { default: 'auto', rules: [options('auto', 'webgpu', 'gpujs', 'cpu')] },
+  gpuProfile: { default: 'auto', rules: [options('auto', 'hardware', 'software')] },
   checkEvery: { default: null, rules: [interval('int', 1, Infinity, 'left'), isNull] },
   device: { default: null, rules: [gpuDevice, isNull] },
   signal: { default: null, rules: [abortSignal, isNull] },
@@ -195,7 +204,7 @@ export const ESTIMATOR_PARAMS = FUNCTION_PARAMS.filter((p) => !['W', 'H', 'updat
 export const MINIBATCH_PARAMS: ParamName[] = [
   'nComponents', 'init', 'batchSize', 'betaLoss', 'tol', 'maxNoImprovement', 'maxIter', 'alphaW', 'alphaH', 'l1Ratio',
   'forgetFactor', 'freshRestarts', 'freshRestartsMaxIter', 'transformMaxIter', 'randomState', 'verbose',
-  'backend', 'device', 'signal', 'onProgress', 'onWarning',
+  'backend', 'gpuProfile', 'device', 'signal', 'onProgress', 'onWarning',
 ];
 
 type AllOptions = FactorizationOptions & MiniBatchOnlyOptions;

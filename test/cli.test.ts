@@ -174,9 +174,17 @@ describe('webnmf fit', () => {
     const r = await webnmf('fit', file('auto.csv', '1,2\n3,4\n'), '--n-components', '1');
     expect(r.code).toBe(0);
     expect(r.stderr.split('\n')[0]).toMatch(/^webnmf: running on (cpu \(float64\) \('auto'|webgpu: )/);
+    // --gpu-profile picks the WebGPU kernel plan, and the first line names it
+    const hw = await webnmf('fit', file('plan.csv', '1,2\n3,4\n5,6\n'), '--n-components', '1', '--backend', 'webgpu', '--gpu-profile', 'hardware', '--max-iter', '5');
+    expect(hw.code, hw.stderr).toBe(0);
+    // (Dawn itself may print driver chatter first, e.g. about XDG_RUNTIME_DIR: the first line of ours)
+    expect(hw.stderr.split('\n').find((l) => l.startsWith('webnmf:'))).toMatch(/^webnmf: running on webgpu: .+ \(float32, hardware plan\)$/);
+    const bad = await webnmf('fit', file('plan.csv', '1,2\n3,4\n5,6\n'), '--n-components', '1', '--backend', 'webgpu', '--gpu-profile', 'fast');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/The 'gpuProfile' parameter of NMF must be a str among \{'auto', 'hardware', 'software'\}. Got 'fast' instead./);
     const help = await webnmf('fit', '--help');
     expect(help.code).toBe(0);
-    for (const flag of ['--n-components', '--init', '--solver', '--beta-loss', '--tol', '--max-iter', '--alpha-w', '--alpha-h', '--l1-ratio', '--random-state', '--shuffle', '--verbose', '--backend', '--check-every', '--out', '--no-update-h']) {
+    for (const flag of ['--n-components', '--init', '--solver', '--beta-loss', '--tol', '--max-iter', '--alpha-w', '--alpha-h', '--l1-ratio', '--random-state', '--shuffle', '--verbose', '--backend', '--gpu-profile', '--check-every', '--out', '--no-update-h']) {
       expect(help.stdout).toContain(flag);
     }
   });

@@ -33,6 +33,7 @@ const VALUES: Record<ParamName, unknown[]> = {
   verbose: [0, false, -1, 1.5, 'yes'],
   shuffle: [true, false, 1, 'yes'],
   backend: ['cpu', 'cuda', null],
+  gpuProfile: ['auto', 'hardware', 'software', 'fast', null],
   checkEvery: [1, 3, 10, null, 0, 1.5],
   device: [null, {}, 'gpu0'],
   signal: [null, {}, 'stop'],

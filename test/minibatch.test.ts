@@ -5,20 +5,21 @@
 import { describe, expect, it } from 'vitest';
 import { MiniBatchNMF } from '../src/index.js';
 import { minibatchCases, type MiniBatchCase } from './minibatch-cases.js';
-import { relativeError, TOLERANCE, type DenseFixture } from './parity-cases.js';
+import { backendOptions, relativeError, TOLERANCE, type DenseFixture } from './parity-cases.js';
 import { matmul } from '../src/matrix/matrix.js';
 
 const dense = (f: DenseFixture) => ({ rows: f.rows, cols: f.cols, data: Float64Array.from(f.data) });
 
 const cases = minibatchCases;
-const MINIBATCH_BACKENDS = ['cpu', 'webgpu', 'gpujs'] as const;
+/** WebGPU under both kernel plans (gpuProfile 'software' and 'hardware') */
+const MINIBATCH_BACKENDS = ['cpu', 'webgpu:software', 'webgpu:hardware', 'gpujs'] as const;
 type Backend = (typeof MINIBATCH_BACKENDS)[number];
 const quiet = () => {};
 
 /** One case through the public API; returns what scikit-learn's fixture records. */
 async function runMiniBatchCase(c: MiniBatchCase, backend: Backend) {
   const start = { ...(c.W0 ? { W: c.W0 } : {}), ...(c.H0 ? { H: c.H0 } : {}) };
-  const model = new MiniBatchNMF({ ...c.options, backend, onWarning: quiet });
+  const model = new MiniBatchNMF({ ...c.options, ...backendOptions(backend), onWarning: quiet });
   let W;
   if (c.kind === 'fit') W = await model.fitTransform(c.X!, start);
   else for (const [i, batch] of c.batches!.entries()) await model.partialFit(batch, i === 0 ? start : {});
@@ -32,6 +33,7 @@ describe.each(MINIBATCH_BACKENDS)('MiniBatchNMF matches scikit-learn (%s)', (bac
     const { model, W, transformW } = await runMiniBatchCase(c, backend);
     const e = c.expected;
     if (backend === 'gpujs') expect(model.backendUsed).toMatch(/^gpujs \(webasm(, \d+ threads)?\)$/);
+    if (backend.startsWith('webgpu:')) expect(model.backendUsed).toMatch(new RegExp(`\\(float32, ${backend.slice(7)} plan\\)$`));
     expect(relativeError(model.components!, e.H), `${name}: H`).toBeLessThan(tolerance);
     expect(relativeError(transformW, e.transformW), `${name}: transform`).toBeLessThan(tolerance);
     if (e.W) expect(relativeError(W!, e.W), `${name}: W`).toBeLessThan(tolerance);

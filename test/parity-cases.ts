@@ -5,16 +5,28 @@
 import fixtures from './fixtures/parity.json' with { type: 'json' };
 import { NMF, nonNegativeFactorization, type FactorizationOptions, type NMFOptions } from '../src/index.js';
 
-export type Backend = 'cpu' | 'webgpu';
+/** Where a case runs: a backend, and for WebGPU the kernel plan (gpuProfile) too. */
+export type Backend = 'cpu' | 'webgpu:software' | 'webgpu:hardware';
 
-/** The backends the parity suites run on (WebGPU on SwiftShader where there is no GPU). */
-export const BACKENDS: readonly Backend[] = ['cpu', 'webgpu'];
+/**
+ * The backends the parity suites run on (WebGPU on SwiftShader where there is no GPU), WebGPU under
+ * both kernel plans: the one for software adapters and the one for real GPUs.
+ */
+export const BACKENDS: readonly Backend[] = ['cpu', 'webgpu:software', 'webgpu:hardware'];
+export const WEBGPU_PLANS = ['webgpu:software', 'webgpu:hardware'] as const;
 
 /**
  * Largest relative Frobenius error ‖A − B‖_F / ‖B‖_F of W, H (and the estimator's outputs) against
  * scikit-learn's, per backend precision. On 'cpu' (float64) nIter must also match exactly.
  */
-export const TOLERANCE = { cpu: 1e-6, webgpu: 1e-3 } as const;
+export const TOLERANCE = { cpu: 1e-6, webgpu: 1e-3, 'webgpu:software': 1e-3, 'webgpu:hardware': 1e-3 } as const;
+
+/** The options that select `backend` (and its kernel plan). */
+export function backendOptions(backend: Backend | 'gpujs'): Pick<FactorizationOptions, 'backend' | 'gpuProfile'> {
+  if (backend === 'webgpu:software') return { backend: 'webgpu', gpuProfile: 'software' };
+  if (backend === 'webgpu:hardware') return { backend: 'webgpu', gpuProfile: 'hardware' };
+  return { backend };
+}
 
 export interface DenseFixture {
   rows: number;
@@ -114,16 +126,16 @@ const quiet = () => {};
  * checkEvery 1 reads the convergence scalar every iteration, as scikit-learn does (the CPU default;
  * GPU backends default to 10, which may stop 'cd' up to 9 iterations after scikit-learn).
  */
-export async function runCase(c: ParityCase, backend: Backend): Promise<CaseResult> {
+export async function runCase(c: ParityCase, backend: Backend | 'gpujs'): Promise<CaseResult> {
   const start = { ...(c.W0 ? { W: c.W0 } : {}), ...(c.H0 ? { H: c.H0 } : {}) };
   if (c.kind === 'function') {
-    const options: FactorizationOptions = { ...c.options, ...start, backend, checkEvery: 1, onWarning: quiet };
+    const options: FactorizationOptions = { ...c.options, ...start, ...backendOptions(backend), checkEvery: 1, onWarning: quiet };
     const { W, H, nIter } = await nonNegativeFactorization(c.X, options);
     return { W, H, nIter };
   }
   const { updateH, ...estimatorOptions } = c.options;
   if (updateH === false) throw new Error(`${c.name}: an estimator case cannot fix H`);
-  const model = new NMF({ ...(estimatorOptions as NMFOptions), backend, checkEvery: 1, onWarning: quiet });
+  const model = new NMF({ ...(estimatorOptions as NMFOptions), ...backendOptions(backend), checkEvery: 1, onWarning: quiet });
   const W = await model.fitTransform(c.X, start);
   const H = model.components;
   if (!H || model.nIter === undefined) throw new Error(`${c.name}: fitTransform left the model unfitted`);

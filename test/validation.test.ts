@@ -148,6 +148,7 @@ const badInputs: BadInput[] = [
   { name: 'shuffle 1', run: withOption('shuffle', 1), error: IPE, parameter: 'shuffle', message: tableMessage('shuffle', /a boolean/, '1') },
   { name: 'verbose -1', run: withOption('verbose', -1), error: IPE, parameter: 'verbose', message: tableMessage('verbose', /an int in the range \[0, inf\) or a boolean/, '-1') },
   { name: "backend 'cuda'", run: withOption('backend', 'cuda'), error: IPE, parameter: 'backend', message: tableMessage('backend', /a str among \{'auto', 'webgpu', 'gpujs', 'cpu'\}/, "'cuda'") },
+  { name: "gpuProfile 'fast'", run: withOption('gpuProfile', 'fast'), error: IPE, parameter: 'gpuProfile', message: tableMessage('gpuProfile', /a str among \{'auto', 'hardware', 'software'\}/, "'fast'") },
   { name: 'checkEvery 0', run: withOption('checkEvery', 0), error: IPE, parameter: 'checkEvery', message: tableMessage('checkEvery', RANGE_INT_1, '0') },
   { name: 'onProgress not a function', run: withOption('onProgress', 'log'), error: IPE, parameter: 'onProgress', message: tableMessage('onProgress', /a function or null/, "'log'") },
   { name: 'onWarning not a function', run: withOption('onWarning', true), error: IPE, parameter: 'onWarning', message: tableMessage('onWarning', /a function or null/, 'true') },
@@ -351,7 +352,7 @@ describe('messages of table-driven options read like scikit-learn\'s', () => {
   it("MiniBatchNMF's options are scikit-learn's MiniBatchNMF parameters, plus where it runs and how it reports", () => {
     const sklearn = ['nComponents', 'init', 'batchSize', 'betaLoss', 'tol', 'maxNoImprovement', 'maxIter', 'alphaW', 'alphaH', 'l1Ratio',
       'forgetFactor', 'freshRestarts', 'freshRestartsMaxIter', 'transformMaxIter', 'randomState', 'verbose'];
-    expect([...MINIBATCH_PARAMS].sort()).toEqual([...sklearn, 'backend', 'device', 'signal', 'onProgress', 'onWarning'].sort());
+    expect([...MINIBATCH_PARAMS].sort()).toEqual([...sklearn, 'backend', 'gpuProfile', 'device', 'signal', 'onProgress', 'onWarning'].sort());
     expect(() => new MiniBatchNMF({ solver: 'mu' } as never)).toThrow(/Unknown option 'solver' for MiniBatchNMF/);
     expect(() => new MiniBatchNMF({ batchSize: 0 })).toThrow("The 'batchSize' parameter of MiniBatchNMF must be an int in the range [1, inf). Got 0 instead.");
     expect(() => new MiniBatchNMF({ forgetFactor: 1.5 })).toThrow("The 'forgetFactor' parameter of MiniBatchNMF must be a float in the range [0, 1]. Got 1.5 instead.");

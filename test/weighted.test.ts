@@ -4,12 +4,13 @@
 
 import { describe, expect, it } from 'vitest';
 import { NMF, nonNegativeFactorization, type DenseMatrix, type FactorizationOptions } from '../src/index.js';
-import { relativeError } from './parity-cases.js';
+import { backendOptions, relativeError } from './parity-cases.js';
 import { rng, seededMatrix, toCsr } from './support/matrices.js';
 
-const WEIGHTED_BACKENDS = ['cpu', 'webgpu'] as const;
+/** WebGPU under both kernel plans */
+const WEIGHTED_BACKENDS = ['cpu', 'webgpu:software', 'webgpu:hardware'] as const;
 /** float64 on the CPU; on WebGPU, float32 arithmetic in another order */
-const TOL = { cpu: 1e-9, webgpu: 2e-3 } as const;
+const TOL = { cpu: 1e-9, 'webgpu:software': 2e-3, 'webgpu:hardware': 2e-3 } as const;
 
 const matrix = (rows: number, cols: number, seed: number, lo = 0.1) => seededMatrix(rows, cols, seed, { lo });
 
@@ -26,7 +27,7 @@ const ones = (rows: number, cols: number) => ({ rows, cols, data: new Float64Arr
 const quiet = () => {};
 
 describe.each(WEIGHTED_BACKENDS)('weighted NMF (%s)', (backend) => {
-  const base: FactorizationOptions = { nComponents: 3, solver: 'mu', init: 'nndsvda', maxIter: 60, tol: 0, backend, onWarning: quiet };
+  const base: FactorizationOptions = { nComponents: 3, solver: 'mu', init: 'nndsvda', maxIter: 60, tol: 0, ...backendOptions(backend), onWarning: quiet };
 
   it.each([
     ['frobenius', 'dense'], ['frobenius', 'csr'], ['kullback-leibler', 'dense'], ['kullback-leibler', 'csr'],

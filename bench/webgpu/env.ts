@@ -6,11 +6,10 @@
 
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+
+import { isSoftwareAdapter } from '../../src/backend/adapter.js';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software/i;
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface AdapterSummary {
   vendor: string;
@@ -41,7 +40,13 @@ function summarize(info: GPUAdapterInfo | undefined): AdapterSummary {
 
 /** The adapter Dawn finds without VK_ICD_FILENAMES, asked in a child process (null: none). */
 function probeDefaultAdapter(): AdapterSummary | null {
-  const code = `import('webgpu').then(async ({ create }) => {
+  let dawnUrl: string;
+  try {
+    dawnUrl = import.meta.resolve('webgpu'); // also from the bundle of bench/webgpu/pack-gpu-run.sh
+  } catch {
+    return null;
+  }
+  const code = `import(${JSON.stringify(dawnUrl)}).then(async ({ create }) => {
     const a = await create([]).requestAdapter({ powerPreference: 'high-performance' });
     const i = a?.info;
     console.log(JSON.stringify(i ? { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, isFallbackAdapter: !!i.isFallbackAdapter } : null));
@@ -50,27 +55,39 @@ function probeDefaultAdapter(): AdapterSummary | null {
   const env = { ...process.env };
   delete env.VK_ICD_FILENAMES;
   try {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: REPO, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
     return JSON.parse(out.trim().split('\n').pop() ?? 'null');
   } catch {
     return null;
   }
 }
 
-function isSoftware(a: AdapterSummary): boolean {
-  return a.isFallbackAdapter || SOFTWARE_ADAPTER.test(`${a.vendor} ${a.architecture} ${a.device} ${a.description}`);
-}
 
 /** Choose the driver before Dawn loads: a hardware adapter if there is one, else SwiftShader. */
 function chooseDriver(): string {
   if (process.env.VK_ICD_FILENAMES) return `VK_ICD_FILENAMES given (${process.env.VK_ICD_FILENAMES})`;
   const found = probeDefaultAdapter();
-  if (found && !isSoftware(found)) return 'hardware adapter detected';
+  if (found && !isSoftwareAdapter(found)) return 'hardware adapter detected';
   if (existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     return `no hardware adapter: SwiftShader (${SWIFTSHADER_ICD})`;
   }
   return found ? 'software adapter only' : 'no adapter found by the probe';
+}
+
+let dawn: GPU | null = null;
+
+/** A device alone (no jax-js, no TF.js), with the adapter's largest limits, on the driver chooseDriver picks. */
+export async function setupDevice(): Promise<{ device: GPUDevice; adapter: AdapterSummary; choice: string }> {
+  const choice = chooseDriver();
+  const { create } = await import('webgpu');
+  // held for the process: Dawn aborts when its instance is collected while a device of it runs
+  dawn = create([]);
+  const adapter = await dawn.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new Error(`bench:webgpu: no WebGPU adapter (${choice}).`);
+  const names = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupsPerDimension', 'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY'] as const;
+  const device = await adapter.requestDevice({ label: 'bench', requiredLimits: Object.fromEntries(names.map((l) => [l, adapter.limits[l]])) });
+  return { device, adapter: summarize(adapter.info), choice };
 }
 
 export async function setupSharedGpu(): Promise<SharedGpu> {

@@ -5,7 +5,7 @@
 //   readbacks: mapAsync calls of whole public fits.
 
 import { nonNegativeFactorization } from '../../src/index.js';
-import type { FactorizationOptions } from '../../src/params.js';
+import type { FactorizationOptions, GpuProfile } from '../../src/params.js';
 import { GpuCallCounter, type Counts } from './counters.js';
 import type { BenchProblem } from './problem.js';
 import { openPlan } from './profile.js';
@@ -43,8 +43,8 @@ export interface EncodeFigure {
   usInside: Counts;
 }
 
-export async function encodeFigures(device: GPUDevice, p: BenchProblem, solver: Solver, beta: number, iterations: number): Promise<EncodeFigure> {
-  const { plan, dispose } = await openPlan(device, p, beta);
+export async function encodeFigures(device: GPUDevice, p: BenchProblem, solver: Solver, beta: number, iterations: number, gpuProfile: GpuProfile = 'software'): Promise<EncodeFigure> {
+  const { plan, dispose } = await openPlan(device, p, beta, gpuProfile);
   const order = Int32Array.from({ length: p.k }, (_, t) => t);
   const iterate = solver === 'mu'
     ? () => { plan.muUpdateW({ l1: 0, l2: 0, gamma: 1 }); plan.muUpdateH({ l1: 0, l2: 0, gamma: 1 }); }

@@ -6,6 +6,7 @@
 
 import type { BenchProblem } from './problem.js';
 import { openPlan } from './profile.js';
+import type { GpuProfile } from '../../src/params.js';
 
 export type Loss = 'frobenius' | 'kullback-leibler';
 
@@ -24,8 +25,8 @@ export interface MuRunner {
  * webnmf's own loop at the same granularity: the FitPlan the WebGPU backend builds (what a public fit
  * runs between two checks), its steps called as the 'mu' solver calls them.
  */
-export async function webnmfRunner(device: GPUDevice, p: BenchProblem, loss: Loss): Promise<MuRunner> {
-  const { plan, dispose } = await openPlan(device, p, loss === 'frobenius' ? 2 : 1);
+export async function webnmfRunner(device: GPUDevice, p: BenchProblem, loss: Loss, gpuProfile: GpuProfile = 'auto'): Promise<MuRunner> {
+  const { plan, dispose } = await openPlan(device, p, loss === 'frobenius' ? 2 : 1, gpuProfile);
   const step = { l1: 0, l2: 0, gamma: 1 };
   return {
     iterate(count) {

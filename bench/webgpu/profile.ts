@@ -9,6 +9,7 @@ import { createWebGPUBackend } from '../../src/backend/webgpu/index.js';
 import type { Launch } from '../../src/backend/webgpu/dispatch.js';
 import type { PlanResources } from '../../src/backend/webgpu/plan-resources.js';
 import type { BenchProblem } from './problem.js';
+import type { GpuProfile } from '../../src/params.js';
 import { median } from './report.js';
 
 export interface KernelTime {
@@ -25,8 +26,8 @@ export interface StepTime {
   ms: number;
 }
 
-export async function openPlan(device: GPUDevice, p: BenchProblem, beta: number): Promise<{ plan: FitPlan; resources: PlanResources; dispose(): void }> {
-  const backend = await createWebGPUBackend({ device });
+export async function openPlan(device: GPUDevice, p: BenchProblem, beta: number, gpuProfile: GpuProfile = 'auto'): Promise<{ plan: FitPlan; resources: PlanResources; dispose(): void }> {
+  const backend = await createWebGPUBackend({ device, gpuProfile });
   const plan = await backend.createFit({
     X: { rows: p.m, cols: p.n, data: p.X },
     W: { rows: p.m, cols: p.k, data: p.W0 },
@@ -70,24 +71,6 @@ export async function timeDispatch(device: GPUDevice, launch: Dispatch, reps: nu
   return Math.max(0, performance.now() - t0 - latency) / reps;
 }
 
-/** Arithmetic of the dense MU launches by label (2 flops per multiply-add; WH recomputed counts too). */
-function launchFlops(label: string, p: BenchProblem, beta: number): number | null {
-  const { m, n, k } = p;
-  const table: Record<string, number> = {
-    XHt: 2 * m * n * k, WtX: 2 * m * n * k, HHt: 2 * k * k * n, WtW: 2 * k * k * m,
-    'W·HHt': 2 * m * k * k, 'WtW·H': 2 * k * k * n, Hsum: 2 * k * n, Wsum: 2 * m * k,
-    // KL on dense X where the skinny kernels do not fit (one chunk of rows here): X ⊘ WH, then the two numerators as GEMMs
-    'X/WH': 2 * m * n * k, numW: 2 * m * n * k, numH: 2 * m * n * k,
-    // KL through the skinny kernels: WH formed in registers (2mnk) and the numerator (2mnk), one pass over X
-    '(X/WH)·Ht': 4 * m * n * k, 'Wt·(X/WH)': 4 * m * n * k,
-    // fused β ≠ 2 products: WH (2mnk) and the numerator (2mnk), plus the denominator (2mnk) unless β = 1
-    muW: (beta === 1 ? 4 : 6) * m * n * k, muH: (beta === 1 ? 4 : 6) * m * n * k,
-    // the loss recomputes WH
-    loss: 2 * m * n * k,
-  };
-  return table[label.replace(/@\d+$/, '')] ?? null;
-}
-
 /** The launches of one MU iteration, in the order the FitPlan encodes them (one row block of X). */
 export function muIterationLaunches(r: PlanResources, beta: number): { step: string; launch: Launch }[] {
   const L = r.launches;
@@ -103,8 +86,8 @@ export function halsIterationLaunches(r: PlanResources): { step: string; launch:
   return [...w.map((launch) => ({ step: 'halsSweepW', launch })), ...h.map((launch) => ({ step: 'halsSweepH', launch }))];
 }
 
-export async function profileKernels(device: GPUDevice, p: BenchProblem, beta: number, solver: 'mu' | 'cd', reps: number): Promise<{ kernels: KernelTime[]; steps: StepTime[]; latency: number }> {
-  const { plan, resources, dispose } = await openPlan(device, p, beta);
+export async function profileKernels(device: GPUDevice, p: BenchProblem, beta: number, solver: 'mu' | 'cd', reps: number, gpuProfile: GpuProfile = 'software'): Promise<{ kernels: KernelTime[]; steps: StepTime[]; latency: number }> {
+  const { plan, resources, dispose } = await openPlan(device, p, beta, gpuProfile);
   try {
     const latency = await submitLatency(device);
     const launches = solver === 'mu' ? muIterationLaunches(resources, beta) : halsIterationLaunches(resources);
@@ -116,7 +99,7 @@ export async function profileKernels(device: GPUDevice, p: BenchProblem, beta: n
       for (const [i, { launch }] of all.entries()) best[i] = Math.min(best[i], await timeDispatch(device, launch, 1, latency));
     }
     const kernels: KernelTime[] = all.map(({ step, launch }, i) => ({
-      step, label: launch.label, grid: `${launch.grid[0]}×${launch.grid[1]}`, ms: best[i], flops: launchFlops(launch.label, p, beta),
+      step, label: launch.label, grid: `${launch.grid[0]}×${launch.grid[1]}`, ms: best[i], flops: launch.cost?.flops ?? null,
     }));
 
     // Whole steps, as the solver calls them, each followed by onSubmittedWorkDone.

@@ -3,6 +3,7 @@
 // only computes steps. The CPU backend is the float64 reference every other backend is tested against.
 
 import type { DataMatrix, DenseMatrix } from '../matrix/matrix.js';
+import type { GpuProfile } from '../params.js';
 
 export interface FitProblem {
   /** validated X (float64 dense or canonical CSR) */
@@ -192,6 +193,13 @@ export interface Backend {
   /** Default convergence readback interval for 'cd' (CPU: 1, as scikit-learn; GPU: 10). */
   readonly defaultCheckEvery: number;
   createFit(problem: FitProblem): Promise<FitPlan>;
+  /**
+   * This backend with fits running the kernel plan `profile` picks (WebGPU: 'hardware' or 'software';
+   * its description names the plan). Absent where there is one plan only.
+   */
+  withGpuProfile?(profile: GpuProfile): Backend;
+  /** true: the adapter emulates a GPU on the CPU (backend 'auto' passes it over) */
+  readonly software?: boolean;
   /** Release the backend (its device, if it owns it). */
   dispose(): void;
 }

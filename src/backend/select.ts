@@ -5,7 +5,9 @@
 // than the CPU backend computes, so 'auto' passes it over; ask for it by name ('webgpu', 'gpujs').
 
 import { NMFError } from '../errors.js';
+import type { GpuProfile } from '../params.js';
 import { hardwareGpuPossible } from '../platform.js';
+import { isSoftwareAdapter } from './adapter.js';
 import type { Backend } from './backend.js';
 import { CpuBackend } from './cpu/cpu-backend.js';
 
@@ -16,8 +18,7 @@ let ownBackend: Promise<Backend> | null = null;
 /** Backends around callers' devices (never destroyed by us). */
 const byDevice = new WeakMap<object, Promise<Backend>>();
 
-/** Software rasterizers, which 'auto' passes over. */
-export const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
+export { SOFTWARE_ADAPTER, isSoftwareAdapter } from './adapter.js';
 
 function webgpu(device: unknown): Promise<Backend> {
   const make = async (): Promise<Backend> => {
@@ -62,14 +63,23 @@ let hardwareWebGL2: Promise<boolean> | null = null;
 async function gpujsOnHardwareWebGL2(): Promise<Backend | null> {
   hardwareWebGL2 ??= import('./gpujs/index.js').then(({ probeWebGL2 }) => {
     const probe = probeWebGL2();
-    return probe !== null && probe.floatTargets && !SOFTWARE_ADAPTER.test(probe.renderer);
+    return probe !== null && probe.floatTargets && !isSoftwareAdapter({ description: probe.renderer });
   });
   if (!(await hardwareWebGL2)) return null;
   const backend = await gpujs();
   return backend.description.startsWith('gpujs (webgl2') ? backend : null;
 }
 
-export async function acquireBackend(name: 'auto' | 'webgpu' | 'gpujs' | 'cpu', device: unknown): Promise<Backend> {
+/**
+ * The backend a fit runs on; on WebGPU, with the kernel plan `gpuProfile` picks (its description names
+ * the plan, for backendUsed and the CLI's first line).
+ */
+export async function acquireBackend(name: 'auto' | 'webgpu' | 'gpujs' | 'cpu', device: unknown, gpuProfile: GpuProfile = 'auto'): Promise<Backend> {
+  const backend = await findBackend(name, device);
+  return backend.withGpuProfile?.(gpuProfile) ?? backend;
+}
+
+async function findBackend(name: 'auto' | 'webgpu' | 'gpujs' | 'cpu', device: unknown): Promise<Backend> {
   if (name === 'cpu') return cpu;
   if (name === 'gpujs') {
     try {
@@ -89,7 +99,7 @@ export async function acquireBackend(name: 'auto' | 'webgpu' | 'gpujs' | 'cpu', 
   if (device || hardwareGpuPossible()) {
     try {
       const backend = await webgpu(device);
-      if (device || !SOFTWARE_ADAPTER.test(backend.description)) return backend;
+      if (device || !backend.software) return backend;
     } catch {
       // no WebGPU here: gpu.js on WebGL2, or the CPU
     }

@@ -121,7 +121,7 @@ async function fitStreamed(file: string, values: { W?: string; H?: string; out?:
   const format = ext === '.npy' ? 'npy' : ext === '.mtx' ? 'mtx' : 'csv';
   const source = rowBlocks(blob, { name: file, format, delimiter: ext === '.tsv' ? '\t' : undefined });
   const start = { W: values.W ? toDense(readMatrix(values.W).X) : undefined, H: values.H ? toDense(readMatrix(values.H).X) : undefined };
-  const { backend, line } = await chooseBackend(options.backend);
+  const { backend, line } = await chooseBackend(options.backend, options.gpuProfile);
   const hooks = fitHooks(typeof options.maxIter === 'number' ? options.maxIter : 200, line);
   let succeeded = false;
   const t0 = performance.now();
@@ -199,7 +199,7 @@ async function fitFile(file: string, values: { W?: string; H?: string; out?: str
   const { X, description } = readMatrix(file, memoryCheck(options, H0));
   process.stdout.write(`X: ${shape(X)}, ${description} (${file})\n`);
 
-  const { backend, line } = await chooseBackend(options.backend);
+  const { backend, line } = await chooseBackend(options.backend, options.gpuProfile);
   const hooks = fitHooks(typeof options.maxIter === 'number' ? options.maxIter : 200, line);
   let succeeded = false;
   const t0 = performance.now();

@@ -31,6 +31,7 @@ export const NMF_FLAGS: Record<string, Flag> = {
   shuffle: { param: 'shuffle', meta: '', help: "randomize the order of coordinates ('cd')", boolean: true },
   verbose: { param: 'verbose', meta: '', help: "print the solver's own progress lines", boolean: true },
   backend: { param: 'backend', meta: 'auto|webgpu|gpujs|cpu', help: 'where to compute' },
+  'gpu-profile': { param: 'gpuProfile', meta: 'auto|hardware|software', help: "WebGPU kernel plan: for real GPUs, or for software adapters (SwiftShader); auto: by the adapter" },
   'check-every': { param: 'checkEvery', meta: 'N', help: 'iterations between convergence checks' },
   'nls-max-iter': { param: 'nlsMaxIter', meta: 'N', help: "iterations of each least squares subproblem ('pg')" },
   sparseness: { param: 'sparseness', meta: 'data|components|none', help: "where to enforce sparseness ('pg')", nullable: true },

@@ -3,9 +3,10 @@
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { SOFTWARE_ADAPTER, acquireBackend } from '../backend/select.js';
+import { isSoftwareAdapter, type AdapterIdentity } from '../backend/adapter.js';
+import { acquireBackend } from '../backend/select.js';
 import type { NMFWarning } from '../errors.js';
-import type { BackendName, ProgressInfo } from '../params.js';
+import type { BackendName, GpuProfile, ProgressInfo } from '../params.js';
 import { CliError } from './errors.js';
 import { progressBar } from './progress.js';
 
@@ -14,7 +15,7 @@ import { progressBar } from './progress.js';
  * stderr (about XDG_RUNTIME_DIR, refused Vulkan drivers) that would bury the CLI's own lines, so
  * this process loads Dawn only when there is an adapter to use. null: no adapter (or no Dawn).
  */
-async function probeAdapter(): Promise<string | null> {
+async function probeAdapter(): Promise<AdapterIdentity | null> {
   let dawn: string;
   try {
     dawn = import.meta.resolve('webgpu');
@@ -23,11 +24,12 @@ async function probeAdapter(): Promise<string | null> {
   }
   const script = `const d = await import(${JSON.stringify(dawn)});
 const a = await d.create([]).requestAdapter({ powerPreference: 'high-performance' });
-process.stdout.write(JSON.stringify(a ? [a.info.vendor, a.info.architecture, a.info.description].filter(Boolean).join(' ') : null));
+const i = a?.info;
+process.stdout.write(JSON.stringify(i ? { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, isFallbackAdapter: !!i.isFallbackAdapter } : null));
 process.exit(0);`;
   try {
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 });
-    return JSON.parse(stdout) as string | null;
+    return JSON.parse(stdout) as AdapterIdentity | null;
   } catch {
     return null;
   }
@@ -45,7 +47,7 @@ export interface ChosenBackend {
  * adapter, else the CPU), settled before the fit so that the CPU case never loads Dawn; the fit
  * then gets the backend named here (backends are cached per process).
  */
-export async function chooseBackend(requested: unknown): Promise<ChosenBackend> {
+export async function chooseBackend(requested: unknown, gpuProfile?: unknown): Promise<ChosenBackend> {
   const cpu = (note = ''): ChosenBackend => ({ backend: 'cpu', description: 'cpu (float64)', line: `webnmf: running on cpu (float64)${note}` });
   if (requested === 'gpujs') {
     const chosen = await acquireBackend('gpujs', null);
@@ -56,10 +58,13 @@ export async function chooseBackend(requested: unknown): Promise<ChosenBackend> 
   if (requested === 'webgpu' && adapter === null) {
     throw new CliError("--backend webgpu: WebGPU is not available here: no adapter (no GPU, or no Vulkan/Metal/D3D12 driver; in Node, VK_ICD_FILENAMES may point at a SwiftShader ICD). Use --backend auto or cpu to run without a GPU.");
   }
-  if (requested !== 'webgpu' && (adapter === null || SOFTWARE_ADAPTER.test(adapter))) {
-    return cpu(adapter === null ? " ('auto': no WebGPU adapter)" : ` ('auto' passes over the software adapter ${adapter})`);
+  if (requested !== 'webgpu' && (adapter === null || isSoftwareAdapter(adapter))) {
+    const name = adapter && [adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' ');
+    return cpu(adapter === null ? " ('auto': no WebGPU adapter)" : ` ('auto' passes over the software adapter ${name})`);
   }
-  const chosen = await acquireBackend(requested === 'webgpu' ? 'webgpu' : 'auto', null);
+  // a bad gpuProfile is refused by the fit itself, with the library's message
+  const profile = (['auto', 'hardware', 'software'] as unknown[]).includes(gpuProfile) ? (gpuProfile as GpuProfile) : 'auto';
+  const chosen = await acquireBackend(requested === 'webgpu' ? 'webgpu' : 'auto', null, profile);
   return { backend: chosen.name, description: chosen.description, line: `webnmf: running on ${chosen.description}` };
 }
 

@@ -112,7 +112,7 @@ export async function topicsCommand(args: string[]): Promise<void> {
   checkSavePath(values.save);
 
   // 'auto' asks a child process for a WebGPU adapter (~0.3 s): it runs while the text is vectorized.
-  const chosen = chooseBackend(options.backend);
+  const chosen = chooseBackend(options.backend, options.gpuProfile);
   chosen.catch(() => {}); // an error is reported where it is awaited
   const t0 = performance.now();
   const corpus = positionals.length > 0 ? fileCorpus(positionals, values.documents) : await sotuCorpus(passageWords);

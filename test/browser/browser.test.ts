@@ -9,7 +9,7 @@ import type { Browser, Page } from 'puppeteer';
 import { SKLEARN_VERSION, TOLERANCE, cases, relativeError, type DenseFixture, type ParityCase } from '../parity-cases.js';
 import { CHROMIUM_ARGS, buildPage, findBrowser, launchBrowser, removeDir, serveDir, stopwatch, type StaticServer } from './harness.js';
 import { SOFTWARE_ADAPTER } from '../../src/backend/select.js';
-import { BROWSER_CASES, type AdapterReport, type PageMatrix } from './page-api.js';
+import { BROWSER_CASES, BROWSER_HARDWARE_CASES, type AdapterReport, type PageMatrix, type PagePlan } from './page-api.js';
 
 const tolerance = TOLERANCE.webgpu;
 
@@ -86,11 +86,15 @@ describe(`webnmf in headless Chromium matches scikit-learn ${SKLEARN_VERSION} (w
     expect(adapter.maxStorageBufferBindingSize).toBeGreaterThan(0);
   });
 
-  it.each(BROWSER_CASES.map((name) => [name, byName(name)] as const))(
-    '%s',
-    async (name, c) => {
+  const runs: [string, PagePlan, ParityCase][] = [
+    ...BROWSER_CASES.map((name) => [name, 'software', byName(name)] as [string, PagePlan, ParityCase]),
+    ...BROWSER_HARDWARE_CASES.map((name) => [name, 'hardware', byName(name)] as [string, PagePlan, ParityCase]),
+  ];
+  it.each(runs)(
+    '%s (%s plan)',
+    async (name, plan, c) => {
       const before = problems.length;
-      const got = await timed(name, () => page.evaluate((n) => window.webnmf!.run(n), name));
+      const got = await timed(`${name} (${plan})`, () => page.evaluate((n, p) => window.webnmf!.run(n, p), name, plan));
       const e = c.expected;
 
       expectMatrix(got.W, e.W, `${name}: W`);
@@ -127,12 +131,13 @@ describe(`webnmf in headless Chromium matches scikit-learn ${SKLEARN_VERSION} (w
     CASE_TIMEOUT,
   );
 
-  it.each(['cpu', 'webgpu'] as const)(
-    'MiniBatchNMF fits from a File read in row blocks as it does in memory (%s)',
-    async (backend) => {
+  it.each([['cpu', 'auto'], ['webgpu', 'software'], ['webgpu', 'hardware']] as const)(
+    'MiniBatchNMF fits from a File read in row blocks as it does in memory (%s, gpuProfile %s)',
+    async (backend, gpuProfile) => {
       const rows = Array.from({ length: 45 }, (_, i) => Array.from({ length: 8 }, (_, j) => 0.1 + ((i * 7 + j * 13) % 17) / 10));
       const csv = rows.map((r) => r.join(',')).join('\n') + '\n';
-      const got = await timed('stream', () => page.evaluate((text, b) => window.webnmf!.streamFile(text, b), csv, backend));
+      const got = await timed(`stream ${backend} ${gpuProfile}`, () => page.evaluate((text, b, g) => window.webnmf!.streamFile(text, b, g), csv, backend, gpuProfile));
+      if (backend === 'webgpu') expect(got.backendUsed).toMatch(new RegExp(`\\(float32, ${gpuProfile} plan\\)$`));
       expect(got.blockRows).toEqual([7, 7, 7, 7, 7, 7, 3]);
       expect(got.streamed.nSteps).toBe(got.inMemory.nSteps);
       expect(got.streamed.nIter).toBe(got.inMemory.nIter);

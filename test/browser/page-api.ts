@@ -4,7 +4,8 @@
 /**
  * A representative subset of test/parity-cases.ts, by name (SwiftShader is slow, the Node WebGPU
  * suite runs all of them): mu with every β-class, dense and CSR, regularized, cd dense and CSR,
- * updateH false for both solvers, a tol-stopped fit, and an estimator case.
+ * updateH false for both solvers, a tol-stopped fit, and an estimator case. All of them run on the
+ * 'software' kernel plan (what 'auto' picks on SwiftShader), BROWSER_HARDWARE_CASES on 'hardware' too.
  */
 export const BROWSER_CASES = [
   'mu-fro-none-dense',
@@ -22,6 +23,19 @@ export const BROWSER_CASES = [
   'tol-cd-1e-3-dense',
   'est-cd-csr',
 ] as const;
+
+/** The 'hardware' plan's subset: every kernel family of that plan (xproducts, tiled, sparse teams, HALS teams) once. */
+export const BROWSER_HARDWARE_CASES = [
+  'mu-fro-mixed-csr',
+  'mu-kl-none-dense',
+  'mu-b0.5-none-csr',
+  'mu-b3-l2-dense',
+  'cd-mixed-dense',
+  'fixed-h-cd-csr',
+  'est-cd-csr',
+] as const;
+
+export type PagePlan = 'software' | 'hardware';
 
 /** A matrix as it crosses from the page to Node: plain numbers, plus the class of the page's array. */
 export interface PageMatrix {
@@ -66,6 +80,8 @@ export interface StreamReport {
   streamed: { H: PageMatrix; nSteps: number; nIter: number; reconstructionErr: number };
   inMemory: { H: PageMatrix; nSteps: number; nIter: number; reconstructionErr: number };
   blockRows: number[];
+  /** MiniBatchNMF.backendUsed of the streamed fit */
+  backendUsed: string | undefined;
 }
 
 export interface PageApi {
@@ -76,15 +92,15 @@ export interface PageApi {
   errors: string[];
   /** every result so far, by case name */
   results: Record<string, PageCaseResult>;
-  /** run one parity case on backend 'webgpu' */
-  run(name: string): Promise<PageCaseResult>;
+  /** run one parity case on backend 'webgpu' with the given kernel plan */
+  run(name: string, plan: PagePlan): Promise<PageCaseResult>;
   /** fit an NMF with backend 'auto' (the named case's X and start) and report what it ran on */
   fitAuto(name: string): Promise<AutoReport>;
   /**
    * MiniBatchNMF on `backend` twice: from a File holding `csv` read through rowBlocks (never whole),
    * and from the same matrix in memory; returns both models' components and step counts.
    */
-  streamFile(csv: string, backend: 'cpu' | 'webgpu'): Promise<StreamReport>;
+  streamFile(csv: string, backend: 'cpu' | 'webgpu', gpuProfile?: 'auto' | 'hardware' | 'software'): Promise<StreamReport>;
 }
 
 declare global {

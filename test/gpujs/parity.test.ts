@@ -5,10 +5,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { NMF } from '../../src/index.js';
-import { SKLEARN_VERSION, TOLERANCE, estimatorCases, functionCases, relativeError, runCase, type Backend } from '../parity-cases.js';
+import { SKLEARN_VERSION, TOLERANCE, estimatorCases, functionCases, relativeError, runCase } from '../parity-cases.js';
 
 /** parity-cases.ts runs any backend name through the public API; it types only the ones its suites loop over */
-const GPUJS = 'gpujs' as unknown as Backend;
+const GPUJS = 'gpujs' as const;
 const tolerance = TOLERANCE.webgpu;
 
 describe(`nonNegativeFactorization matches scikit-learn ${SKLEARN_VERSION} (gpujs, webasm)`, () => {

@@ -5,8 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { testDevice } from './setup.js';
-import { liveBufferCount } from '../../src/backend/webgpu/index.js';
-import { NMF, NMFError, nonNegativeFactorization } from '../../src/index.js';
+import { isSoftwareAdapter } from '../../src/backend/adapter.js';
+import { kernelPlanFor, liveBufferCount } from '../../src/backend/webgpu/index.js';
+import { MiniBatchNMF, NMF, NMFError, nonNegativeFactorization } from '../../src/index.js';
 import { RandomState } from '../../src/random/random-state.js';
 
 const quiet = () => {};
@@ -109,12 +110,31 @@ describe('WebGPU through nonNegativeFactorization', () => {
     }
   });
 
-  it('the estimator reports the backend it ran on', async () => {
+  it('the estimator reports the backend and the kernel plan it ran on', async () => {
     const device = await testDevice();
-    const model = new NMF({ nComponents: 2, backend: 'webgpu', device, maxIter: 5, onWarning: quiet });
-    await model.fit(uniform(6, 5, 6));
-    expect(model.backendUsed).toMatch(/^webgpu: /);
+    // SwiftShader is a fallback adapter: gpuProfile 'auto' runs the software plan on it
+    expect(isSoftwareAdapter(device.adapterInfo)).toBe(true);
+    const plans = { auto: 'software', software: 'software', hardware: 'hardware' } as const;
+    for (const [gpuProfile, plan] of Object.entries(plans)) {
+      const model = new NMF({ nComponents: 2, backend: 'webgpu', device, maxIter: 5, gpuProfile: gpuProfile as keyof typeof plans, onWarning: quiet });
+      await model.fit(uniform(6, 5, 6));
+      expect(model.backendUsed, gpuProfile).toMatch(new RegExp(`^webgpu: .+ \\(float32, ${plan} plan\\)$`));
+      const mb = new MiniBatchNMF({ nComponents: 2, backend: 'webgpu', device, maxIter: 2, batchSize: 3, gpuProfile: gpuProfile as keyof typeof plans, onWarning: quiet });
+      await mb.fit(uniform(6, 5, 6));
+      expect(mb.backendUsed, gpuProfile).toMatch(new RegExp(`\\(float32, ${plan} plan\\)$`));
+    }
     device.destroy();
+  });
+
+  it("one rule says 'software adapter', for backend 'auto' and for gpuProfile 'auto'", () => {
+    expect(isSoftwareAdapter({ vendor: 'nvidia', architecture: 'ada', description: 'NVIDIA GeForce RTX 4070', isFallbackAdapter: false })).toBe(false);
+    expect(isSoftwareAdapter({ vendor: 'apple', architecture: 'metal-3', isFallbackAdapter: false })).toBe(false);
+    expect(isSoftwareAdapter({ vendor: 'whoever', isFallbackAdapter: true })).toBe(true);
+    for (const name of ['google swiftshader', 'mesa llvmpipe', 'lavapipe', 'Microsoft Basic Render Driver']) expect(isSoftwareAdapter({ description: name }), name).toBe(true);
+    expect(kernelPlanFor('auto', true)).toBe('software');
+    expect(kernelPlanFor('auto', false)).toBe('hardware');
+    expect(kernelPlanFor('hardware', true)).toBe('hardware');
+    expect(kernelPlanFor('software', false)).toBe('software');
   });
 });
 

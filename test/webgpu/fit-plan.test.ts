@@ -1,4 +1,5 @@
-// FitPlan-level parity: the WebGPU plan against the float64 CPU plan, same X, W0, H0 and steps.
+// FitPlan-level parity: the WebGPU plan against the float64 CPU plan, same X, W0, H0 and steps, under
+// both kernel plans ('software' and 'hardware').
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { F32_FIT_TOL, relativeError, withValidation } from './setup.js';
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/backend/webgpu/index.js';
@@ -6,12 +7,16 @@ import { CpuBackend } from '../../src/backend/cpu/cpu-backend.js';
 import type { FitPlan, FitProblem } from '../../src/backend/backend.js';
 import { makeProblem, NO_REG, runHals, runMu, type Reg } from './fit-helpers.js';
 
+const PLANS = ['software', 'hardware'] as const;
+const gpus = new Map<string, WebGPUBackend>();
 let gpu: WebGPUBackend;
 const cpu = new CpuBackend();
 beforeAll(async () => {
-  gpu = await createWebGPUBackend();
+  const first = await createWebGPUBackend({ gpuProfile: 'software' });
+  gpus.set('software', first);
+  gpus.set('hardware', first.withGpuProfile('hardware'));
 });
-afterAll(() => gpu?.dispose());
+afterAll(() => gpus.get('software')?.dispose());
 
 const REG: Reg = { l1W: 0.05, l2W: 0.1, l1H: 0.02, l2H: 0.2 };
 /** relative difference of the final reconstruction errors */
@@ -42,7 +47,10 @@ function relDiff(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(b), 1e-30);
 }
 
-describe.each([false, true])('WebGPU FitPlan vs CPU, sparse=%s', (sparse) => {
+describe.each(PLANS.flatMap((plan) => [false, true].map((sparse) => [plan, sparse] as const)))('WebGPU FitPlan (%s plan) vs CPU, sparse=%s', (plan, sparse) => {
+  beforeAll(() => {
+    gpu = gpus.get(plan)!;
+  });
   const betas = sparse ? [2, 1, 0.5, 1.5, 3] : [2, 1, 0, 0.5, 1.5, 3, -0.5];
   for (const beta of betas) {
     for (const reg of [NO_REG, REG]) {

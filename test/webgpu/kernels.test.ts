@@ -4,7 +4,7 @@ import { F32_KERNEL_TOL, kernelContext, randomArray, readFloats, relativeError, 
 import { encodePass, type Launch } from '../../src/backend/webgpu/dispatch.js';
 import type { KernelContext } from '../../src/backend/webgpu/kernels/context.js';
 import { muApplyLaunch, muProductsLaunch } from '../../src/backend/webgpu/kernels/mu.js';
-import { halsLaunch, halsWorkgroups } from '../../src/backend/webgpu/kernels/hals.js';
+import { halsLaunch, halsTeamLaunch, halsWorkgroups } from '../../src/backend/webgpu/kernels/hals.js';
 import { denseDivergenceLaunch, denseDivergenceWorkgroups, sparseDivergenceLaunch, sparseDivergenceWorkgroups } from '../../src/backend/webgpu/kernels/divergence.js';
 import { reduceLaunch } from '../../src/backend/webgpu/kernels/reduce.js';
 import { cscWtTimesLaunch, csrTimesHtLaunch, sampleWHLaunch } from '../../src/backend/webgpu/kernels/sparse.js';
@@ -119,17 +119,20 @@ describe('mu.wgsl', () => {
 });
 
 describe('hals.wgsl', () => {
-  it('one sweep of W and of H, with regularization and a permuted order', () => gpuCase(async (ctx) => {
+  // software: main (a row per invocation); hardware: sweepTeam (teams of lanes per row; k = 3 → 4 lanes, k = 20 → 16)
+  it.each([['software', 3], ['hardware', 3], ['hardware', 20]] as const)('one sweep of W and of H, with regularization and a permuted order (%s plan, k=%i)', (plan, k) => gpuCase(async (base) => {
+    const ctx = { ...base, plan };
     const W = randomArray(m * k, 21, 0, 1), H = randomArray(k * n, 22, 0, 1);
     W[4] = 0;
     const XHt = randomArray(m * k, 23, 0, 3), HHt = randomArray(k * k, 24, 0.5, 1.5), WtX = randomArray(k * n, 25, 0, 3), WtW = randomArray(k * k, 26, 0.5, 1.5);
-    const order = Int32Array.of(2, 0, 1), l1 = 0.1, l2 = 0.3;
+    const order = Int32Array.from({ length: k }, (_, t) => (t + 2) % k), l1 = 0.1, l2 = 0.3; // k = 3: 2, 0, 1
     const b = ctx.buffers;
-    const [w, h, partials, ones, total] = [b.upload('W', W, 'f32'), b.upload('H', H, 'f32'), b.storage('partials', 8), b.upload('ones', new Float32Array(8).fill(1), 'f32'), b.storage('total', 1)];
+    const nW = halsWorkgroups(ctx, 'W', m, n, k), nH = halsWorkgroups(ctx, 'H', m, n, k);
+    const [w, h, partials, ones, total] = [b.upload('W', W, 'f32'), b.upload('H', H, 'f32'), b.storage('partials', nW + nH), b.upload('ones', new Float32Array(nW + nH).fill(1), 'f32'), b.storage('total', 1)];
     const orderBuf = b.upload('order', order, 'u32');
-    const nW = halsWorkgroups('W', m, n), nH = halsWorkgroups('H', m, n);
-    const lw = await halsLaunch(ctx, { label: 'W', side: 'W', m, n, k, f: w, g: b.upload('XHt', XHt, 'f32'), gram: b.upload('HHt', HHt, 'f32'), order: orderBuf, partials, partialBase: 0 });
-    const lh = await halsLaunch(ctx, { label: 'H', side: 'H', m, n, k, f: h, g: b.upload('WtX', WtX, 'f32'), gram: b.upload('WtW', WtW, 'f32'), order: orderBuf, partials, partialBase: nW });
+    const launch = plan === 'hardware' ? halsTeamLaunch : halsLaunch;
+    const lw = await launch(ctx, { label: 'W', side: 'W', m, n, k, f: w, g: b.upload('XHt', XHt, 'f32'), gram: b.upload('HHt', HHt, 'f32'), order: orderBuf, partials, partialBase: 0 });
+    const lh = await launch(ctx, { label: 'H', side: 'H', m, n, k, f: h, g: b.upload('WtX', WtX, 'f32'), gram: b.upload('WtW', WtW, 'f32'), order: orderBuf, partials, partialBase: nW });
     for (const l of [lw, lh]) l.params.set({ l1, l2 }).write(device.queue);
     await run([lw, lh, await reduceLaunch(ctx, 'sum', nW + nH, partials, ones, total, 0)]);
     // float64 _update_cdnmf_fast on F(i, t) = F[i·rs + t·cs]
@@ -176,12 +179,12 @@ describe('divergence.wgsl and reduce.wgsl', () => {
       const csr = toCsr(m, n, X);
       const gx = uploadX(b, csr, 1 << 20);
       if (gx.kind !== 'csr') throw new Error('expected CSR');
-      const nD = denseDivergenceWorkgroups(m, n), nS = sparseDivergenceWorkgroups(gx.csr.nnz);
+      const nD = denseDivergenceWorkgroups(m, n), nS = sparseDivergenceWorkgroups(gx.blocks[0].nnz);
       const [pd, ps, ones, out] = [b.storage('pd', nD), b.storage('ps', nS), b.upload('ones', new Float32Array(nD + nS).fill(1), 'f32'), b.storage('out', 2)];
       await run([
         await denseDivergenceLaunch(ctx, { label: 'dense', beta, rows: m, rowStart: 0, n, k, x: b.upload('X', X, 'f32'), dummy, w, h, partials: pd, partialBase: 0 }),
-        await sampleWHLaunch(ctx, 'sample', gx.csr, { m, n, k, beta }, w, h),
-        await sparseDivergenceLaunch(ctx, { label: 'sparse', beta, nnz: gx.csr.nnz, data: gx.csr.data, wh: gx.csr.wh, partials: ps, partialBase: 0 }),
+        await sampleWHLaunch(ctx, 'sample', gx.blocks[0], { m, n, k, beta }, w, h),
+        await sparseDivergenceLaunch(ctx, { label: 'sparse', beta, nnz: gx.blocks[0].nnz, data: gx.blocks[0].data, wh: gx.blocks[0].wh, partials: ps, partialBase: 0 }),
         await reduceLaunch(ctx, 'sum dense', nD, pd, ones, out, 0),
         await reduceLaunch(ctx, 'sum sparse', nS, ps, ones, out, 1),
       ]);
@@ -216,9 +219,9 @@ describe('sparse.wgsl', () => {
       if (gx.kind !== 'csr') throw new Error('expected CSR');
       const d = { m, n, k, beta: beta ?? 2 };
       await run([
-        await sampleWHLaunch(ctx, 'sample', gx.csr, d, w, h),
-        await csrTimesHtLaunch(ctx, 'csr', gx.csr, d, beta, h, outW),
-        await cscWtTimesLaunch(ctx, 'csc', gx.csr, d, beta, w, outH),
+        await sampleWHLaunch(ctx, 'sample', gx.blocks[0], d, w, h),
+        await csrTimesHtLaunch(ctx, 'csr', gx.blocks[0], d, beta, h, outW),
+        await cscWtTimesLaunch(ctx, 'csc', gx.blocks[0], d, beta, w, outH),
       ]);
       const refW = new Float64Array(m * k), refH = new Float64Array(k * n);
       for (let i = 0; i < m; i++) {

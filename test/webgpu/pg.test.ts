@@ -60,7 +60,7 @@ function dense(X: MatrixFixture): DenseFixture {
   return { rows: X.rows, cols: X.cols, data };
 }
 
-describe("solver 'pg' on WebGPU matches scikit-learn 0.18 (port)", () => {
+describe.each(['software', 'hardware'] as const)("solver 'pg' on WebGPU (%s plan) matches scikit-learn 0.18 (port)", (gpuProfile) => {
   const cases = GPU_CASES.map((name) => {
     const c = pgCases.find((x) => x.name === name);
     if (!c) throw new Error(`no pg case ${name}`);
@@ -78,7 +78,7 @@ describe("solver 'pg' on WebGPU matches scikit-learn 0.18 (port)", () => {
   });
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (name, c) => {
-    const got = await runPgCase(c, 'webgpu');
+    const got = await runPgCase(c, 'webgpu', { gpuProfile });
     expect(got.W.data, `${name}: float32 on WebGPU`).toBeInstanceOf(Float32Array);
     expect(relativeError(got.W, c.expected.W), `${name}: W`).toBeLessThan(1e-3);
     expect(relativeError(got.H, c.expected.H), `${name}: H`).toBeLessThan(1e-3);
@@ -91,14 +91,14 @@ describe("solver 'pg' on WebGPU matches scikit-learn 0.18 (port)", () => {
   it("a 'pg' fit on the caller's device leaves no buffer behind", async () => {
     const device = await testDevice();
     const c = pgCases.find((x) => x.name === 'pg-nls-limit-dense')!;
-    const got = await runPgCase(c, 'webgpu', { device });
+    const got = await runPgCase(c, 'webgpu', { device, gpuProfile });
     expect(relativeError(got.W, c.expected.W)).toBeLessThan(1e-3);
     expect(liveBufferCount(device)).toBe(0);
     device.destroy();
   });
 });
 
-describe("solver 'pg': WebGPU plan against the CPU plan, beyond the fixtures' sizes", () => {
+describe.each(['software', 'hardware'] as const)("solver 'pg': WebGPU plan (%s kernels) against the CPU plan, beyond the fixtures' sizes", (gpuProfile) => {
   // Every fixture fits in one 64-thread workgroup per dispatch; here W has 150 rows and H 90 columns
   // (several workgroups, so several partials per sum), and dense X is split into row blocks.
   const options = (updateH: boolean, progress: number[]): SolverOptions => ({
@@ -128,7 +128,7 @@ describe("solver 'pg': WebGPU plan against the CPU plan, beyond the fixtures' si
   ] as const)('%s', async (_, sparse, sparseness, updateH) => {
     const device = await testDevice();
     const n = 90;
-    const gpu = await createWebGPUBackend({ device, maxBindingSize: 64 * n * 4 });
+    const gpu = await createWebGPUBackend({ device, maxBindingSize: 64 * n * 4, gpuProfile });
     try {
       const problem = makeProblem({ m: 150, n, k: 5, beta: 2, sparse, updateH, seed: 11 });
       const s = settings(sparseness);

@@ -11,6 +11,53 @@ export interface Launch {
   readonly pipeline: GPUComputePipeline;
   readonly bindGroup: GPUBindGroup;
   readonly grid: readonly [number, number];
+  /** what the dispatch costs, for the plan printer's roofline (bench:webgpu --plan) */
+  readonly cost?: LaunchCost;
+}
+
+/** The work of one dispatch, as its launcher computes it from the shapes (a model, not a measurement). */
+export interface LaunchCost {
+  /** invocations per workgroup */
+  readonly invocations: number;
+  /** trips of the longest loop one invocation runs (the serial depth of the dispatch) */
+  readonly trips: number;
+  /** floating-point operations (a multiply-add is 2) */
+  readonly flops: number;
+  /** global-memory traffic, operand by operand */
+  readonly traffic: readonly Access[];
+}
+
+/**
+ * One operand's global-memory traffic: its distinct bytes, and the bytes the dispatch's loads or stores
+ * move for it (more where workgroups re-read it, or where lanes gather 4-byte values from scattered
+ * addresses: a 32-byte sector each). Whether the re-reads hit a cache is the reader's model's business.
+ */
+export interface Access {
+  readonly footprint: number;
+  readonly moved: number;
+}
+
+/** Read or written once, by neighbouring lanes at neighbouring addresses. */
+export const once = (bytes: number): Access => ({ footprint: bytes, moved: bytes });
+/** Read `times` over (each workgroup that needs it loads it). */
+export const reread = (bytes: number, times: number): Access => ({ footprint: bytes, moved: bytes * Math.max(1, times) });
+/** `values` 4-byte loads from scattered addresses of an operand of `footprint` bytes: a 32-byte sector each. */
+export const gathered = (footprint: number, values: number): Access => ({ footprint, moved: 32 * values });
+
+export function bytesMoved(cost: LaunchCost): number {
+  return cost.traffic.reduce((s, a) => s + a.moved, 0);
+}
+
+/** The launch a bind group belongs to (introspection for the plan printer and tests). */
+const launchByGroup = new WeakMap<GPUBindGroup, Launch>();
+
+export function launchOf(group: GPUBindGroup): Launch | undefined {
+  return launchByGroup.get(group);
+}
+
+export function registerLaunch(launch: Launch): Launch {
+  launchByGroup.set(launch.bindGroup, launch);
+  return launch;
 }
 
 /**
@@ -43,11 +90,17 @@ export function tileGrid(x: number, y: number, maxPerDim: number, what: string):
   return [Math.max(1, x), Math.max(1, y)];
 }
 
-export function bindGroup(device: GPUDevice, label: string, pipeline: GPUComputePipeline, buffers: Record<number, GPUBuffer>): GPUBindGroup {
+/** A binding: a whole buffer, or its first `size` bytes (a dispatch that reads a slice binds that slice). */
+export type Binding = GPUBuffer | { buffer: GPUBuffer; size: number };
+
+export function bindGroup(device: GPUDevice, label: string, pipeline: GPUComputePipeline, buffers: Record<number, Binding>): GPUBindGroup {
   return device.createBindGroup({
     label,
     layout: pipeline.getBindGroupLayout(0),
-    entries: Object.entries(buffers).map(([binding, buffer]) => ({ binding: Number(binding), resource: { buffer } })),
+    entries: Object.entries(buffers).map(([binding, b]) => ({
+      binding: Number(binding),
+      resource: 'size' in b && 'buffer' in b ? { buffer: b.buffer, size: Math.min(b.buffer.size, Math.max(16, Math.ceil(b.size / 16) * 16)) } : { buffer: b as GPUBuffer },
+    })),
   });
 }
 

@@ -4,6 +4,7 @@
 
 import type { Backend, FitPlan, FitProblem } from '../backend.js';
 import { NMFError } from '../../errors.js';
+import type { GpuProfile } from '../../params.js';
 import { BufferSet, liveBufferCount } from './buffers.js';
 import { acquireDevice } from './device.js';
 import { createWebGPUFitPlan } from './fit-plan.js';
@@ -19,11 +20,25 @@ export interface WebGPUBackendOptions {
   ratioScratchBytes?: number;
   /** print each shader and pipeline key as it is compiled */
   debug?: boolean;
+  /** which kernel plan fits run ('auto': 'software' on a software adapter, else 'hardware') */
+  gpuProfile?: GpuProfile;
+  /** force fewer split-K splits per pass, and shorter splits, on the hardware plan (tests use them to exercise splits and passes) */
+  maxSplits?: number;
+  maxChunk?: number;
+}
+
+/** The kernel plans: 'hardware' fills a real GPU, 'software' suits CPU-emulated adapters (SwiftShader). */
+export type KernelPlan = 'hardware' | 'software';
+
+/** gpuProfile → plan: 'auto' follows the adapter (the one software-adapter rule, ../adapter.ts). */
+export function kernelPlanFor(profile: GpuProfile, softwareAdapter: boolean): KernelPlan {
+  if (profile === 'auto') return softwareAdapter ? 'software' : 'hardware';
+  return profile;
 }
 
 export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
-  const { device, owned, description } = await acquireDevice(options.device);
-  return new WebGPUBackend(device, owned, description, options);
+  const { device, owned, description, software } = await acquireDevice(options.device);
+  return new WebGPUBackend(device, owned, description, software, options);
 }
 
 export class WebGPUBackend implements Backend {
@@ -34,8 +49,30 @@ export class WebGPUBackend implements Backend {
   /** resolves with the Error every later read rejects with, once the device is lost or destroyed */
   private readonly lost: Promise<Error>;
 
-  constructor(readonly device: GPUDevice, private readonly owned: boolean, readonly description: string, private readonly options: WebGPUBackendOptions) {
-    this.lost = device.lost.then((info) => new NMFError(`The WebGPU device was lost (${info.reason}): ${info.message || 'no message'}. This fit's results are gone; fit again (webnmf then asks for a new device, unless the device was yours: pass a new one).`));
+  /** the kernel plan this backend's fits run */
+  readonly plan: KernelPlan;
+  /** where it runs and which plan: "webgpu: <adapter> (float32, hardware plan)" */
+  readonly description: string;
+
+  constructor(
+    readonly device: GPUDevice,
+    private readonly owned: boolean,
+    /** the adapter's own words ("webgpu: google swiftshader …") */
+    readonly adapterDescription: string,
+    /** the adapter emulates a GPU on the CPU */
+    readonly software: boolean,
+    private readonly options: WebGPUBackendOptions,
+    lost?: Promise<Error>,
+  ) {
+    this.plan = kernelPlanFor(options.gpuProfile ?? 'auto', software);
+    this.description = `${adapterDescription} (float32, ${this.plan} plan)`;
+    this.lost = lost ?? device.lost.then((info) => new NMFError(`The WebGPU device was lost (${info.reason}): ${info.message || 'no message'}. This fit's results are gone; fit again (webnmf then asks for a new device, unless the device was yours: pass a new one).`));
+  }
+
+  /** The same device with fits running the plan `profile` picks; disposing it never destroys the device. */
+  withGpuProfile(profile: GpuProfile): WebGPUBackend {
+    if (kernelPlanFor(profile, this.software) === this.plan) return this;
+    return new WebGPUBackend(this.device, false, this.adapterDescription, this.software, { ...this.options, gpuProfile: profile }, this.lost);
   }
 
   /** Buffers webnmf holds on this device right now (0 once every plan is destroyed). */
@@ -51,7 +88,7 @@ export class WebGPUBackend implements Backend {
     const largest = Math.max(W.data.length, H.data.length) * 4;
     if (largest > deviceBinding) throw new NMFError(`W or H (${largest} bytes in float32) exceeds this WebGPU device's storage binding limit of ${deviceBinding} bytes: use fewer components, or backend 'cpu'.`);
     if (X.rows !== W.rows || X.cols !== H.cols || W.cols !== H.rows) throw new Error('webnmf internal: X, W and H shapes do not match.');
-    const ctx = { device: this.device, buffers: new BufferSet(this.device), maxPerDim: limits.maxComputeWorkgroupsPerDimension, debug: !!this.options.debug };
+    const ctx = { device: this.device, buffers: new BufferSet(this.device), maxPerDim: limits.maxComputeWorkgroupsPerDimension, debug: !!this.options.debug, plan: this.plan, maxSplits: this.options.maxSplits, maxChunk: this.options.maxChunk };
     return createWebGPUFitPlan(ctx, problem, Math.min(deviceBinding, this.options.maxBindingSize ?? Infinity), this.lost, this.options.ratioScratchBytes);
   }
 

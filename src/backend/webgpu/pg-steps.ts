@@ -46,7 +46,7 @@ export class WebGPUPgSteps implements PgSteps {
     if (this.prepared) return;
     const { m, n, k, ctx } = this;
     const set = ctx.buffers, b = this.r.buffers;
-    const stride = pgPartialStride(m, n);
+    const stride = pgPartialStride(ctx, m, n, k);
     const shared = {
       m, n, k,
       g: set.storage('pg:G', k * k),
@@ -58,7 +58,7 @@ export class WebGPUPgSteps implements PgSteps {
     const [W, H, sums] = await Promise.all([
       pgFactorLaunches(ctx, { ...shared, factor: 'W', f: b.W, c: b.XHt, grad: set.storage('pg:gradW', m * k), gram0: b.HHt }),
       pgFactorLaunches(ctx, { ...shared, factor: 'H', f: b.H, c: b.WtX, grad: set.storage('pg:gradH', k * n), gram0: b.WtW }),
-      pgSumsLaunch(ctx, m, n, shared.partials, out),
+      pgSumsLaunch(ctx, m, n, k, shared.partials, out),
     ]);
     this.prepared = { W, H, sums, trial: shared.trial, previous: shared.previous, out, staging: set.staging('pg:staging', PG_SLOTS * 4) };
   }

@@ -1,5 +1,9 @@
 // Compute pipelines, cached per (shader, entry point, override constants) in a WeakMap on the device,
-// so every fit on a device shares them and losing the device frees them.
+// so every fit on a device shares them and losing the device frees them. The cache holds at most
+// MAX_CACHED_PIPELINES, dropping the least recently used: the 'hardware' plan keys pipelines by tile
+// shapes only (its shapes are uniforms), but the 'software' plan bakes sizes into its GEMMs (constant
+// strides and trip counts run 2–3× faster on SwiftShader), so fits of ever new shapes would grow it
+// without bound. A dropped pipeline lives on in the plans that hold it.
 
 import { SHADERS, type ShaderName } from './shader-sources.js';
 
@@ -11,6 +15,18 @@ interface DeviceCache {
 }
 const caches = new WeakMap<GPUDevice, DeviceCache>();
 
+/** Pipelines kept per device: every pipeline of a handful of plans (one uses 10–40). */
+export const MAX_CACHED_PIPELINES = 96;
+
+/** Pipelines the device's cache holds now, and their keys (tests). */
+export function cachedPipelineCount(device: GPUDevice): number {
+  return caches.get(device)?.pipelines.size ?? 0;
+}
+
+export function cachedPipelineKeys(device: GPUDevice): string[] {
+  return [...(caches.get(device)?.pipelines.keys() ?? [])];
+}
+
 export function pipelineKey(shader: ShaderName, entry: string, constants: Constants): string {
   const sorted = Object.keys(constants).sort().map((k) => `${k}=${Number(constants[k])}`);
   return `${shader}.${entry}(${sorted.join(',')})`;
@@ -21,7 +37,12 @@ export function getPipeline(device: GPUDevice, shader: ShaderName, entry: string
   if (!cache) caches.set(device, (cache = { modules: new Map(), pipelines: new Map() }));
   const key = pipelineKey(shader, entry, constants);
   let pipeline = cache.pipelines.get(key);
-  if (pipeline) return pipeline;
+  if (pipeline) {
+    // most recently used last: Map keeps insertion order
+    cache.pipelines.delete(key);
+    cache.pipelines.set(key, pipeline);
+    return pipeline;
+  }
   let module = cache.modules.get(shader);
   if (!module) {
     module = device.createShaderModule({ label: `${shader}.wgsl`, code: SHADERS[shader] });
@@ -45,7 +66,14 @@ export function getPipeline(device: GPUDevice, shader: ShaderName, entry: string
     return created;
   });
   // A failed compile must not poison the cache for later fits.
-  pipeline.catch(() => cache.pipelines.delete(key));
-  cache.pipelines.set(key, pipeline);
-  return pipeline;
+  const made = pipeline;
+  made.catch(() => {
+    if (cache.pipelines.get(key) === made) cache.pipelines.delete(key);
+  });
+  cache.pipelines.set(key, made);
+  for (const oldest of cache.pipelines.keys()) {
+    if (cache.pipelines.size <= MAX_CACHED_PIPELINES) break;
+    cache.pipelines.delete(oldest);
+  }
+  return made;
 }

@@ -9,14 +9,14 @@ import type { GpujsBackend } from '../../../src/backend/gpujs/index.js';
 import { minibatchCases } from '../../minibatch-cases.js';
 import { pgCases, runPgCase } from '../../pg-cases.js';
 import { probeWebGL2 } from '../../../src/backend/gpujs/index.js';
-import { cases, relativeError, runCase, type Backend, type ParityCase } from '../../parity-cases.js';
+import { cases, relativeError, runCase, type ParityCase } from '../../parity-cases.js';
 import type { PageCaseResult, PageMatrix } from '../page-api.js';
 import type { GpujsEnvironment, GpujsPageApi, WorkerFit } from '../gpujs-page-api.js';
 
 // a browser build finds gpu.js only when the page hands it over
 useGpujs(gpujs);
 
-const GPUJS = 'gpujs' as unknown as Backend;
+const GPUJS = 'gpujs' as const;
 
 const errors: string[] = [];
 addEventListener('error', (e) => errors.push(`uncaught: ${e.message} (${e.filename}:${e.lineno})`));

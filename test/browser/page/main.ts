@@ -1,4 +1,5 @@
-// The browser page: runs parity cases through the public API on backend 'webgpu' (navigator.gpu)
+// The browser page: runs parity cases through the public API on backend 'webgpu' (navigator.gpu),
+// under either kernel plan,
 // and exposes `window.webnmf` (page-api.ts) for browser.test.ts to drive through puppeteer.
 
 import { MiniBatchNMF, NMF, rowBlocks } from '../../../src/index.js';
@@ -54,10 +55,10 @@ const api: PageApi = {
   reason,
   errors,
   results,
-  async run(name) {
+  async run(name, plan) {
     const c = byName(name);
     const t0 = performance.now();
-    const got = await runCase(c, 'webgpu');
+    const got = await runCase(c, `webgpu:${plan}`);
     const result: PageCaseResult = {
       name,
       W: toPage(got.W),
@@ -70,8 +71,8 @@ const api: PageApi = {
       nFeaturesIn: got.nFeaturesIn,
       elapsedMs: performance.now() - t0,
     };
-    results[name] = result;
-    say(`${name}: ${result.elapsedMs.toFixed(0)} ms, nIter ${result.nIter}, W ${result.W.arrayType}`);
+    results[`${name} (${plan})`] = result;
+    say(`${name} (${plan} plan): ${result.elapsedMs.toFixed(0)} ms, nIter ${result.nIter}, W ${result.W.arrayType}`);
     return result;
   },
   async fitAuto(name): Promise<AutoReport> {
@@ -82,9 +83,9 @@ const api: PageApi = {
     say(`auto: ${model.backendUsed}`);
     return { backendUsed: model.backendUsed, arrayType: W.data.constructor.name };
   },
-  async streamFile(csv, backend): Promise<StreamReport> {
+  async streamFile(csv, backend, gpuProfile = 'auto'): Promise<StreamReport> {
     const file = new File([csv], 'x.csv', { type: 'text/csv' });
-    const options = { nComponents: 3, batchSize: 16, maxIter: 6, tol: 1e-4, init: 'random' as const, randomState: 1, backend, onWarning: () => {} };
+    const options = { nComponents: 3, batchSize: 16, maxIter: 6, tol: 1e-4, init: 'random' as const, randomState: 1, backend, gpuProfile, onWarning: () => {} };
     const blockRows: number[] = [];
     for await (const block of rowBlocks(file, { rowsPerBlock: 7 })) blockRows.push(block.rows);
     const streamed = await new MiniBatchNMF(options).fit(rowBlocks(file, { rowsPerBlock: 7 }));
@@ -92,8 +93,8 @@ const api: PageApi = {
     const inMemory = new MiniBatchNMF(options);
     await inMemory.fit(rows);
     const report = (m: MiniBatchNMF) => ({ H: toPage(m.components!), nSteps: m.nSteps!, nIter: m.nIter!, reconstructionErr: m.reconstructionErr! });
-    say(`streamFile (${backend}): ${blockRows.length} blocks, ${streamed.nSteps} steps`);
-    return { streamed: report(streamed), inMemory: report(inMemory), blockRows };
+    say(`streamFile (${backend}, ${streamed.backendUsed}): ${blockRows.length} blocks, ${streamed.nSteps} steps`);
+    return { streamed: report(streamed), inMemory: report(inMemory), blockRows, backendUsed: streamed.backendUsed };
   },
 };
 

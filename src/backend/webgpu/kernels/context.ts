@@ -1,7 +1,7 @@
 // What every kernel launcher needs: the device, the fit's buffer set, the grid limit, debug output.
 
 import type { BufferSet } from '../buffers.js';
-import { bindGroup, type Launch } from '../dispatch.js';
+import { bindGroup, registerLaunch, type Binding, type Launch, type LaunchCost } from '../dispatch.js';
 import { getPipeline, type Constants } from '../pipelines.js';
 import type { ShaderName } from '../shader-sources.js';
 import { uniformLayout, UniformBlock } from '../uniforms.js';
@@ -12,6 +12,11 @@ export interface KernelContext {
   readonly buffers: BufferSet;
   readonly maxPerDim: number;
   readonly debug: boolean;
+  /** the kernel plan the launches belong to (absent: 'software') */
+  readonly plan?: 'hardware' | 'software';
+  /** tests: fewer splits per pass and shorter splits than the hardware plan's own, to exercise its splits and passes on small X */
+  readonly maxSplits?: number;
+  readonly maxChunk?: number;
 }
 
 export function pipeline(ctx: KernelContext, shader: ShaderName, entry: string, constants: Constants): Promise<GPUComputePipeline> {
@@ -34,10 +39,17 @@ export async function makeLaunch(
   constants: Constants,
   label: string,
   values: Record<string, number | boolean>,
-  bindings: Record<number, GPUBuffer>,
+  bindings: Record<number, Binding>,
   grid: [number, number],
+  cost?: LaunchCost,
 ): Promise<Launch> {
   const pipe = await pipeline(ctx, shader, entry, constants);
   const u = params(ctx, shader, label, values);
-  return { label, params: u, pipeline: pipe, bindGroup: bindGroup(ctx.device, label, pipe, { 0: u.buffer, ...bindings }), grid };
+  return registerLaunch({ label, params: u, pipeline: pipe, bindGroup: bindGroup(ctx.device, label, pipe, { 0: u.buffer, ...bindings }), grid, cost });
+}
+
+/** The device limits the hardware plan sizes its tiles from. */
+export function workgroupLimits(ctx: KernelContext): { invocations: number; storage: number } {
+  const l = ctx.device.limits;
+  return { invocations: l.maxComputeInvocationsPerWorkgroup, storage: l.maxComputeWorkgroupStorageSize };
 }

@@ -1,6 +1,6 @@
 // Launchers for divergence.wgsl: per-workgroup partials of the β-divergence, dense or at CSR entries.
 
-import { linearGrid, tileGrid, type Launch } from '../dispatch.js';
+import { linearGrid, once, reread, tileGrid, type Launch } from '../dispatch.js';
 import { makeLaunch, type KernelContext } from './context.js';
 import { betaClass } from './mu.js';
 
@@ -31,8 +31,12 @@ export function denseDivergenceLaunch(ctx: KernelContext, s: DenseDivergenceSpec
   const constants = { BETA_CLASS: betaClass(s.beta), HAS_X: s.x !== null, TILE_K: 8 };
   const values = { rows: s.rows, n: s.n, k: s.k, rowStart: s.rowStart, count: 0, partialBase: s.partialBase, beta: s.beta };
   const grid = tileGrid(Math.ceil(s.n / TILE), Math.ceil(s.rows / TILE), ctx.maxPerDim, s.label);
+  const cost = {
+    invocations: 64, trips: Math.ceil(s.k / 8), flops: s.rows * s.n * (2 * s.k + 6),
+    traffic: [...(s.x ? [once(4 * s.rows * s.n)] : []), reread(4 * s.rows * s.k, grid[0]), reread(4 * s.k * s.n, grid[1])],
+  };
   return makeLaunch(ctx, 'divergence', 'divergenceDense', constants, s.label, values,
-    { 1: s.x ?? s.dummy, 2: s.w, 3: s.h, 4: s.partials }, grid);
+    { 1: s.x ?? s.dummy, 2: s.w, 3: s.h, 4: s.partials }, grid, cost);
 }
 
 export function sparseDivergenceWorkgroups(nnz: number): number {
@@ -52,8 +56,9 @@ export interface SparseDivergenceSpec {
 export function sparseDivergenceLaunch(ctx: KernelContext, s: SparseDivergenceSpec): Promise<Launch> {
   const values = { rows: 0, n: 0, k: 0, rowStart: 0, count: s.nnz, partialBase: s.partialBase, beta: s.beta };
   const grid = linearGrid(sparseDivergenceWorkgroups(s.nnz), ctx.maxPerDim, s.label);
+  const cost = { invocations: SPARSE_WORKGROUP, trips: 1, flops: 6 * s.nnz, traffic: [once(8 * s.nnz)] };
   return makeLaunch(ctx, 'divergence', 'divergenceSparse', { BETA_CLASS: betaClass(s.beta) }, s.label, values,
-    { 1: s.data, 4: s.partials, 5: s.wh }, grid);
+    { 1: s.data, 4: s.partials, 5: s.wh }, grid, cost);
 }
 
 /** Weighted NMF: Σ weights·d_β(X | WH) over the observed entries (the stored entries of the plan's CSR X). */

@@ -2,7 +2,7 @@
 // 4 × 8 or 4 × 4 block of C, so the skinny products of NMF (k × n, m × k, sums) waste few rows or columns.
 // The products with X, for k ≤ 32 and rows of X in vec4s, go through skinnyLaunch: X read once each.
 
-import { linearGrid, type Launch } from '../dispatch.js';
+import { linearGrid, once, reread, type Access, type Launch } from '../dispatch.js';
 import { makeLaunch, type KernelContext } from './context.js';
 
 export interface GemmSpec {
@@ -40,15 +40,21 @@ function gemmConstants(s: GemmSpec) {
   return { TRANS_A: !!s.transA, TRANS_B: !!s.transB, M: s.M, N: s.N, K: s.K, LDA: s.lda, LDB: s.ldb, LDC: s.ldc, WG, RM: blockSide(s.M), CW: blockSide(s.N) };
 }
 
+/** One invocation per block of C, its K loop 4 deep, straight from storage: A's rows read once per column block, B's columns once per row block. */
+function gemmCost(s: GemmSpec, extra: Access[] = []) {
+  const traffic = [reread(4 * s.M * s.K, Math.ceil(s.N / blockSide(s.N))), reread(4 * s.K * s.N, Math.ceil(s.M / blockSide(s.M))), once(4 * s.M * s.N * (s.accumulate ? 2 : 1)), ...extra];
+  return { invocations: WG, trips: Math.ceil(s.K / 4), flops: 2 * s.M * s.N * s.K, traffic };
+}
+
 export async function gemmLaunch(ctx: KernelContext, s: GemmSpec): Promise<Launch> {
   const values = { aOffset: s.aOffset ?? 0, bOffset: s.bOffset ?? 0, cOffset: s.cOffset ?? 0, accumulate: !!s.accumulate };
-  return makeLaunch(ctx, 'gemm', 'main', gemmConstants(s), s.label, values, { 1: s.a, 2: s.b, 3: s.c }, gemmGrid(ctx, s.M, s.N, s.label));
+  return makeLaunch(ctx, 'gemm', 'main', gemmConstants(s), s.label, values, { 1: s.a, 2: s.b, 3: s.c }, gemmGrid(ctx, s.M, s.N, s.label), gemmCost(s));
 }
 
 /** C = X ⊘ (op(A)·op(B)) for a block of rows of X (row stride ldc, from xOffset), WH == 0 → EPSILON. */
 export async function divideXLaunch(ctx: KernelContext, s: GemmSpec & { x: GPUBuffer; xOffset: number }): Promise<Launch> {
   const values = { aOffset: s.aOffset ?? 0, bOffset: s.bOffset ?? 0, cOffset: s.cOffset ?? 0, xOffset: s.xOffset };
-  return makeLaunch(ctx, 'gemm', 'divideX', gemmConstants(s), s.label, values, { 1: s.a, 2: s.b, 3: s.c, 4: s.x }, gemmGrid(ctx, s.M, s.N, s.label));
+  return makeLaunch(ctx, 'gemm', 'divideX', gemmConstants(s), s.label, values, { 1: s.a, 2: s.b, 3: s.c, 4: s.x }, gemmGrid(ctx, s.M, s.N, s.label), gemmCost(s, [once(4 * s.M * s.N)]));
 }
 
 /** gemm.wgsl's skinnyNT / skinnyTN unroll at most this many components. */
@@ -104,5 +110,14 @@ export function skinnyLaunch(ctx: KernelContext, s: SkinnySpec): Promise<Launch>
     : { aOffset: s.rowStart * k, bOffset: 0, cOffset: 0, xOffset: 0, accumulate: s.accumulate };
   // NT: a4 = X, b4 = H, f = W (WH);  TN: a = W (a4 the same, for vec4 loads when k % 4 == 0), b4 = X, f4 = H (WH)
   const bindings: Record<number, GPUBuffer> = nt ? { 3: s.c, 5: s.x, 6: s.h, 7: s.w } : { 1: s.w, 3: s.c, 5: s.w, 6: s.x, 8: s.h };
-  return makeLaunch(ctx, 'gemm', nt ? 'skinnyNT' : 'skinnyTN', constants, s.label, values, bindings, linearGrid(Math.ceil(invocations / SWG), ctx.maxPerDim, s.label));
+  // NT: an invocation walks a row block's n columns in vec4s; TN: its columns' rows, one at a time
+  // X read once; the skinny factor by every invocation (NT: all of H; TN: all rows of W)
+  const traffic = [
+    once(4 * rows * n),
+    nt ? reread(4 * k * n, invocations) : reread(4 * rows * k, invocations),
+    ...(s.divide ? [nt ? once(4 * rows * k) : once(4 * k * n)] : []),
+    once(4 * (nt ? rows * k : k * n * (s.accumulate ? 2 : 1))),
+  ];
+  const cost = { invocations: SWG, trips: nt ? Math.ceil(n / 4) : rows, flops: 2 * rows * n * k * (s.divide ? 2 : 1), traffic };
+  return makeLaunch(ctx, 'gemm', nt ? 'skinnyNT' : 'skinnyTN', constants, s.label, values, bindings, linearGrid(Math.ceil(invocations / SWG), ctx.maxPerDim, s.label), cost);
 }

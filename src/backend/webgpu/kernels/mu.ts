@@ -1,6 +1,6 @@
 // Launchers for mu.wgsl: the fused β ≠ 2 products (WH recomputed tile by tile) and the update.
 
-import { linearGrid, tileGrid, type Launch } from '../dispatch.js';
+import { linearGrid, once, tileGrid, type Launch } from '../dispatch.js';
 import { makeLaunch, type KernelContext } from './context.js';
 
 /** The β-class override: scikit-learn special-cases β = 2, 1 and 0; any other β is class 3. */
@@ -43,7 +43,15 @@ export function muProductsLaunch(ctx: KernelContext, s: MuProductsSpec): Promise
   const values = { rows: s.rows, n: s.n, k: s.k, rowStart: s.rowStart, accumulate: s.accumulate, beta: s.beta };
   const grid = tileGrid(Math.ceil(N / (shape.WG_N * R)), Math.ceil(M / (shape.WG_M * R)), ctx.maxPerDim, s.label);
   const bindings = { 1: s.x ?? s.dummy, 2: s.w, 3: s.h, 4: s.num, 5: s.den };
-  return makeLaunch(ctx, 'mu', s.side === 'W' ? 'muProductsW' : 'muProductsH', constants, s.label, values, bindings, grid);
+  // each workgroup walks the whole reduction (n for W, this block's rows for H) TILE_K at a time, WH recomputed per entry
+  // WH recomputed per entry of each tile from a row of W and a column of H (2k loads), by every tile across the output
+  const products = (s.x ? 1 : 0) + (s.beta !== 1 ? 1 : 0);
+  const entries = s.rows * s.n * (s.side === 'W' ? grid[0] : grid[1]); // each tile across k recomputes its entries
+  const cost = {
+    invocations: shape.WG_M * shape.WG_N, trips: Math.ceil((s.side === 'W' ? s.n : s.rows) / 8), flops: 2 * s.rows * s.n * s.k * (1 + products),
+    traffic: [...(s.x ? [once(4 * s.rows * s.n)] : []), { footprint: 4 * s.rows * s.k, moved: 4 * s.k * entries }, { footprint: 4 * s.k * s.n, moved: 4 * s.k * entries }, once(4 * M * N * products)],
+  };
+  return makeLaunch(ctx, 'mu', s.side === 'W' ? 'muProductsW' : 'muProductsH', constants, s.label, values, bindings, grid, cost);
 }
 
 export interface MuApplySpec {
@@ -72,5 +80,6 @@ export function muApplyLaunch(ctx: KernelContext, s: MuApplySpec): Promise<Launc
     clip, l1: 0, l2: 0, gamma: 1, sumShift: 0,
   };
   const grid = linearGrid(Math.ceil(s.count / 256), ctx.maxPerDim, s.label);
-  return makeLaunch(ctx, 'mu', 'muApply', { BETA_CLASS: s.denFromBuffer ? 3 : betaClass(s.beta) }, s.label, values, { 6: s.f, 7: s.num, 8: s.den, 9: s.sums }, grid);
+  const cost = { invocations: 256, trips: 1, flops: 6 * s.count, traffic: [once(16 * s.count)] };
+  return makeLaunch(ctx, 'mu', 'muApply', { BETA_CLASS: s.denFromBuffer ? 3 : betaClass(s.beta) }, s.label, values, { 6: s.f, 7: s.num, 8: s.den, 9: s.sums }, grid, cost);
 }

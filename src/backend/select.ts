@@ -45,6 +45,16 @@ function webgpu(device: unknown): Promise<Backend> {
   return pending;
 }
 
+/**
+ * Resolves once every step submitted to our own WebGPU device has run (at once when there is none).
+ * Dawn aborts the whole process when a worker_threads Worker ends with one of its queue promises
+ * pending, so webnmf/worker's worker drains the queue before it ends.
+ */
+export async function drainOwnDevice(): Promise<void> {
+  const backend = (await ownBackend?.catch(() => null)) as { device?: GPUDevice } | null | undefined;
+  await backend?.device?.queue.onSubmittedWorkDone().catch(() => {});
+}
+
 /** The process-wide gpujs backend (WebGL2 where a context exists, else webasm), created on first use. */
 let gpujsBackend: Promise<Backend> | null = null;
 

@@ -23,7 +23,9 @@ export type ToWorker =
   /** RunningFit#factors of the fit under way (its reply: 'factors', or 'failed' when none runs) */
   | { type: 'factors'; id: number }
   /** tests: what the worker's WebGPU device still holds */
-  | { type: 'inspect'; id: number };
+  | { type: 'inspect'; id: number }
+  /** Node: end once the calls under way have stopped and the GPU queue has drained (see spawn.ts) */
+  | { type: 'close' };
 
 /** The model's attributes as its copy on the caller's side needs them. */
 export type ModelCopy =

@@ -48,6 +48,7 @@ function startNodeWorker(on: WorkerEvents): WorkerPort {
     ? new threads.Worker(`import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(url.href)}));`, { eval: true, name: 'webnmf', execArgv })
     : new threads.Worker(url, { name: 'webnmf', execArgv });
   worker.unref();
+  let closing = false;
   worker.on('message', (m: FromWorker) => on.message(m));
   worker.on('messageerror', () => on.failed(new NMFError('A message from the webnmf worker could not be read.')));
   worker.on('error', (e: Error) => on.failed(new NMFError(`The webnmf worker failed: ${e.message}`)));
@@ -55,6 +56,16 @@ function startNodeWorker(on: WorkerEvents): WorkerPort {
   return {
     post: (m, transfer = []) => worker.postMessage(m, transfer),
     busy: (busy) => (busy ? worker.ref() : worker.unref()),
-    terminate: () => void worker.terminate(),
+    // worker.terminate() with a Dawn queue promise pending aborts the process: the worker ends itself
+    // once its GPU work has run; terminate() only if it has not within 10 s (a hung call)
+    terminate: () => {
+      if (closing) return;
+      closing = true;
+      worker.unref();
+      worker.postMessage({ type: 'close' } satisfies ToWorker);
+      const hard = setTimeout(() => void worker.terminate(), 10_000);
+      hard.unref();
+      worker.once('exit', () => clearTimeout(hard));
+    },
   };
 }

@@ -2,7 +2,7 @@
 // the owner's thread would run them. Progress and warnings go back as they happen (progress batched),
 // results and the model's new attributes when a call ends, their arrays transferred, not copied.
 
-import { acquireBackend } from '../backend/select.js';
+import { acquireBackend, drainOwnDevice } from '../backend/select.js';
 import { NMFError, type NMFWarning } from '../errors.js';
 import { MiniBatchNMF } from '../minibatch.js';
 import type { DenseMatrix } from '../matrix/matrix.js';
@@ -159,9 +159,12 @@ function onMessage(m: ToWorker): void {
         [model, notCreated] = [undefined, e];
       }
       return;
-    case 'call':
-      void call(m);
+    case 'call': {
+      const under = call(m);
+      underWay.add(under);
+      void under.finally(() => underWay.delete(under));
       return;
+    }
     case 'abort':
       controller.abort(new DOMException('The fit was aborted.', 'AbortError'));
       return;
@@ -171,7 +174,22 @@ function onMessage(m: ToWorker): void {
     case 'inspect':
       void liveGpuBuffers().then((n) => post({ type: 'inspected', id: m.id, liveGpuBuffers: n }));
       return;
+    case 'close':
+      void close();
+      return;
   }
+}
+
+/** The calls this worker is running. */
+const underWay = new Set<Promise<void>>();
+
+/** Node's dispose(): stop what runs, let the GPU finish what it was given, then end this thread. */
+async function close(): Promise<void> {
+  controller.abort(new NMFError('The worker estimator was disposed.'));
+  await Promise.allSettled([...underWay]);
+  await drainOwnDevice();
+  await new Promise((resolve) => setTimeout(resolve, 0)); // the drained promises' callbacks run first
+  process.exit(0); // in a worker_threads Worker this ends the thread, not the process
 }
 
 if (nodePort) nodePort.on('message', onMessage);

@@ -29,7 +29,9 @@ export interface SavedEnvelope<F extends ModelFormat> {
 /** Options that are objects of this process (a device, a signal, callbacks): never saved. */
 const UNSAVED_OPTIONS: readonly string[] = ['device', 'signal', 'onProgress', 'onWarning'];
 /** What fromJSON's second argument may set: the unsaved options, and where and how verbosely the model runs. */
-export const LOAD_OPTIONS = ['backend', 'device', 'signal', 'onProgress', 'onWarning', 'verbose', 'checkEvery'] as const;
+export const LOAD_OPTIONS = ['backend', 'gpuProfile', 'device', 'signal', 'onProgress', 'onWarning', 'verbose', 'checkEvery'] as const;
+/** Options added after version 1 was first written, and what a file without them meant (their default then). */
+const ADDED_SINCE: Readonly<Record<string, unknown>> = { gpuProfile: 'auto' };
 export type LoadOption = (typeof LOAD_OPTIONS)[number];
 
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
@@ -199,6 +201,7 @@ function loadParams<T extends object>(reader: ModelReader, saved: Record<string,
       throw new InvalidParameterError(key, `Unknown option '${key}' for ${caller}.fromJSON. Valid options are: ${loadable.join(', ')}.`);
     }
   }
+  for (const [name, meant] of Object.entries(ADDED_SINCE)) if (allowed.includes(name as ParamName) && !(name in saved)) saved = { ...saved, [name]: meant };
   for (const key of Object.keys(saved)) if (UNSAVED_OPTIONS.includes(key)) reader.fail(`params.${key}`, 'is never saved (it is an object of the process that ran the model)');
   for (const name of allowed) if (!UNSAVED_OPTIONS.includes(name)) reader.field(saved, `params.${name}`);
   try {

@@ -78,7 +78,7 @@ describe('npm run bench', () => {
     const skFile = join(work, 'sklearn.json');
     const sk: SklearnResult[] = [{ m: 100, n: 80, k: 5, solver: 'mu', betaLoss: 'frobenius', iters: 20, msPerIter: spread([SKLEARN_MS]) }];
     await writeFile(skFile, JSON.stringify(sk));
-    const { code, stdout, stderr } = await bench(['--browser', SYSTEM_CHROMIUM, ...TINY, '--backends', 'webgpu,cpu', '--gemm', '64', '--sklearn', skFile, '--out', out]).done;
+    const { code, stdout, stderr } = await bench(['--browser', SYSTEM_CHROMIUM, ...TINY, '--backends', 'webgpu,cpu', '--profile', 'hardware', '--gemm', '64', '--sklearn', skFile, '--out', out]).done;
     expect(code, stderr).toBe(0);
     const { rec, html } = await onlyRecord(out);
 
@@ -94,7 +94,7 @@ describe('npm run bench', () => {
       // the same problem, the same start: both backends end at the same loss (float32 against float64)
       expect(Math.abs(r.curve.finalLoss / rec.results[1].curve.finalLoss - 1)).toBeLessThan(1e-3);
     }
-    expect(rec.results[0].backendUsed).toMatch(/^webgpu/);
+    expect(rec.results[0].backendUsed).toMatch(/^webgpu: .*\(float32, hardware plan\)$/); // --profile hardware reached the fits
     expect(rec.results[1].backendUsed).toMatch(/^cpu/);
 
     // the conditions: the page is cross-origin isolated, so the CPU backend gets its threads
@@ -121,6 +121,7 @@ describe('npm run bench', () => {
     expect(row.webgpuOfGemm).toBeCloseTo(rec.results[0].gflops! / rec.gemm!.gflops, 12);
     expect(stdout).toContain(`100×80 k=5 mu frobenius: fastest ${row.fastest}`);
     expect(stdout).toContain('CPU backend threads');
+    expect(stdout).toContain('gpuProfile: hardware (ran the hardware plan)');
     // here WebGPU is SwiftShader: the console and the report say so, loudly
     expect(page.adapter!.software).toBe(true);
     expect(stdout).toMatch(/^!!! SOFTWARE ADAPTER/m);

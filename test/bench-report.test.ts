@@ -30,7 +30,7 @@ const PHONE = 390;
 
 const OPTIONS: BenchOptions = {
   sizes: SIZES, k: 10, iters: 20, rounds: 5, curveIters: 100, backends: BACKENDS, solvers: ['cd', 'mu'],
-  losses: ['frobenius', 'kullback-leibler'], gemm: 512, peakGflops: null, gpuProfile: null,
+  losses: ['frobenius', 'kullback-leibler'], gemm: 512, peakGflops: null, gpuProfile: 'auto',
 };
 
 const SWIFTSHADER: PageEnvironment = {
@@ -186,6 +186,8 @@ describe('what the report stands on', () => {
       [['--ws-endpoint', 'ws://x', '--headful'], /--headful and --flag apply to a browser the bench launches/],
       [['--flag', '--use-angle=vulkan'], /--flag' argument is ambiguous/],
       [['--k', '200', '--sizes', '100x80'], /--k 200 is larger than min\(100, 80\)/],
+      [['--profile', 'fast'], /--profile: 'fast' is not one of auto, hardware, software/],
+      [['--profile', 'auto,hardware'], /--profile takes one of auto, hardware, software, got 'auto,hardware'/],
     ];
     for (const [args, message] of bad) {
       let error: unknown;

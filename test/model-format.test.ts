@@ -242,9 +242,9 @@ describe('fromJSON refuses bad files, naming the field', () => {
 
   it('options of fromJSON: only where and how it runs', async () => {
     const { nmf, mb } = await saved();
-    expectRefusal(() => NMF.fromJSON(nmf, { maxIter: 5 } as never), 'maxIter', /Unknown option 'maxIter' for NMF\.fromJSON\. Valid options are: backend, device, signal, onProgress, onWarning, verbose, checkEvery/);
+    expectRefusal(() => NMF.fromJSON(nmf, { maxIter: 5 } as never), 'maxIter', /Unknown option 'maxIter' for NMF\.fromJSON\. Valid options are: backend, gpuProfile, device, signal, onProgress, onWarning, verbose, checkEvery/);
     expectRefusal(() => NMF.fromJSON(nmf, { backend: 'gpu' as never }), 'backend', /The 'backend' parameter of NMF must be a str among/);
-    expectRefusal(() => MiniBatchNMF.fromJSON(mb, { checkEvery: 2 } as never), 'checkEvery', /Valid options are: backend, device, signal, onProgress, onWarning, verbose\./);
+    expectRefusal(() => MiniBatchNMF.fromJSON(mb, { checkEvery: 2 } as never), 'checkEvery', /Valid options are: backend, gpuProfile, device, signal, onProgress, onWarning, verbose\./);
   });
 
   it('missing fields, wrong shape, dtype, data or values of an array', async () => {

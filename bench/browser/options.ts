@@ -13,6 +13,7 @@ export const DEFAULT_SIZES = '100x80,200x150,400x300';
 
 export const USAGE = `usage: npm run bench -- [grid] [browser] [scikit-learn] [--out bench/results]
   grid:    --sizes ${DEFAULT_SIZES}  --k 10  --backends webgpu,gpujs,cpu  --solvers cd,mu
+           --profile auto|hardware|software (webnmf's gpuProfile: the WebGPU kernel plan; default auto)
            --losses frobenius,kullback-leibler  --iters 20  --rounds 5  --curve-iters 100
            --gemm 512 (N of the WebGPU GEMM case; 0: none)  --peak-gflops G (your GPU's peak, from its sheet)
   browser: --browser PATH | --channel stable|beta|dev|canary | --ws-endpoint ws://… (or http://host:9222)
@@ -72,6 +73,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
         solvers: { type: 'string', default: 'cd,mu' },
         losses: { type: 'string', default: 'frobenius,kullback-leibler' },
         gemm: { type: 'string', default: '512' },
+        profile: { type: 'string', default: 'auto' },
         'peak-gflops': { type: 'string' },
         browser: { type: 'string' },
         channel: { type: 'string' },
@@ -105,6 +107,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
     peakGflops = Number(values['peak-gflops']);
     if (!(peakGflops > 0)) throw new UsageError(`--peak-gflops must be a positive number of GFLOP/s, got '${values['peak-gflops']}'`);
   }
+  if (values.profile.includes(',')) throw new UsageError(`--profile takes one of auto, hardware, software, got '${values.profile}'`);
   const bench: BenchOptions = {
     sizes,
     k: integer('k', values.k, 1),
@@ -116,7 +119,7 @@ export function parseCli(argv: string[]): CliOptions | 'help' {
     losses: list<BenchLoss>('losses', values.losses, ['frobenius', 'kullback-leibler']),
     gemm: integer('gemm', values.gemm, 0),
     peakGflops,
-    gpuProfile: null,
+    gpuProfile: list<'auto' | 'hardware' | 'software'>('profile', values.profile, ['auto', 'hardware', 'software'])[0],
   };
   for (const [m, n] of sizes) if (bench.k > Math.min(m, n)) throw new UsageError(`--k ${bench.k} is larger than min(${m}, ${n})`);
   if (!bench.solvers.includes('mu') && !bench.losses.includes('frobenius')) throw new UsageError("--losses kullback-leibler needs --solvers mu ('cd' is frobenius only): nothing to run");

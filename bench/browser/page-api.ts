@@ -25,8 +25,8 @@ export interface BenchOptions {
   gemm: number;
   /** the adapter's peak GFLOP/s from its vendor's sheet, if the user gave it */
   peakGflops: number | null;
-  /** webnmf's gpuProfile for the WebGPU fits; null: the library's default */
-  gpuProfile: string | null;
+  /** webnmf's gpuProfile for the WebGPU fits (--profile) */
+  gpuProfile: 'auto' | 'hardware' | 'software';
 }
 
 export interface BenchCase {

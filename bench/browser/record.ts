@@ -3,7 +3,7 @@
 // over webnmf's CPU backend and over scikit-learn, WebGPU's share of its GEMM rate, the plan that ran.
 // Pure: the runner (Node) and the page (--serve) both build records with it.
 
-import { SOFTWARE_ADAPTER } from '../../src/backend/select.js';
+import { isSoftwareAdapter } from '../../src/backend/adapter.js';
 import { CURVE_TOL, LO_ITERS, problemLabel, sameProblem } from './cases.js';
 import { MAC_FORMULA } from './flops.js';
 import type { Spread } from './stats.js';
@@ -12,11 +12,8 @@ import type {
   SklearnFigures, WebnmfVersion,
 } from './page-api.js';
 
-/** A GPU emulated on the CPU: the adapter says so (isFallbackAdapter), or its names do (SwiftShader, llvmpipe, WARP…). */
-export function isSoftware(info: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean }): boolean {
-  if (info.isFallbackAdapter) return true;
-  return SOFTWARE_ADAPTER.test([info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' '));
-}
+/** A GPU emulated on the CPU: the library's one rule (src/backend/adapter.ts), which gpuProfile 'auto' follows. */
+export const isSoftware = isSoftwareAdapter;
 
 export function adapterName(a: AdapterReport | null): string {
   if (!a) return 'no WebGPU adapter';
@@ -124,10 +121,16 @@ function headline(r: Omit<BenchRecord, 'headline'>): Headline {
     adapter: adapterName(page.adapter),
     gemmGflops: r.gemm?.gflops ?? null,
     backendUsed,
-    gpuProfile: r.options.gpuProfile ?? "the library's default",
+    gpuProfile: profileThatRan(r.options.gpuProfile, backendUsed.webgpu),
     cpuThreads: page.cpuThreads,
     crossOriginIsolated: page.crossOriginIsolated,
   };
+}
+
+/** 'auto (ran the software plan)': what was asked for, and the plan WebGPU's backendUsed names. */
+function profileThatRan(asked: string | null, webgpuUsed: string | undefined): string {
+  const plan = /(\w+) plan\)$/.exec(webgpuUsed ?? '')?.[1];
+  return `${asked ?? 'auto'}${plan ? ` (ran the ${plan} plan)` : ''}`; // null: a record from before --profile
 }
 
 export function makeRecord(r: Omit<BenchRecord, 'schema' | 'headline' | 'loIters' | 'curveTol' | 'macFormula'>): BenchRecord {

@@ -27,7 +27,7 @@ export class CaseRunner {
     private readonly log: (line: string) => void,
   ) {}
 
-  private options(c: BenchCase, maxIter: number, tol: number): NMFOptions {
+  private options(c: BenchCase, o: BenchOptions, maxIter: number, tol: number): NMFOptions {
     if (c.backend === 'webgpu' && !this.device) throw new Error(`backend 'webgpu' asked for, but the page has no WebGPU device: ${this.noDeviceReason}`);
     return {
       nComponents: c.k,
@@ -38,7 +38,7 @@ export class CaseRunner {
       maxIter,
       tol,
       backend: c.backend,
-      ...(c.backend === 'webgpu' ? { device: this.device } : {}),
+      ...(c.backend === 'webgpu' ? { device: this.device, gpuProfile: o.gpuProfile } : {}),
       // a fit stopped by maxIter is what a timing fit is for: its ConvergenceWarning is expected
       onWarning: (w) => {
         if (w.category !== 'ConvergenceWarning') console.warn(`${w.category}: ${w.message}`);
@@ -46,12 +46,12 @@ export class CaseRunner {
     };
   }
 
-  private async fit(c: BenchCase, maxIter: number, tol: number, progress: boolean): Promise<CurveResult> {
+  private async fit(c: BenchCase, o: BenchOptions, maxIter: number, tol: number, progress: boolean): Promise<CurveResult> {
     const X = getX(c.m, c.n, c.k);
     const points: ProgressPoint[] = [];
     const t0 = performance.now();
     const { W, H, nIter } = await nonNegativeFactorization(X, {
-      ...this.options(c, maxIter, tol),
+      ...this.options(c, o, maxIter, tol),
       onProgress: progress
         ? (p) => {
             const value = p.loss ?? p.violation;
@@ -64,10 +64,10 @@ export class CaseRunner {
   }
 
   async run(c: BenchCase, o: BenchOptions): Promise<CaseResult> {
-    const model = new NMF(this.options(c, 2, 0));
+    const model = new NMF(this.options(c, o, 2, 0));
     await model.fit(getX(c.m, c.n, c.k));
     const chunksBefore = workerChunks();
-    const time = async (maxIter: number) => (await this.fit(c, maxIter, 0, false)).ms;
+    const time = async (maxIter: number) => (await this.fit(c, o, maxIter, 0, false)).ms;
     // a calibration pair (not counted): too short a difference gets more iterations
     let iters = o.iters;
     const diff = (await time(LO_ITERS + iters)) - (await time(LO_ITERS));
@@ -78,7 +78,7 @@ export class CaseRunner {
       hiMs.push(await time(LO_ITERS + iters));
     }
     const msPerIter = spread(loMs.map((lo, r) => (hiMs[r] - lo) / iters));
-    const curve = await this.fit(c, o.curveIters, CURVE_TOL, true);
+    const curve = await this.fit(c, o, o.curveIters, CURVE_TOL, true);
     const macsPerIter = macsPerIteration(c.m, c.n, c.k, c.betaLoss);
     this.log(`  ${msPerIter.median.toPrecision(3)} ms per iteration (median of ${o.rounds} rounds)`);
     return {

@@ -4,6 +4,7 @@
 
 import { linearGrid, once, reread, type Launch } from '../dispatch.js';
 import { makeLaunch, workgroupLimits, type KernelContext } from './context.js';
+import type { GemmSpec } from './gemm.js';
 
 /**
  * Workgroups a product over W or H should launch at least: 64 keeps every SM of a 46–84 SM GPU busy
@@ -69,23 +70,8 @@ export function tiledPartialFloats(plan: TiledPlan, M: number, N: number): numbe
   return plan.splits > 1 ? plan.splits * M * N : 0;
 }
 
-export interface TiledSpec {
-  label: string;
-  M: number;
-  N: number;
-  K: number;
-  a: GPUBuffer;
-  b: GPUBuffer;
-  c: GPUBuffer;
-  lda: number;
-  ldb: number;
-  ldc: number;
-  transA?: boolean;
-  transB?: boolean;
-  aOffset?: number;
-  bOffset?: number;
-  cOffset?: number;
-  accumulate?: boolean;
+/** A GEMM as gemm.ts states it, with the plan's split-K scratch. */
+export interface TiledSpec extends GemmSpec {
   /** split-K partials (the plan's shared scratch), at least tiledPartialFloats floats */
   partials: GPUBuffer;
 }

@@ -67,7 +67,7 @@ export function ab(A: FloatArray, B: FloatArray, C: FloatArray, m: number, k: nu
   else {
     const S = C.BYTES_PER_ELEMENT;
     runSplit(wasm, typed('ab', C), m * k * n, m, ROW_GRAIN, (i0, i1) =>
-      [A.byteOffset + i0 * k * S, B.byteOffset, C.byteOffset + i0 * n * S, i1 - i0, k, n]);
+      [A.byteOffset + i0 * k * S, B.byteOffset, C.byteOffset + i0 * n * S, i1 - i0, k, n, 0, 0]);
   }
 }
 

@@ -4,7 +4,9 @@
 ;; 2 doubles or 4 floats; each kernel's tiles are in vectors, its tails in elements.
 ;;
 ;;   abt_{T}    C[m×k]  = A[m×n] · B[k×n]ᵀ    dot products of rows            (X·Hᵀ)
-;;   ab_{T}     C[m×n]  = A[m×k] · B[k×n]     rows of A combine rows of B     (W·H, a block of rows)
+;;   ab_{T}     C[m×n]  = A[m×k] · B[k×n]     rows of A combine rows of B     (W·H, a block of rows;
+;;                                                                           X·Hᵀ with Hᵀ held n×k)
+;;              or C = X / (A·B) with `ratio` (KL's X / WH, WH never stored)
 ;;   atbAdd_{T} C[k×n] += A[m×k]ᵀ · B[m×n]    rows of B scaled into rows of C (Wᵀ·X, summed over row blocks)
 ;;
 ;; and the elementwise terms of the KL and Itakura-Saito MU updates, where WH == 0 is replaced by
@@ -143,18 +145,22 @@
 ;; + a product = 15 vectors, the xmm registers V8 allocates (wider tiles measured slower: spills).
 ;; X·Hᵀ runs here as X·(Hᵀ) with Hᵀ held n×k (k = 20: five tiles per row of C).
 ;;
+;; With `ratio` ≠ 0 it stores C = X / WH instead (KL's numerator terms, X laid out as C, WH == 0
+;; replaced by EPSILON as in ratio_{T}: the same bits), so WH never goes through memory.
+;;
 ;; Row tail: clamped to row m−1 as in abt (ab assigns C, so duplicates are harmless).
 ;; Column tails: single vectors, then scalar columns, each summed in the same order, so an element
 ;; gets the same bits whichever tile covers it.
 (func $ab_{T} (export "ab_{T}")
-  (param $A i32) (param $B i32) (param $C i32) (param $m i32) (param $k i32) (param $n i32)
-  (local $rowA i32) (local $rowC i32) (local $i i32) (local $j i32) (local $p i32) (local $pa i32) (local $aEnd i32)
+  (param $A i32) (param $B i32) (param $C i32) (param $m i32) (param $k i32) (param $n i32) (param $X i32) (param $ratio i32)
+  (local $xd i32) (local $rowA i32) (local $rowC i32) (local $i i32) (local $j i32) (local $p i32) (local $pa i32) (local $aEnd i32)
   (local $a0 i32) (local $d1 i32) (local $d2 i32) (local $d3 i32)
   (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
   (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $y0 v128) (local $y1 v128)
   (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
   (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
   (local $x {T}) (local $u0 {T}) (local $u1 {T}) (local $u2 {T}) (local $u3 {T})
+  (local.set $xd (i32.sub (local.get $X) (local.get $C)))   ;; X[i, j] is at &C[i, j] + xd
   (local.set $rowA (i32.mul (local.get $k) (i32.const {S})))
   (local.set $rowC (i32.mul (local.get $n) (i32.const {S})))
   (block $doneI (loop $overI
@@ -197,14 +203,25 @@
         (local.set $p (i32.add (local.get $p) (local.get $rowC)))
         (local.set $pa (i32.add (local.get $pa) (i32.const {S})))
         (br $overR)))
-      (v128.store offset=0 (i32.add (local.get $c0) (local.get $j)) (local.get $s00))
-      (v128.store offset=16 (i32.add (local.get $c0) (local.get $j)) (local.get $s01))
-      (v128.store offset=0 (i32.add (local.get $c1) (local.get $j)) (local.get $s10))
-      (v128.store offset=16 (i32.add (local.get $c1) (local.get $j)) (local.get $s11))
-      (v128.store offset=0 (i32.add (local.get $c2) (local.get $j)) (local.get $s20))
-      (v128.store offset=16 (i32.add (local.get $c2) (local.get $j)) (local.get $s21))
-      (v128.store offset=0 (i32.add (local.get $c3) (local.get $j)) (local.get $s30))
-      (v128.store offset=16 (i32.add (local.get $c3) (local.get $j)) (local.get $s31))
+      (if (local.get $ratio)
+        (then   ;; C = X / guard(A·B)
+        (v128.store offset=0 (i32.add (local.get $c0) (local.get $j)) ({V}.div (v128.load offset=0 (i32.add (i32.add (local.get $c0) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s00) ({V}.eq (local.get $s00) (v128.const i64x2 0 0)))))
+        (v128.store offset=16 (i32.add (local.get $c0) (local.get $j)) ({V}.div (v128.load offset=16 (i32.add (i32.add (local.get $c0) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s01) ({V}.eq (local.get $s01) (v128.const i64x2 0 0)))))
+        (v128.store offset=0 (i32.add (local.get $c1) (local.get $j)) ({V}.div (v128.load offset=0 (i32.add (i32.add (local.get $c1) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s10) ({V}.eq (local.get $s10) (v128.const i64x2 0 0)))))
+        (v128.store offset=16 (i32.add (local.get $c1) (local.get $j)) ({V}.div (v128.load offset=16 (i32.add (i32.add (local.get $c1) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s11) ({V}.eq (local.get $s11) (v128.const i64x2 0 0)))))
+        (v128.store offset=0 (i32.add (local.get $c2) (local.get $j)) ({V}.div (v128.load offset=0 (i32.add (i32.add (local.get $c2) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s20) ({V}.eq (local.get $s20) (v128.const i64x2 0 0)))))
+        (v128.store offset=16 (i32.add (local.get $c2) (local.get $j)) ({V}.div (v128.load offset=16 (i32.add (i32.add (local.get $c2) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s21) ({V}.eq (local.get $s21) (v128.const i64x2 0 0)))))
+        (v128.store offset=0 (i32.add (local.get $c3) (local.get $j)) ({V}.div (v128.load offset=0 (i32.add (i32.add (local.get $c3) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s30) ({V}.eq (local.get $s30) (v128.const i64x2 0 0)))))
+        (v128.store offset=16 (i32.add (local.get $c3) (local.get $j)) ({V}.div (v128.load offset=16 (i32.add (i32.add (local.get $c3) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s31) ({V}.eq (local.get $s31) (v128.const i64x2 0 0))))))
+        (else
+        (v128.store offset=0 (i32.add (local.get $c0) (local.get $j)) (local.get $s00))
+        (v128.store offset=16 (i32.add (local.get $c0) (local.get $j)) (local.get $s01))
+        (v128.store offset=0 (i32.add (local.get $c1) (local.get $j)) (local.get $s10))
+        (v128.store offset=16 (i32.add (local.get $c1) (local.get $j)) (local.get $s11))
+        (v128.store offset=0 (i32.add (local.get $c2) (local.get $j)) (local.get $s20))
+        (v128.store offset=16 (i32.add (local.get $c2) (local.get $j)) (local.get $s21))
+        (v128.store offset=0 (i32.add (local.get $c3) (local.get $j)) (local.get $s30))
+        (v128.store offset=16 (i32.add (local.get $c3) (local.get $j)) (local.get $s31))))
       (local.set $j (i32.add (local.get $j) (i32.const 32)))
       (br $overJ)))
     ;; a last single vector
@@ -226,10 +243,17 @@
         (local.set $p (i32.add (local.get $p) (local.get $rowC)))
         (local.set $pa (i32.add (local.get $pa) (i32.const {S})))
         (br $overR)))
-      (v128.store (i32.add (local.get $c0) (local.get $j)) (local.get $s00))
-      (v128.store (i32.add (local.get $c1) (local.get $j)) (local.get $s10))
-      (v128.store (i32.add (local.get $c2) (local.get $j)) (local.get $s20))
-      (v128.store (i32.add (local.get $c3) (local.get $j)) (local.get $s30))
+      (if (local.get $ratio)
+        (then   ;; C = X / guard(A·B)
+        (v128.store (i32.add (local.get $c0) (local.get $j)) ({V}.div (v128.load (i32.add (i32.add (local.get $c0) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s00) ({V}.eq (local.get $s00) (v128.const i64x2 0 0)))))
+        (v128.store (i32.add (local.get $c1) (local.get $j)) ({V}.div (v128.load (i32.add (i32.add (local.get $c1) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s10) ({V}.eq (local.get $s10) (v128.const i64x2 0 0)))))
+        (v128.store (i32.add (local.get $c2) (local.get $j)) ({V}.div (v128.load (i32.add (i32.add (local.get $c2) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s20) ({V}.eq (local.get $s20) (v128.const i64x2 0 0)))))
+        (v128.store (i32.add (local.get $c3) (local.get $j)) ({V}.div (v128.load (i32.add (i32.add (local.get $c3) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s30) ({V}.eq (local.get $s30) (v128.const i64x2 0 0))))))
+        (else
+        (v128.store (i32.add (local.get $c0) (local.get $j)) (local.get $s00))
+        (v128.store (i32.add (local.get $c1) (local.get $j)) (local.get $s10))
+        (v128.store (i32.add (local.get $c2) (local.get $j)) (local.get $s20))
+        (v128.store (i32.add (local.get $c3) (local.get $j)) (local.get $s30))))
       (local.set $j (i32.add (local.get $j) (i32.const 16)))))
     ;; the last columns (fewer than a vector), one at a time
     (block $doneT (loop $overT
@@ -247,10 +271,17 @@
         (local.set $p (i32.add (local.get $p) (local.get $rowC)))
         (local.set $pa (i32.add (local.get $pa) (i32.const {S})))
         (br $overR)))
-      ({T}.store (i32.add (local.get $c0) (local.get $j)) (local.get $u0))
-      ({T}.store (i32.add (local.get $c1) (local.get $j)) (local.get $u1))
-      ({T}.store (i32.add (local.get $c2) (local.get $j)) (local.get $u2))
-      ({T}.store (i32.add (local.get $c3) (local.get $j)) (local.get $u3))
+      (if (local.get $ratio)
+        (then   ;; C = X / guard(A·B)
+        ({T}.store (i32.add (local.get $c0) (local.get $j)) ({T}.div ({T}.load (i32.add (i32.add (local.get $c0) (local.get $j)) (local.get $xd))) (select ({T}.const 1.1920928955078125e-07) (local.get $u0) ({T}.eq (local.get $u0) ({T}.const 0)))))
+        ({T}.store (i32.add (local.get $c1) (local.get $j)) ({T}.div ({T}.load (i32.add (i32.add (local.get $c1) (local.get $j)) (local.get $xd))) (select ({T}.const 1.1920928955078125e-07) (local.get $u1) ({T}.eq (local.get $u1) ({T}.const 0)))))
+        ({T}.store (i32.add (local.get $c2) (local.get $j)) ({T}.div ({T}.load (i32.add (i32.add (local.get $c2) (local.get $j)) (local.get $xd))) (select ({T}.const 1.1920928955078125e-07) (local.get $u2) ({T}.eq (local.get $u2) ({T}.const 0)))))
+        ({T}.store (i32.add (local.get $c3) (local.get $j)) ({T}.div ({T}.load (i32.add (i32.add (local.get $c3) (local.get $j)) (local.get $xd))) (select ({T}.const 1.1920928955078125e-07) (local.get $u3) ({T}.eq (local.get $u3) ({T}.const 0))))))
+        (else
+        ({T}.store (i32.add (local.get $c0) (local.get $j)) (local.get $u0))
+        ({T}.store (i32.add (local.get $c1) (local.get $j)) (local.get $u1))
+        ({T}.store (i32.add (local.get $c2) (local.get $j)) (local.get $u2))
+        ({T}.store (i32.add (local.get $c3) (local.get $j)) (local.get $u3))))
       (local.set $j (i32.add (local.get $j) (i32.const {S})))
       (br $overT)))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))
@@ -258,185 +289,181 @@
 
 ;; atbAdd: C[r, j] += Σ_i A[i, r]·B[i, j].
 ;;
-;; Tile: 2 rows of C × 4 vectors of columns, 8 accumulators held in registers while the rows i of
-;; a block pass: per i, 2 splat loads of A[i, r..r+1] and 4 vector loads of B[i, j..], each from one
-;; pointer at constant offsets (no address arithmetic), feed 8 vector multiply-adds; C is loaded,
-;; added to and stored once per tile and block. 2 + 4 + 8 + a product = 15 live vectors (see ab).
+;; Tile: 4 rows of B × 2 rows of C. The 8 weights A[i..i+3, r..r+1] are splatted once; then one
+;; pass over the columns updates rows r and r+1 of C with all 4 rows of B:
+;;   C[r, j..j+1] += (w0·B[i, j..j+1] + w1·B[i+1, ..]) + (w2·B[i+2, ..] + w3·B[i+3, ..])
+;; Per step: 4 loads of B, 2 loads and 2 stores of C for 8 vector multiply-adds; adding B's rows
+;; one at a time would load and store C once per multiply-add.
 ;;
-;; Row blocks: the rows of A and B are taken IB = 32 at a time (the literal 32 below), so a column
-;; tile of B (32 rows × 64 bytes) stays in L1 while every pair of rows of C passes over it, the
-;; block's rows of B are read from memory once, and a tile touches few pages. Each element of C
-;; gets C + (Σ over the block's rows in order), block after block, whichever tile covers it.
+;; Column chunks: C is k rows of n; updating all of it for every 4 rows of B would stream C
+;; through L2 m/4 times. Columns are instead taken CHUNK (= 1 KiB per row, 128 doubles; the
+;; literal 1024 below) at a time, so the chunk of C (k KiB, 20 KiB for k = 20) stays in the
+;; 32 KiB L1 while every row of B passes over it.
 ;;
-;; Tails: single vectors, then scalar columns (fewer than a vector); odd k leaves one row of C.
+;; Tails: the last chunk may be narrower, and end with scalar columns (fewer than a vector); odd k
+;; leaves one row of C, done with 4 rows of B alone; the last m mod 4 rows of B are added one
+;; at a time. (atbAdd accumulates, so rows cannot be clamped and recomputed as in abt.)
 ;;
 ;; Column range: only the first n columns of B and C are read and written, while their rows are
 ;; ld elements apart (ld = n for whole matrices; a thread passes B and C offset to its first
 ;; column, its column count as n, and the full row length as ld).
 (func $atbAdd_{T} (export "atbAdd_{T}")
   (param $A i32) (param $B i32) (param $C i32) (param $m i32) (param $k i32) (param $n i32) (param $ld i32)
-  (local $rowA i32) (local $rowB i32) (local $colEnd i32) (local $i0 i32) (local $rows i32)
-  (local $wBlock i32) (local $bBlock i32) (local $wSpan i32) (local $j i32) (local $r i32)
-  (local $pw i32) (local $pb i32) (local $pc i32) (local $wEnd i32)
-  (local $w0 v128) (local $w1 v128) (local $y0 v128) (local $y1 v128) (local $y2 v128) (local $y3 v128)
-  (local $s00 v128) (local $s01 v128) (local $s02 v128) (local $s03 v128)
-  (local $s10 v128) (local $s11 v128) (local $s12 v128) (local $s13 v128)
-  (local $x {T}) (local $u0 {T}) (local $u1 {T})
+  (local $rowA i32) (local $rowB i32) (local $colEnd i32) (local $m4 i32) (local $j0 i32) (local $j1 i32) (local $j1v i32)
+  (local $i i32) (local $q i32) (local $j i32)
+  (local $a0 i32) (local $b0 i32) (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $c i32)
+  (local $a1 i32) (local $c1 i32)
+  (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128)
+  (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+  (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
   (local.set $rowA (i32.mul (local.get $k) (i32.const {S})))
   (local.set $rowB (i32.mul (local.get $ld) (i32.const {S})))      ;; row stride of B and C
   (local.set $colEnd (i32.mul (local.get $n) (i32.const {S})))     ;; bytes of each row to update
-  (block $doneBlock (loop $overBlock
-    (br_if $doneBlock (i32.ge_u (local.get $i0) (local.get $m)))
-    (local.set $rows (i32.sub (local.get $m) (local.get $i0)))
-    (if (i32.gt_u (local.get $rows) (i32.const 32)) (then (local.set $rows (i32.const 32))))
-    (local.set $wBlock (i32.add (local.get $A) (i32.mul (local.get $i0) (local.get $rowA))))
-    (local.set $bBlock (i32.add (local.get $B) (i32.mul (local.get $i0) (local.get $rowB))))
-    (local.set $wSpan (i32.mul (local.get $rows) (local.get $rowA)))
-    (local.set $j (i32.const 0))
-    ;; whole 4-vector tiles
-    (block $doneJ (loop $overJ
-      (br_if $doneJ (i32.gt_u (i32.add (local.get $j) (i32.const 64)) (local.get $colEnd)))
-      (local.set $r (i32.const 0))
-      (local.set $pc (i32.add (local.get $C) (local.get $j)))   ;; &C[r, j]
+  (local.set $m4 (i32.and (local.get $m) (i32.const -4)))
+  (block $doneChunk (loop $overChunk
+    (br_if $doneChunk (i32.ge_u (local.get $j0) (local.get $colEnd)))
+    ;; columns [j0, j1) in bytes; [j0, j1v) in whole vectors
+    (local.set $j1 (i32.add (local.get $j0) (i32.const 1024)))   ;; CHUNK in bytes
+    (if (i32.gt_u (local.get $j1) (local.get $colEnd)) (then (local.set $j1 (local.get $colEnd))))
+    (local.set $j1v (i32.add (local.get $j0)
+      (i32.and (i32.sub (local.get $j1) (local.get $j0)) (i32.const -16))))
+    ;; rows of B four at a time
+    (local.set $i (i32.const 0))
+    (block $doneI (loop $overI
+      (br_if $doneI (i32.ge_u (local.get $i) (local.get $m4)))
+      (local.set $a0 (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $rowA))))
+      (local.set $b0 (i32.add (local.get $B) (i32.mul (local.get $i) (local.get $rowB))))
+      (local.set $b1 (i32.add (local.get $b0) (local.get $rowB)))
+      (local.set $b2 (i32.add (local.get $b1) (local.get $rowB)))
+      (local.set $b3 (i32.add (local.get $b2) (local.get $rowB)))
+      (local.set $c (local.get $C))   ;; row r of C
+      (local.set $q (i32.const 0))    ;; r·8
+      ;; rows r, r + 1 of C together: 8 weights, each vector of B feeds two rows of C
+      (block $doneR2 (loop $overR2
+        (br_if $doneR2 (i32.gt_u (i32.add (local.get $q) (i32.const {S2})) (local.get $rowA)))
+        (local.set $a1 (i32.add (local.get $a0) (local.get $q)))   ;; &A[i, r]
+        (local.set $w0 ({SPLAT} (local.get $a1)))
+        (local.set $v0 ({SPLAT} offset={S} (local.get $a1)))
+        (local.set $a1 (i32.add (local.get $a1) (local.get $rowA)))
+        (local.set $w1 ({SPLAT} (local.get $a1)))
+        (local.set $v1 ({SPLAT} offset={S} (local.get $a1)))
+        (local.set $a1 (i32.add (local.get $a1) (local.get $rowA)))
+        (local.set $w2 ({SPLAT} (local.get $a1)))
+        (local.set $v2 ({SPLAT} offset={S} (local.get $a1)))
+        (local.set $a1 (i32.add (local.get $a1) (local.get $rowA)))
+        (local.set $w3 ({SPLAT} (local.get $a1)))
+        (local.set $v3 ({SPLAT} offset={S} (local.get $a1)))
+        (local.set $c1 (i32.add (local.get $c) (local.get $rowB)))
+        (local.set $j (local.get $j0))
+        (block $doneJ (loop $overJ
+          (br_if $doneJ (i32.ge_u (local.get $j) (local.get $j1v)))
+          (local.set $x0 (v128.load (i32.add (local.get $b0) (local.get $j))))
+          (local.set $x1 (v128.load (i32.add (local.get $b1) (local.get $j))))
+          (local.set $x2 (v128.load (i32.add (local.get $b2) (local.get $j))))
+          (local.set $x3 (v128.load (i32.add (local.get $b3) (local.get $j))))
+          (v128.store (i32.add (local.get $c) (local.get $j))
+            ({V}.add (v128.load (i32.add (local.get $c) (local.get $j)))
+              ({V}.add
+                ({V}.add ({V}.mul (local.get $w0) (local.get $x0)) ({V}.mul (local.get $w1) (local.get $x1)))
+                ({V}.add ({V}.mul (local.get $w2) (local.get $x2)) ({V}.mul (local.get $w3) (local.get $x3))))))
+          (v128.store (i32.add (local.get $c1) (local.get $j))
+            ({V}.add (v128.load (i32.add (local.get $c1) (local.get $j)))
+              ({V}.add
+                ({V}.add ({V}.mul (local.get $v0) (local.get $x0)) ({V}.mul (local.get $v1) (local.get $x1)))
+                ({V}.add ({V}.mul (local.get $v2) (local.get $x2)) ({V}.mul (local.get $v3) (local.get $x3))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br $overJ)))
+        (block $doneOdd (loop $overOdd   ;; the last columns (fewer than a vector) one at a time
+          (br_if $doneOdd (i32.ge_u (local.get $j) (local.get $j1)))
+          ({T}.store (i32.add (local.get $c) (local.get $j))
+            ({T}.add ({T}.load (i32.add (local.get $c) (local.get $j)))
+              (call $dot4_{T} (local.get $w0) (local.get $w1) (local.get $w2) (local.get $w3)
+                (local.get $b0) (local.get $b1) (local.get $b2) (local.get $b3) (local.get $j))))
+          ({T}.store (i32.add (local.get $c1) (local.get $j))
+            ({T}.add ({T}.load (i32.add (local.get $c1) (local.get $j)))
+              (call $dot4_{T} (local.get $v0) (local.get $v1) (local.get $v2) (local.get $v3)
+                (local.get $b0) (local.get $b1) (local.get $b2) (local.get $b3) (local.get $j))))
+          (local.set $j (i32.add (local.get $j) (i32.const {S})))
+          (br $overOdd)))
+        (local.set $c (i32.add (local.get $c1) (local.get $rowB)))
+        (local.set $q (i32.add (local.get $q) (i32.const {S2})))
+        (br $overR2)))
+      ;; odd k: the last row of C alone
       (block $doneR (loop $overR
-        (br_if $doneR (i32.gt_u (i32.add (local.get $r) (i32.const {S2})) (local.get $rowA)))
-          (local.set $s00 (v128.const i64x2 0 0)) (local.set $s01 (v128.const i64x2 0 0)) (local.set $s02 (v128.const i64x2 0 0)) (local.set $s03 (v128.const i64x2 0 0)) (local.set $s10 (v128.const i64x2 0 0)) (local.set $s11 (v128.const i64x2 0 0)) (local.set $s12 (v128.const i64x2 0 0)) (local.set $s13 (v128.const i64x2 0 0))
-          (local.set $pw (i32.add (local.get $wBlock) (local.get $r)))    ;; &A[i, r]
-          (local.set $pb (i32.add (local.get $bBlock) (local.get $j)))    ;; &B[i, j]
-          (local.set $wEnd (i32.add (local.get $pw) (local.get $wSpan)))
-          (block $doneI (loop $overI
-            (br_if $doneI (i32.ge_u (local.get $pw) (local.get $wEnd)))
-            (local.set $w0 ({SPLAT} offset=0 (local.get $pw)))
-            (local.set $w1 ({SPLAT} offset={S} (local.get $pw)))
-            (local.set $y0 (v128.load offset=0 (local.get $pb)))
-            (local.set $y1 (v128.load offset=16 (local.get $pb)))
-            (local.set $y2 (v128.load offset=32 (local.get $pb)))
-            (local.set $y3 (v128.load offset=48 (local.get $pb)))
-            (local.set $s00 ({V}.add (local.get $s00) ({V}.mul (local.get $w0) (local.get $y0)))) (local.set $s10 ({V}.add (local.get $s10) ({V}.mul (local.get $w1) (local.get $y0))))
-            (local.set $s01 ({V}.add (local.get $s01) ({V}.mul (local.get $w0) (local.get $y1)))) (local.set $s11 ({V}.add (local.get $s11) ({V}.mul (local.get $w1) (local.get $y1))))
-            (local.set $s02 ({V}.add (local.get $s02) ({V}.mul (local.get $w0) (local.get $y2)))) (local.set $s12 ({V}.add (local.get $s12) ({V}.mul (local.get $w1) (local.get $y2))))
-            (local.set $s03 ({V}.add (local.get $s03) ({V}.mul (local.get $w0) (local.get $y3)))) (local.set $s13 ({V}.add (local.get $s13) ({V}.mul (local.get $w1) (local.get $y3))))
-            (local.set $pw (i32.add (local.get $pw) (local.get $rowA)))
-            (local.set $pb (i32.add (local.get $pb) (local.get $rowB)))
-            (br $overI)))
-          (v128.store offset=0 (local.get $pc) ({V}.add (v128.load offset=0 (local.get $pc)) (local.get $s00)))
-          (v128.store offset=16 (local.get $pc) ({V}.add (v128.load offset=16 (local.get $pc)) (local.get $s01)))
-          (v128.store offset=32 (local.get $pc) ({V}.add (v128.load offset=32 (local.get $pc)) (local.get $s02)))
-          (v128.store offset=48 (local.get $pc) ({V}.add (v128.load offset=48 (local.get $pc)) (local.get $s03)))
-          (v128.store offset=0 (i32.add (local.get $pc) (local.get $rowB)) ({V}.add (v128.load offset=0 (i32.add (local.get $pc) (local.get $rowB))) (local.get $s10)))
-          (v128.store offset=16 (i32.add (local.get $pc) (local.get $rowB)) ({V}.add (v128.load offset=16 (i32.add (local.get $pc) (local.get $rowB))) (local.get $s11)))
-          (v128.store offset=32 (i32.add (local.get $pc) (local.get $rowB)) ({V}.add (v128.load offset=32 (i32.add (local.get $pc) (local.get $rowB))) (local.get $s12)))
-          (v128.store offset=48 (i32.add (local.get $pc) (local.get $rowB)) ({V}.add (v128.load offset=48 (i32.add (local.get $pc) (local.get $rowB))) (local.get $s13)))
-        (local.set $pc (i32.add (local.get $pc) (i32.shl (local.get $rowB) (i32.const 1))))
-        (local.set $r (i32.add (local.get $r) (i32.const {S2})))
+        (br_if $doneR (i32.ge_u (local.get $q) (local.get $rowA)))
+        (local.set $w0 ({SPLAT} (i32.add (local.get $a0) (local.get $q))))
+        (local.set $w1 ({SPLAT} (i32.add (i32.add (local.get $a0) (local.get $rowA)) (local.get $q))))
+        (local.set $w2 ({SPLAT} (i32.add (i32.add (local.get $a0) (i32.shl (local.get $rowA) (i32.const 1))) (local.get $q))))
+        (local.set $w3 ({SPLAT} (i32.add (i32.add (local.get $a0) (i32.mul (local.get $rowA) (i32.const 3))) (local.get $q))))
+        (local.set $j (local.get $j0))
+        (block $doneJ (loop $overJ
+          (br_if $doneJ (i32.ge_u (local.get $j) (local.get $j1v)))
+          (v128.store (i32.add (local.get $c) (local.get $j))
+            ({V}.add (v128.load (i32.add (local.get $c) (local.get $j)))
+              ({V}.add
+                ({V}.add
+                  ({V}.mul (local.get $w0) (v128.load (i32.add (local.get $b0) (local.get $j))))
+                  ({V}.mul (local.get $w1) (v128.load (i32.add (local.get $b1) (local.get $j)))))
+                ({V}.add
+                  ({V}.mul (local.get $w2) (v128.load (i32.add (local.get $b2) (local.get $j))))
+                  ({V}.mul (local.get $w3) (v128.load (i32.add (local.get $b3) (local.get $j))))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br $overJ)))
+        (block $doneOdd (loop $overOdd   ;; the last columns (fewer than a vector) one at a time
+          (br_if $doneOdd (i32.ge_u (local.get $j) (local.get $j1)))
+          ({T}.store (i32.add (local.get $c) (local.get $j))
+            ({T}.add ({T}.load (i32.add (local.get $c) (local.get $j)))
+              (call $dot4_{T} (local.get $w0) (local.get $w1) (local.get $w2) (local.get $w3)
+                (local.get $b0) (local.get $b1) (local.get $b2) (local.get $b3) (local.get $j))))
+          (local.set $j (i32.add (local.get $j) (i32.const {S})))
+          (br $overOdd)))
+        (local.set $c (i32.add (local.get $c) (local.get $rowB)))
+        (local.set $q (i32.add (local.get $q) (i32.const {S})))
         (br $overR)))
-      (if (i32.lt_u (local.get $r) (local.get $rowA)) (then
-          (local.set $s00 (v128.const i64x2 0 0)) (local.set $s01 (v128.const i64x2 0 0)) (local.set $s02 (v128.const i64x2 0 0)) (local.set $s03 (v128.const i64x2 0 0))
-          (local.set $pw (i32.add (local.get $wBlock) (local.get $r)))    ;; &A[i, r]
-          (local.set $pb (i32.add (local.get $bBlock) (local.get $j)))    ;; &B[i, j]
-          (local.set $wEnd (i32.add (local.get $pw) (local.get $wSpan)))
-          (block $doneI (loop $overI
-            (br_if $doneI (i32.ge_u (local.get $pw) (local.get $wEnd)))
-            (local.set $w0 ({SPLAT} offset=0 (local.get $pw)))
-            (local.set $y0 (v128.load offset=0 (local.get $pb)))
-            (local.set $y1 (v128.load offset=16 (local.get $pb)))
-            (local.set $y2 (v128.load offset=32 (local.get $pb)))
-            (local.set $y3 (v128.load offset=48 (local.get $pb)))
-            (local.set $s00 ({V}.add (local.get $s00) ({V}.mul (local.get $w0) (local.get $y0))))
-            (local.set $s01 ({V}.add (local.get $s01) ({V}.mul (local.get $w0) (local.get $y1))))
-            (local.set $s02 ({V}.add (local.get $s02) ({V}.mul (local.get $w0) (local.get $y2))))
-            (local.set $s03 ({V}.add (local.get $s03) ({V}.mul (local.get $w0) (local.get $y3))))
-            (local.set $pw (i32.add (local.get $pw) (local.get $rowA)))
-            (local.set $pb (i32.add (local.get $pb) (local.get $rowB)))
-            (br $overI)))
-          (v128.store offset=0 (local.get $pc) ({V}.add (v128.load offset=0 (local.get $pc)) (local.get $s00)))
-          (v128.store offset=16 (local.get $pc) ({V}.add (v128.load offset=16 (local.get $pc)) (local.get $s01)))
-          (v128.store offset=32 (local.get $pc) ({V}.add (v128.load offset=32 (local.get $pc)) (local.get $s02)))
-          (v128.store offset=48 (local.get $pc) ({V}.add (v128.load offset=48 (local.get $pc)) (local.get $s03)))))
-      (local.set $j (i32.add (local.get $j) (i32.const 64)))
-      (br $overJ)))
-    ;; single vectors
-    (block $doneV (loop $overV
-      (br_if $doneV (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $colEnd)))
-      (local.set $r (i32.const 0))
-      (local.set $pc (i32.add (local.get $C) (local.get $j)))   ;; &C[r, j]
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $overI)))
+    ;; the last m mod 4 rows of B, one at a time
+    (block $doneI1 (loop $overI1
+      (br_if $doneI1 (i32.ge_u (local.get $i) (local.get $m)))
+      (local.set $a0 (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $rowA))))
+      (local.set $b0 (i32.add (local.get $B) (i32.mul (local.get $i) (local.get $rowB))))
+      (local.set $c (local.get $C))
+      (local.set $q (i32.const 0))
       (block $doneR (loop $overR
-        (br_if $doneR (i32.gt_u (i32.add (local.get $r) (i32.const {S2})) (local.get $rowA)))
-          (local.set $s00 (v128.const i64x2 0 0)) (local.set $s10 (v128.const i64x2 0 0))
-          (local.set $pw (i32.add (local.get $wBlock) (local.get $r)))    ;; &A[i, r]
-          (local.set $pb (i32.add (local.get $bBlock) (local.get $j)))    ;; &B[i, j]
-          (local.set $wEnd (i32.add (local.get $pw) (local.get $wSpan)))
-          (block $doneI (loop $overI
-            (br_if $doneI (i32.ge_u (local.get $pw) (local.get $wEnd)))
-            (local.set $w0 ({SPLAT} offset=0 (local.get $pw)))
-            (local.set $w1 ({SPLAT} offset={S} (local.get $pw)))
-            (local.set $y0 (v128.load offset=0 (local.get $pb)))
-            (local.set $s00 ({V}.add (local.get $s00) ({V}.mul (local.get $w0) (local.get $y0)))) (local.set $s10 ({V}.add (local.get $s10) ({V}.mul (local.get $w1) (local.get $y0))))
-            (local.set $pw (i32.add (local.get $pw) (local.get $rowA)))
-            (local.set $pb (i32.add (local.get $pb) (local.get $rowB)))
-            (br $overI)))
-          (v128.store offset=0 (local.get $pc) ({V}.add (v128.load offset=0 (local.get $pc)) (local.get $s00)))
-          (v128.store offset=0 (i32.add (local.get $pc) (local.get $rowB)) ({V}.add (v128.load offset=0 (i32.add (local.get $pc) (local.get $rowB))) (local.get $s10)))
-        (local.set $pc (i32.add (local.get $pc) (i32.shl (local.get $rowB) (i32.const 1))))
-        (local.set $r (i32.add (local.get $r) (i32.const {S2})))
+        (br_if $doneR (i32.ge_u (local.get $q) (local.get $rowA)))
+        (local.set $w0 ({SPLAT} (i32.add (local.get $a0) (local.get $q))))
+        (local.set $j (local.get $j0))
+        (block $doneJ (loop $overJ
+          (br_if $doneJ (i32.ge_u (local.get $j) (local.get $j1v)))
+          (v128.store (i32.add (local.get $c) (local.get $j))
+            ({V}.add (v128.load (i32.add (local.get $c) (local.get $j)))
+              ({V}.mul (local.get $w0) (v128.load (i32.add (local.get $b0) (local.get $j))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 16)))
+          (br $overJ)))
+        (block $doneOdd (loop $overOdd   ;; the last columns (fewer than a vector) one at a time
+          (br_if $doneOdd (i32.ge_u (local.get $j) (local.get $j1)))
+          ({T}.store (i32.add (local.get $c) (local.get $j))
+            ({T}.add ({T}.load (i32.add (local.get $c) (local.get $j)))
+              ({T}.mul ({V}.extract_lane 0 (local.get $w0)) ({T}.load (i32.add (local.get $b0) (local.get $j))))))
+          (local.set $j (i32.add (local.get $j) (i32.const {S})))
+          (br $overOdd)))
+        (local.set $c (i32.add (local.get $c) (local.get $rowB)))
+        (local.set $q (i32.add (local.get $q) (i32.const {S})))
         (br $overR)))
-      (if (i32.lt_u (local.get $r) (local.get $rowA)) (then
-          (local.set $s00 (v128.const i64x2 0 0))
-          (local.set $pw (i32.add (local.get $wBlock) (local.get $r)))    ;; &A[i, r]
-          (local.set $pb (i32.add (local.get $bBlock) (local.get $j)))    ;; &B[i, j]
-          (local.set $wEnd (i32.add (local.get $pw) (local.get $wSpan)))
-          (block $doneI (loop $overI
-            (br_if $doneI (i32.ge_u (local.get $pw) (local.get $wEnd)))
-            (local.set $w0 ({SPLAT} offset=0 (local.get $pw)))
-            (local.set $y0 (v128.load offset=0 (local.get $pb)))
-            (local.set $s00 ({V}.add (local.get $s00) ({V}.mul (local.get $w0) (local.get $y0))))
-            (local.set $pw (i32.add (local.get $pw) (local.get $rowA)))
-            (local.set $pb (i32.add (local.get $pb) (local.get $rowB)))
-            (br $overI)))
-          (v128.store offset=0 (local.get $pc) ({V}.add (v128.load offset=0 (local.get $pc)) (local.get $s00)))))
-      (local.set $j (i32.add (local.get $j) (i32.const 16)))
-      (br $overV)))
-    ;; the last columns (fewer than a vector), one at a time
-    (block $doneT (loop $overT
-      (br_if $doneT (i32.ge_u (local.get $j) (local.get $colEnd)))
-      (local.set $r (i32.const 0))
-      (local.set $pc (i32.add (local.get $C) (local.get $j)))   ;; &C[r, j]
-      (block $doneR (loop $overR
-        (br_if $doneR (i32.gt_u (i32.add (local.get $r) (i32.const {S2})) (local.get $rowA)))
-          (local.set $u0 ({T}.const 0)) (local.set $u1 ({T}.const 0))
-          (local.set $pw (i32.add (local.get $wBlock) (local.get $r)))    ;; &A[i, r]
-          (local.set $pb (i32.add (local.get $bBlock) (local.get $j)))    ;; &B[i, j]
-          (local.set $wEnd (i32.add (local.get $pw) (local.get $wSpan)))
-          (block $doneI (loop $overI
-            (br_if $doneI (i32.ge_u (local.get $pw) (local.get $wEnd)))
-            (local.set $x ({T}.load (local.get $pb)))
-            (local.set $u0 ({T}.add (local.get $u0) ({T}.mul ({T}.load offset=0 (local.get $pw)) (local.get $x))))
-            (local.set $u1 ({T}.add (local.get $u1) ({T}.mul ({T}.load offset={S} (local.get $pw)) (local.get $x))))
-            (local.set $pw (i32.add (local.get $pw) (local.get $rowA)))
-            (local.set $pb (i32.add (local.get $pb) (local.get $rowB)))
-            (br $overI)))
-          ({T}.store (local.get $pc) ({T}.add ({T}.load (local.get $pc)) (local.get $u0)))
-          ({T}.store (i32.add (local.get $pc) (local.get $rowB)) ({T}.add ({T}.load (i32.add (local.get $pc) (local.get $rowB))) (local.get $u1)))
-        (local.set $pc (i32.add (local.get $pc) (i32.shl (local.get $rowB) (i32.const 1))))
-        (local.set $r (i32.add (local.get $r) (i32.const {S2})))
-        (br $overR)))
-      (if (i32.lt_u (local.get $r) (local.get $rowA)) (then
-          (local.set $u0 ({T}.const 0))
-          (local.set $pw (i32.add (local.get $wBlock) (local.get $r)))    ;; &A[i, r]
-          (local.set $pb (i32.add (local.get $bBlock) (local.get $j)))    ;; &B[i, j]
-          (local.set $wEnd (i32.add (local.get $pw) (local.get $wSpan)))
-          (block $doneI (loop $overI
-            (br_if $doneI (i32.ge_u (local.get $pw) (local.get $wEnd)))
-            (local.set $x ({T}.load (local.get $pb)))
-            (local.set $u0 ({T}.add (local.get $u0) ({T}.mul ({T}.load offset=0 (local.get $pw)) (local.get $x))))
-            (local.set $pw (i32.add (local.get $pw) (local.get $rowA)))
-            (local.set $pb (i32.add (local.get $pb) (local.get $rowB)))
-            (br $overI)))
-          ({T}.store (local.get $pc) ({T}.add ({T}.load (local.get $pc)) (local.get $u0)))))
-      (local.set $j (i32.add (local.get $j) (i32.const {S})))
-      (br $overT)))
-    (local.set $i0 (i32.add (local.get $i0) (i32.const 32)))
-    (br $overBlock))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $overI1)))
+    (local.set $j0 (i32.add (local.get $j0) (i32.const 1024)))
+    (br $overChunk))))
+;; A last column of atbAdd: Σ_t w_t[0]·B_t[j] over 4 rows of B, summed in the vector loop's order.
+(func $dot4_{T} (param $w0 v128) (param $w1 v128) (param $w2 v128) (param $w3 v128)
+  (param $b0 i32) (param $b1 i32) (param $b2 i32) (param $b3 i32) (param $j i32) (result {T})
+  ({T}.add
+    ({T}.add
+      ({T}.mul ({V}.extract_lane 0 (local.get $w0)) ({T}.load (i32.add (local.get $b0) (local.get $j))))
+      ({T}.mul ({V}.extract_lane 0 (local.get $w1)) ({T}.load (i32.add (local.get $b1) (local.get $j)))))
+    ({T}.add
+      ({T}.mul ({V}.extract_lane 0 (local.get $w2)) ({T}.load (i32.add (local.get $b2) (local.get $j))))
+      ({T}.mul ({V}.extract_lane 0 (local.get $w3)) ({T}.load (i32.add (local.get $b3) (local.get $j)))))))
 
 ;; The elementwise kernels walk len elements a vector at a time; each of the last ones runs the
 ;; same operations on a vector made with {V}.splat, so it rounds exactly like the others. Each loop

@@ -5,7 +5,7 @@
 import type { MuStep } from '../backend.js';
 import { EPSILON } from '../../numerics.js';
 import { ratio, ratioSq, reciprocal } from './gemm.js';
-import type { FloatArray } from './workspace.js';
+import { typed, wasmFor, type FloatArray } from './workspace.js';
 
 /** V = X ⊙ (WH)^(β−2) over len entries, WH == 0 → EPSILON for β < 2. */
 export function numeratorTerms(X: FloatArray, WH: FloatArray, V: FloatArray, len: number, beta: number): void {
@@ -28,6 +28,12 @@ export function denominatorTerms(WH: FloatArray, D: FloatArray, len: number, bet
 
 /** A ← A ⊙ (num / den)^γ, den with L1 added, L2·A added, and exact zeros replaced by EPSILON. */
 export function applyUpdate(A: FloatArray, num: FloatArray, den: FloatArray, { l1, l2, gamma }: MuStep): void {
+  // γ = 1 (β ∈ [1, 2]) in WebAssembly (mu.wat's muApply) on the calling thread: a few µs
+  const wasm = gamma === 1 && A.constructor === num.constructor && A.constructor === den.constructor ? wasmFor(A, num, den) : null;
+  if (wasm !== null) {
+    wasm.exports[typed('muApply', A)](A.byteOffset, num.byteOffset, den.byteOffset, A.length, l1, l2);
+    return;
+  }
   for (let q = 0; q < A.length; q++) {
     let d = den[q];
     if (l1 > 0) d += l1;

@@ -1,6 +1,7 @@
 // The elementwise pieces of the CPU backend's multiplicative updates and MiniBatchNMF steps, with
 // scikit-learn's guards: WH == 0 becomes EPSILON wherever a negative power follows, a zero
-// denominator becomes EPSILON. O(entries of the factor) each, so plain JS.
+// denominator becomes EPSILON. O(entries of the factor) each: plain JS, but for the γ = 1 update (every
+// iteration of frobenius and KL), which runs in WASM on the calling thread (mu.wat's muApply).
 
 import type { MuStep } from '../backend.js';
 import { EPSILON } from '../../numerics.js';

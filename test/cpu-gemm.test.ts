@@ -2,7 +2,9 @@
 // m, n, k in 1..9 (all row, component and odd-length tails), a few larger ones, subarray views at
 // offsets, atbAdd's accumulation, and the plain-JS fallback through the same cases. Then the
 // elementwise KL / IS terms, and the worker threads: every kernel split among 2 and 3 threads gives
-// bit-for-bit the result of one; the same kernels in float32 (f32x4) within float32 rounding.
+// bit-for-bit the result of one; the same kernels in float32 (f32x4) within float32 rounding; and KL's
+// blocked W terms (ab storing X / WH directly) against the kernels run one after another, bit for bit;
+// the γ = 1 update (muApply) against the JS loop (float64) and float32 arithmetic (float32).
 
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,6 +13,8 @@ import {
   ab, abt, allocateArrays, atbAdd, createWorkspace, forceJsKernels, ratio, ratioSq, reciprocal, releaseIdleMemory, setMinShareWork,
   workerChunks, workspaceLength,
 } from '../src/backend/cpu/gemm.js';
+import { muBlockSpecs, muTermsW } from '../src/backend/cpu/mu-blocks.js';
+import { applyUpdate } from '../src/backend/cpu/mu-terms.js';
 
 /** Allowed error relative to Σ|aᵢ·bᵢ| of each entry (a bound that holds under cancellation too). */
 const REL_TOL = 1e-12;
@@ -445,6 +449,64 @@ describe('float32 kernels (f32x4)', () => {
       for (let q = 0; q < len; q++) expect(V[q], `ratioSq len ${len} [${q}]`).toBe(f(f(f(1 / g(WH[q])) * f(1 / g(WH[q]))) * X[q]));
       reciprocal(WH, D, len);
       for (let q = 0; q < len; q++) expect(D[q], `reciprocal len ${len} [${q}]`).toBe(f(1 / g(WH[q])));
+      ws.destroy();
+    }
+  });
+});
+
+describe("KL's terms by blocks (mu-blocks.ts): ab forms X / WH as it stores", () => {
+  afterEach(() => setMinShareWork());
+
+  it.each(['f64', 'f32'] as const)('%s: muTermsW gives the bits of ab, then ratio, then abt, block by block, on 1 and 2 threads', async (kind) => {
+    for (const [m, n, k, br] of [[37, 53, 5, 8], [9, 7, 3, 4], [64, 130, 20, 16], [5, 1, 1, 2]] as const) {
+      for (const threads of [1, 2]) {
+        setMinShareWork(threads === 1 ? undefined : 0);
+        const { ws, arrays: a } = allocateArrays({
+          X: [kind, m * n], W: [kind, m * k], H: [kind, k * n], num: [kind, m * k], den: [kind, m * k], want: [kind, m * k], WH: [kind, br * n],
+          ...muBlockSpecs(m, n, k, br, 1, kind),
+        }, { threads });
+        await ws.ready();
+        for (const x of [a.X, a.W, a.H]) for (let i = 0; i < x.length; i++) x[i] = Math.abs(random());
+        for (let i = 0; i < m * n; i += 7) a.X[i] = 0;
+        a.W.fill(0, 0, k); // a row of W·H that is all zeros: the EPSILON guard
+        for (let i0 = 0; i0 < m; i0 += br) {
+          const rows = Math.min(br, m - i0), WH = a.WH.subarray(0, rows * n);
+          ab(a.W.subarray(i0 * k, (i0 + rows) * k), a.H, WH, rows, k, n);
+          ratio(a.X.subarray(i0 * n, (i0 + rows) * n), WH, WH, rows * n);
+          abt(WH, a.H, a.want.subarray(i0 * k, (i0 + rows) * k), rows, n, k);
+        }
+        muTermsW(a.X, a.W, a.H, a.num, a.den, m, n, k, 1, br, { blocks: a.blocks, partialNum: a.partialNum, partialDen: a.partialDen });
+        expect(Array.from(a.num), `${m}×${n}×${k} in blocks of ${br}, ${threads} threads`).toEqual(Array.from(a.want));
+        ws.destroy();
+      }
+    }
+  });
+});
+
+describe('the multiplicative update (applyUpdate, γ = 1) in WebAssembly', () => {
+  const EPS = EPSILON;
+  it.each([[0, 0], [0.3, 0], [0, 0.2], [0.3, 0.2]])('l1 %s, l2 %s: float64 bits of the JS loop, float32 arithmetic for float32, every tail', (l1, l2) => {
+    const f = Math.fround;
+    for (const len of [0, 1, 2, 3, 4, 5, 7, 9, 33]) {
+      const { ws, arrays } = allocateArrays({ A: ['f64', len], num: ['f64', len], den: ['f64', len], A32: ['f32', len], num32: ['f32', len], den32: ['f32', len] });
+      for (let q = 0; q < len; q++) {
+        arrays.A[q] = arrays.A32[q] = Math.abs(random());
+        arrays.num[q] = arrays.num32[q] = Math.abs(random());
+        arrays.den[q] = arrays.den32[q] = q % 3 === 0 ? 0 : Math.abs(random());
+      }
+      const [A, num, den] = [arrays.A, arrays.num, arrays.den].map((a) => Float64Array.from(a)); // outside the workspace: JS
+      applyUpdate(A, num, den, { l1, l2, gamma: 1 });
+      applyUpdate(arrays.A, arrays.num, arrays.den, { l1, l2, gamma: 1 });
+      expect(Array.from(arrays.A), `len ${len}`).toEqual(Array.from(A));
+      const want32 = Array.from(arrays.A32, (a, q) => {
+        let d = arrays.den32[q];
+        if (l1 > 0) d = f(d + f(l1));
+        if (l2 > 0) d = f(d + f(f(l2) * a));
+        if (d === 0) d = f(EPS);
+        return f(a * f(arrays.num32[q] / d));
+      });
+      applyUpdate(arrays.A32, arrays.num32, arrays.den32, { l1, l2, gamma: 1 });
+      expect(Array.from(arrays.A32), `float32 len ${len}`).toEqual(want32);
       ws.destroy();
     }
   });

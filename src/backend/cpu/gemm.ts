@@ -66,8 +66,9 @@ export function ab(A: FloatArray, B: FloatArray, C: FloatArray, m: number, k: nu
   if (wasm === null) abJs(A, B, C, m, k, n);
   else {
     const S = C.BYTES_PER_ELEMENT;
+    // X = 0, ratio = 0: the plain product (mu.wat asks ab for X / (A·B))
     runSplit(wasm, typed('ab', C), m * k * n, m, ROW_GRAIN, (i0, i1) =>
-      [A.byteOffset + i0 * k * S, B.byteOffset, C.byteOffset + i0 * n * S, i1 - i0, k, n]);
+      [A.byteOffset + i0 * k * S, B.byteOffset, C.byteOffset + i0 * n * S, i1 - i0, k, n, 0, 0]);
   }
 }
 

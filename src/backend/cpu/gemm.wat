@@ -4,7 +4,9 @@
 ;; 2 doubles or 4 floats; each kernel's tiles are in vectors, its tails in elements.
 ;;
 ;;   abt_{T}    C[m×k]  = A[m×n] · B[k×n]ᵀ    dot products of rows            (X·Hᵀ)
-;;   ab_{T}     C[m×n]  = A[m×k] · B[k×n]     rows of A combine rows of B     (W·H, a block of rows)
+;;   ab_{T}     C[m×n]  = A[m×k] · B[k×n]     rows of A combine rows of B     (W·H, a block of rows;
+;;                                                                           X·Hᵀ with Hᵀ held n×k)
+;;              or C = X / (A·B) with `ratio` (KL's X / WH, WH never stored)
 ;;   atbAdd_{T} C[k×n] += A[m×k]ᵀ · B[m×n]    rows of B scaled into rows of C (Wᵀ·X, summed over row blocks)
 ;;
 ;; and the elementwise terms of the KL and Itakura-Saito MU updates, where WH == 0 is replaced by
@@ -135,105 +137,151 @@
 
 ;; ab: C[i, j] = Σ_r A[i, r]·B[r, j].
 ;;
-;; Tile: 4 rows of C × 2 vectors of columns, 8 accumulators, summed over r. Per r: 4 splat
-;; loads of A[i.., r] and 2 vector loads of B[r, j..] feed 8 vector multiply-adds; C is
-;; written once. The column strip of B (k rows × 32 bytes, stride n) is reused by every tile
-;; row, and the whole of B (k×n, k small) stays in L2 across row tiles.
+;; Tile: 4 rows of C × 2 vectors of columns, 8 accumulators, summed over r in order. Per r: 4
+;; splat loads of A[i.., r] and 2 vector loads of B[r, j..] feed 8 vector multiply-adds. One pointer
+;; walks row i of A (rows i+1.. at fixed distances d1..d3) and one walks B (its two vectors at
+;; constant offsets), so a step spends 3 address additions on 6 loads. V8 issues a step's loads
+;; before its arithmetic, so the loaded values, weights and sums are all live at once: 4 + 2 + 8
+;; + a product = 15 vectors, the xmm registers V8 allocates (wider tiles measured slower: spills).
+;; X·Hᵀ runs here as X·(Hᵀ) with Hᵀ held n×k (k = 20: five tiles per row of C).
+;;
+;; With `ratio` ≠ 0 it stores C = X / WH instead (KL's numerator terms, X laid out as C, WH == 0
+;; replaced by EPSILON as in ratio_{T}: the same bits), so WH never goes through memory.
 ;;
 ;; Row tail: clamped to row m−1 as in abt (ab assigns C, so duplicates are harmless).
-;; Column tail (fewer columns than 2 vectors): one column at a time, scalar, for the same 4 rows.
+;; Column tails: single vectors, then scalar columns, each summed in the same order, so an element
+;; gets the same bits whichever tile covers it.
 (func $ab_{T} (export "ab_{T}")
-  (param $A i32) (param $B i32) (param $C i32) (param $m i32) (param $k i32) (param $n i32)
-  (local $rowA i32) (local $rowC i32) (local $n4 i32) (local $i i32) (local $j i32) (local $r i32)
-  (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
-  (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32) (local $p i32) (local $q i32)
+  (param $A i32) (param $B i32) (param $C i32) (param $m i32) (param $k i32) (param $n i32) (param $X i32) (param $ratio i32)
+  (local $xd i32) (local $rowA i32) (local $rowC i32) (local $i i32) (local $j i32) (local $p i32) (local $pa i32) (local $aEnd i32)
+  (local $a0 i32) (local $d1 i32) (local $d2 i32) (local $d3 i32)
+  (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
   (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $y0 v128) (local $y1 v128)
   (local $s00 v128) (local $s01 v128) (local $s10 v128) (local $s11 v128)
   (local $s20 v128) (local $s21 v128) (local $s30 v128) (local $s31 v128)
-  (local $y {T}) (local $u0 {T}) (local $u1 {T}) (local $u2 {T}) (local $u3 {T})
+  (local $x {T}) (local $u0 {T}) (local $u1 {T}) (local $u2 {T}) (local $u3 {T})
+  (local.set $xd (i32.sub (local.get $X) (local.get $C)))   ;; X[i, j] is at &C[i, j] + xd
   (local.set $rowA (i32.mul (local.get $k) (i32.const {S})))
   (local.set $rowC (i32.mul (local.get $n) (i32.const {S})))
-  (local.set $n4 (i32.and (local.get $rowC) (i32.const -32)))   ;; bytes covered by whole 4-column tiles
   (block $doneI (loop $overI
     (br_if $doneI (i32.ge_u (local.get $i) (local.get $m)))
+    ;; rows i..i+3, clamped to m−1: A's at a0 + d_t, C's at c_t
     (local.set $a0 (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $rowA))))
+    (local.set $aEnd (i32.add (local.get $a0) (local.get $rowA)))
     (local.set $c0 (i32.add (local.get $C) (i32.mul (local.get $i) (local.get $rowC))))
-    (local.set $a1 (local.get $a0)) (local.set $c1 (local.get $c0))
+        (local.set $d1 (i32.const 0)) (local.set $c1 (local.get $c0))
     (if (i32.lt_u (i32.add (local.get $i) (i32.const 1)) (local.get $m)) (then
-      (local.set $a1 (i32.add (local.get $a0) (local.get $rowA)))
+      (local.set $d1 (local.get $rowA))
       (local.set $c1 (i32.add (local.get $c0) (local.get $rowC)))))
-    (local.set $a2 (local.get $a1)) (local.set $c2 (local.get $c1))
+    (local.set $d2 (local.get $d1)) (local.set $c2 (local.get $c1))
     (if (i32.lt_u (i32.add (local.get $i) (i32.const 2)) (local.get $m)) (then
-      (local.set $a2 (i32.add (local.get $a1) (local.get $rowA)))
+      (local.set $d2 (i32.add (local.get $d1) (local.get $rowA)))
       (local.set $c2 (i32.add (local.get $c1) (local.get $rowC)))))
-    (local.set $a3 (local.get $a2)) (local.set $c3 (local.get $c2))
+    (local.set $d3 (local.get $d2)) (local.set $c3 (local.get $c2))
     (if (i32.lt_u (i32.add (local.get $i) (i32.const 3)) (local.get $m)) (then
-      (local.set $a3 (i32.add (local.get $a2) (local.get $rowA)))
+      (local.set $d3 (i32.add (local.get $d2) (local.get $rowA)))
       (local.set $c3 (i32.add (local.get $c2) (local.get $rowC)))))
-    ;; whole 4-column tiles
+    ;; whole 2-vector tiles
     (local.set $j (i32.const 0))
     (block $doneJ (loop $overJ
-      (br_if $doneJ (i32.ge_u (local.get $j) (local.get $n4)))
-      (local.set $s00 (v128.const i64x2 0 0)) (local.set $s01 (v128.const i64x2 0 0))
-      (local.set $s10 (v128.const i64x2 0 0)) (local.set $s11 (v128.const i64x2 0 0))
-      (local.set $s20 (v128.const i64x2 0 0)) (local.set $s21 (v128.const i64x2 0 0))
-      (local.set $s30 (v128.const i64x2 0 0)) (local.set $s31 (v128.const i64x2 0 0))
+      (br_if $doneJ (i32.gt_u (i32.add (local.get $j) (i32.const 32)) (local.get $rowC)))
+      (local.set $s00 (v128.const i64x2 0 0)) (local.set $s01 (v128.const i64x2 0 0)) (local.set $s10 (v128.const i64x2 0 0)) (local.set $s11 (v128.const i64x2 0 0)) (local.set $s20 (v128.const i64x2 0 0)) (local.set $s21 (v128.const i64x2 0 0)) (local.set $s30 (v128.const i64x2 0 0)) (local.set $s31 (v128.const i64x2 0 0))
       (local.set $p (i32.add (local.get $B) (local.get $j)))   ;; &B[r, j]
-      (local.set $q (i32.const 0))                             ;; r·8, offset into rows of A
+      (local.set $pa (local.get $a0))                          ;; &A[i, r]
       (block $doneR (loop $overR
-        (br_if $doneR (i32.ge_u (local.get $q) (local.get $rowA)))
+        (br_if $doneR (i32.ge_u (local.get $pa) (local.get $aEnd)))
+        (local.set $w0 ({SPLAT} (local.get $pa)))
+        (local.set $w1 ({SPLAT} (i32.add (local.get $pa) (local.get $d1))))
+        (local.set $w2 ({SPLAT} (i32.add (local.get $pa) (local.get $d2))))
+        (local.set $w3 ({SPLAT} (i32.add (local.get $pa) (local.get $d3))))
         (local.set $y0 (v128.load (local.get $p)))
         (local.set $y1 (v128.load offset=16 (local.get $p)))
-        (local.set $w0 ({SPLAT} (i32.add (local.get $a0) (local.get $q))))
-        (local.set $s00 ({V}.add (local.get $s00) ({V}.mul (local.get $w0) (local.get $y0))))
-        (local.set $s01 ({V}.add (local.get $s01) ({V}.mul (local.get $w0) (local.get $y1))))
-        (local.set $w1 ({SPLAT} (i32.add (local.get $a1) (local.get $q))))
-        (local.set $s10 ({V}.add (local.get $s10) ({V}.mul (local.get $w1) (local.get $y0))))
-        (local.set $s11 ({V}.add (local.get $s11) ({V}.mul (local.get $w1) (local.get $y1))))
-        (local.set $w2 ({SPLAT} (i32.add (local.get $a2) (local.get $q))))
-        (local.set $s20 ({V}.add (local.get $s20) ({V}.mul (local.get $w2) (local.get $y0))))
-        (local.set $s21 ({V}.add (local.get $s21) ({V}.mul (local.get $w2) (local.get $y1))))
-        (local.set $w3 ({SPLAT} (i32.add (local.get $a3) (local.get $q))))
-        (local.set $s30 ({V}.add (local.get $s30) ({V}.mul (local.get $w3) (local.get $y0))))
-        (local.set $s31 ({V}.add (local.get $s31) ({V}.mul (local.get $w3) (local.get $y1))))
+        (local.set $s00 ({V}.add (local.get $s00) ({V}.mul (local.get $w0) (local.get $y0)))) (local.set $s01 ({V}.add (local.get $s01) ({V}.mul (local.get $w0) (local.get $y1))))
+        (local.set $s10 ({V}.add (local.get $s10) ({V}.mul (local.get $w1) (local.get $y0)))) (local.set $s11 ({V}.add (local.get $s11) ({V}.mul (local.get $w1) (local.get $y1))))
+        (local.set $s20 ({V}.add (local.get $s20) ({V}.mul (local.get $w2) (local.get $y0)))) (local.set $s21 ({V}.add (local.get $s21) ({V}.mul (local.get $w2) (local.get $y1))))
+        (local.set $s30 ({V}.add (local.get $s30) ({V}.mul (local.get $w3) (local.get $y0)))) (local.set $s31 ({V}.add (local.get $s31) ({V}.mul (local.get $w3) (local.get $y1))))
         (local.set $p (i32.add (local.get $p) (local.get $rowC)))
-        (local.set $q (i32.add (local.get $q) (i32.const {S})))
+        (local.set $pa (i32.add (local.get $pa) (i32.const {S})))
         (br $overR)))
-      (v128.store (i32.add (local.get $c0) (local.get $j)) (local.get $s00))
-      (v128.store offset=16 (i32.add (local.get $c0) (local.get $j)) (local.get $s01))
-      (v128.store (i32.add (local.get $c1) (local.get $j)) (local.get $s10))
-      (v128.store offset=16 (i32.add (local.get $c1) (local.get $j)) (local.get $s11))
-      (v128.store (i32.add (local.get $c2) (local.get $j)) (local.get $s20))
-      (v128.store offset=16 (i32.add (local.get $c2) (local.get $j)) (local.get $s21))
-      (v128.store (i32.add (local.get $c3) (local.get $j)) (local.get $s30))
-      (v128.store offset=16 (i32.add (local.get $c3) (local.get $j)) (local.get $s31))
+      (if (local.get $ratio)
+        (then   ;; C = X / guard(A·B)
+        (v128.store offset=0 (i32.add (local.get $c0) (local.get $j)) ({V}.div (v128.load offset=0 (i32.add (i32.add (local.get $c0) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s00) ({V}.eq (local.get $s00) (v128.const i64x2 0 0)))))
+        (v128.store offset=16 (i32.add (local.get $c0) (local.get $j)) ({V}.div (v128.load offset=16 (i32.add (i32.add (local.get $c0) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s01) ({V}.eq (local.get $s01) (v128.const i64x2 0 0)))))
+        (v128.store offset=0 (i32.add (local.get $c1) (local.get $j)) ({V}.div (v128.load offset=0 (i32.add (i32.add (local.get $c1) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s10) ({V}.eq (local.get $s10) (v128.const i64x2 0 0)))))
+        (v128.store offset=16 (i32.add (local.get $c1) (local.get $j)) ({V}.div (v128.load offset=16 (i32.add (i32.add (local.get $c1) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s11) ({V}.eq (local.get $s11) (v128.const i64x2 0 0)))))
+        (v128.store offset=0 (i32.add (local.get $c2) (local.get $j)) ({V}.div (v128.load offset=0 (i32.add (i32.add (local.get $c2) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s20) ({V}.eq (local.get $s20) (v128.const i64x2 0 0)))))
+        (v128.store offset=16 (i32.add (local.get $c2) (local.get $j)) ({V}.div (v128.load offset=16 (i32.add (i32.add (local.get $c2) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s21) ({V}.eq (local.get $s21) (v128.const i64x2 0 0)))))
+        (v128.store offset=0 (i32.add (local.get $c3) (local.get $j)) ({V}.div (v128.load offset=0 (i32.add (i32.add (local.get $c3) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s30) ({V}.eq (local.get $s30) (v128.const i64x2 0 0)))))
+        (v128.store offset=16 (i32.add (local.get $c3) (local.get $j)) ({V}.div (v128.load offset=16 (i32.add (i32.add (local.get $c3) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s31) ({V}.eq (local.get $s31) (v128.const i64x2 0 0))))))
+        (else
+        (v128.store offset=0 (i32.add (local.get $c0) (local.get $j)) (local.get $s00))
+        (v128.store offset=16 (i32.add (local.get $c0) (local.get $j)) (local.get $s01))
+        (v128.store offset=0 (i32.add (local.get $c1) (local.get $j)) (local.get $s10))
+        (v128.store offset=16 (i32.add (local.get $c1) (local.get $j)) (local.get $s11))
+        (v128.store offset=0 (i32.add (local.get $c2) (local.get $j)) (local.get $s20))
+        (v128.store offset=16 (i32.add (local.get $c2) (local.get $j)) (local.get $s21))
+        (v128.store offset=0 (i32.add (local.get $c3) (local.get $j)) (local.get $s30))
+        (v128.store offset=16 (i32.add (local.get $c3) (local.get $j)) (local.get $s31))))
       (local.set $j (i32.add (local.get $j) (i32.const 32)))
       (br $overJ)))
-    ;; remaining 0–3 columns, one at a time
+    ;; a last single vector
+    (if (i32.le_u (i32.add (local.get $j) (i32.const 16)) (local.get $rowC)) (then
+      (local.set $s00 (v128.const i64x2 0 0)) (local.set $s10 (v128.const i64x2 0 0)) (local.set $s20 (v128.const i64x2 0 0)) (local.set $s30 (v128.const i64x2 0 0))
+      (local.set $p (i32.add (local.get $B) (local.get $j)))   ;; &B[r, j]
+      (local.set $pa (local.get $a0))                          ;; &A[i, r]
+      (block $doneR (loop $overR
+        (br_if $doneR (i32.ge_u (local.get $pa) (local.get $aEnd)))
+        (local.set $w0 ({SPLAT} (local.get $pa)))
+        (local.set $w1 ({SPLAT} (i32.add (local.get $pa) (local.get $d1))))
+        (local.set $w2 ({SPLAT} (i32.add (local.get $pa) (local.get $d2))))
+        (local.set $w3 ({SPLAT} (i32.add (local.get $pa) (local.get $d3))))
+        (local.set $y0 (v128.load (local.get $p)))
+        (local.set $s00 ({V}.add (local.get $s00) ({V}.mul (local.get $w0) (local.get $y0))))
+        (local.set $s10 ({V}.add (local.get $s10) ({V}.mul (local.get $w1) (local.get $y0))))
+        (local.set $s20 ({V}.add (local.get $s20) ({V}.mul (local.get $w2) (local.get $y0))))
+        (local.set $s30 ({V}.add (local.get $s30) ({V}.mul (local.get $w3) (local.get $y0))))
+        (local.set $p (i32.add (local.get $p) (local.get $rowC)))
+        (local.set $pa (i32.add (local.get $pa) (i32.const {S})))
+        (br $overR)))
+      (if (local.get $ratio)
+        (then   ;; C = X / guard(A·B)
+        (v128.store (i32.add (local.get $c0) (local.get $j)) ({V}.div (v128.load (i32.add (i32.add (local.get $c0) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s00) ({V}.eq (local.get $s00) (v128.const i64x2 0 0)))))
+        (v128.store (i32.add (local.get $c1) (local.get $j)) ({V}.div (v128.load (i32.add (i32.add (local.get $c1) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s10) ({V}.eq (local.get $s10) (v128.const i64x2 0 0)))))
+        (v128.store (i32.add (local.get $c2) (local.get $j)) ({V}.div (v128.load (i32.add (i32.add (local.get $c2) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s20) ({V}.eq (local.get $s20) (v128.const i64x2 0 0)))))
+        (v128.store (i32.add (local.get $c3) (local.get $j)) ({V}.div (v128.load (i32.add (i32.add (local.get $c3) (local.get $j)) (local.get $xd))) (v128.bitselect ({V}.splat ({T}.const 1.1920928955078125e-07)) (local.get $s30) ({V}.eq (local.get $s30) (v128.const i64x2 0 0))))))
+        (else
+        (v128.store (i32.add (local.get $c0) (local.get $j)) (local.get $s00))
+        (v128.store (i32.add (local.get $c1) (local.get $j)) (local.get $s10))
+        (v128.store (i32.add (local.get $c2) (local.get $j)) (local.get $s20))
+        (v128.store (i32.add (local.get $c3) (local.get $j)) (local.get $s30))))
+      (local.set $j (i32.add (local.get $j) (i32.const 16)))))
+    ;; the last columns (fewer than a vector), one at a time
     (block $doneT (loop $overT
       (br_if $doneT (i32.ge_u (local.get $j) (local.get $rowC)))
-      (local.set $u0 ({T}.const 0)) (local.set $u1 ({T}.const 0))
-      (local.set $u2 ({T}.const 0)) (local.set $u3 ({T}.const 0))
-      (local.set $p (i32.add (local.get $B) (local.get $j)))
-      (local.set $q (i32.const 0))
+      (local.set $u0 ({T}.const 0)) (local.set $u1 ({T}.const 0)) (local.set $u2 ({T}.const 0)) (local.set $u3 ({T}.const 0))
+      (local.set $p (i32.add (local.get $B) (local.get $j)))   ;; &B[r, j]
+      (local.set $pa (local.get $a0))                          ;; &A[i, r]
       (block $doneR (loop $overR
-        (br_if $doneR (i32.ge_u (local.get $q) (local.get $rowA)))
-        (local.set $y ({T}.load (local.get $p)))
-        (local.set $u0 ({T}.add (local.get $u0)
-          ({T}.mul ({T}.load (i32.add (local.get $a0) (local.get $q))) (local.get $y))))
-        (local.set $u1 ({T}.add (local.get $u1)
-          ({T}.mul ({T}.load (i32.add (local.get $a1) (local.get $q))) (local.get $y))))
-        (local.set $u2 ({T}.add (local.get $u2)
-          ({T}.mul ({T}.load (i32.add (local.get $a2) (local.get $q))) (local.get $y))))
-        (local.set $u3 ({T}.add (local.get $u3)
-          ({T}.mul ({T}.load (i32.add (local.get $a3) (local.get $q))) (local.get $y))))
+        (br_if $doneR (i32.ge_u (local.get $pa) (local.get $aEnd)))
+        (local.set $x ({T}.load (local.get $p)))
+        (local.set $u0 ({T}.add (local.get $u0) ({T}.mul ({T}.load (local.get $pa)) (local.get $x))))
+        (local.set $u1 ({T}.add (local.get $u1) ({T}.mul ({T}.load (i32.add (local.get $pa) (local.get $d1))) (local.get $x))))
+        (local.set $u2 ({T}.add (local.get $u2) ({T}.mul ({T}.load (i32.add (local.get $pa) (local.get $d2))) (local.get $x))))
+        (local.set $u3 ({T}.add (local.get $u3) ({T}.mul ({T}.load (i32.add (local.get $pa) (local.get $d3))) (local.get $x))))
         (local.set $p (i32.add (local.get $p) (local.get $rowC)))
-        (local.set $q (i32.add (local.get $q) (i32.const {S})))
+        (local.set $pa (i32.add (local.get $pa) (i32.const {S})))
         (br $overR)))
-      ({T}.store (i32.add (local.get $c0) (local.get $j)) (local.get $u0))
-      ({T}.store (i32.add (local.get $c1) (local.get $j)) (local.get $u1))
-      ({T}.store (i32.add (local.get $c2) (local.get $j)) (local.get $u2))
-      ({T}.store (i32.add (local.get $c3) (local.get $j)) (local.get $u3))
+      (if (local.get $ratio)
+        (then   ;; C = X / guard(A·B)
+        ({T}.store (i32.add (local.get $c0) (local.get $j)) ({T}.div ({T}.load (i32.add (i32.add (local.get $c0) (local.get $j)) (local.get $xd))) (select ({T}.const 1.1920928955078125e-07) (local.get $u0) ({T}.eq (local.get $u0) ({T}.const 0)))))
+        ({T}.store (i32.add (local.get $c1) (local.get $j)) ({T}.div ({T}.load (i32.add (i32.add (local.get $c1) (local.get $j)) (local.get $xd))) (select ({T}.const 1.1920928955078125e-07) (local.get $u1) ({T}.eq (local.get $u1) ({T}.const 0)))))
+        ({T}.store (i32.add (local.get $c2) (local.get $j)) ({T}.div ({T}.load (i32.add (i32.add (local.get $c2) (local.get $j)) (local.get $xd))) (select ({T}.const 1.1920928955078125e-07) (local.get $u2) ({T}.eq (local.get $u2) ({T}.const 0)))))
+        ({T}.store (i32.add (local.get $c3) (local.get $j)) ({T}.div ({T}.load (i32.add (i32.add (local.get $c3) (local.get $j)) (local.get $xd))) (select ({T}.const 1.1920928955078125e-07) (local.get $u3) ({T}.eq (local.get $u3) ({T}.const 0))))))
+        (else
+        ({T}.store (i32.add (local.get $c0) (local.get $j)) (local.get $u0))
+        ({T}.store (i32.add (local.get $c1) (local.get $j)) (local.get $u1))
+        ({T}.store (i32.add (local.get $c2) (local.get $j)) (local.get $u2))
+        ({T}.store (i32.add (local.get $c3) (local.get $j)) (local.get $u3))))
       (local.set $j (i32.add (local.get $j) (i32.const {S})))
       (br $overT)))
     (local.set $i (i32.add (local.get $i) (i32.const 4)))

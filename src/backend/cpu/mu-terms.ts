@@ -1,11 +1,12 @@
 // The elementwise pieces of the CPU backend's multiplicative updates and MiniBatchNMF steps, with
 // scikit-learn's guards: WH == 0 becomes EPSILON wherever a negative power follows, a zero
-// denominator becomes EPSILON. O(entries of the factor) each, so plain JS.
+// denominator becomes EPSILON. O(entries of the factor) each: plain JS, but for the γ = 1 update (every
+// iteration of frobenius and KL), which runs in WASM on the calling thread (mu.wat's muApply).
 
 import type { MuStep } from '../backend.js';
 import { EPSILON } from '../../numerics.js';
 import { ratio, ratioSq, reciprocal } from './gemm.js';
-import type { FloatArray } from './workspace.js';
+import { typed, wasmFor, type FloatArray } from './workspace.js';
 
 /** V = X ⊙ (WH)^(β−2) over len entries, WH == 0 → EPSILON for β < 2. */
 export function numeratorTerms(X: FloatArray, WH: FloatArray, V: FloatArray, len: number, beta: number): void {
@@ -28,6 +29,12 @@ export function denominatorTerms(WH: FloatArray, D: FloatArray, len: number, bet
 
 /** A ← A ⊙ (num / den)^γ, den with L1 added, L2·A added, and exact zeros replaced by EPSILON. */
 export function applyUpdate(A: FloatArray, num: FloatArray, den: FloatArray, { l1, l2, gamma }: MuStep): void {
+  // γ = 1 (β ∈ [1, 2]) in WebAssembly (mu.wat's muApply) on the calling thread: a few µs
+  const wasm = gamma === 1 && A.constructor === num.constructor && A.constructor === den.constructor ? wasmFor(A, num, den) : null;
+  if (wasm !== null) {
+    wasm.exports[typed('muApply', A)](A.byteOffset, num.byteOffset, den.byteOffset, A.length, l1, l2);
+    return;
+  }
   for (let q = 0; q < A.length; q++) {
     let d = den[q];
     if (l1 > 0) d += l1;

@@ -7,6 +7,7 @@ import type { Backend, FitPlan, HAverages } from '../backend/backend.js';
 import { NMFError } from '../errors.js';
 import { dense, mean, type DataMatrix, type DenseMatrix } from '../matrix/matrix.js';
 import type { Regularization } from '../params.js';
+import { clipsAfterMu } from '../numerics.js';
 import { checkResult, type IterationClock } from './loop.js';
 
 export interface MiniBatchSettings {
@@ -97,7 +98,7 @@ export async function minibatchStep(
     const mb = steps(plan);
     if (fresh) {
       await solveWOnPlan(plan, X.rows, X.cols, s.freshRestartsMaxIter, s, clock);
-      if (s.beta < 1) mb.clipW();
+      if (clipsAfterMu('W', s.beta)) mb.clipW();
     } else {
       plan.muUpdateW({ l1: reg.l1W, l2: reg.l2W, gamma: s.gamma }); // clips W for β < 1, as the step does
     }

@@ -7,7 +7,7 @@
 
 import type { Backend, FitPlan, FitProblem, HalsStep, HAverages, MiniBatchSteps, MuStep } from '../backend.js';
 import { dense, isCsr } from '../../matrix/matrix.js';
-import { FLOAT64_EPS } from '../../numerics.js';
+import { FLOAT64_EPS, clipsAfterMu } from '../../numerics.js';
 import { betaDivergence } from './divergence.js';
 import { ab, abt, atbAdd } from './gemm.js';
 import { halsScratchSpecs, halsSweep, transpose, type HalsScratch } from './hals.js';
@@ -264,7 +264,7 @@ class CpuFitPlan implements FitPlan {
       }
     }
     applyUpdate(W, num, den, step);
-    if (beta < 1 && step.clip !== false) zeroBelow(W, FLOAT64_EPS);
+    if (clipsAfterMu('W', beta) && step.clip !== false) zeroBelow(W, FLOAT64_EPS);
     // scikit-learn adds L1 to a view of its cached H row sums (`denominator += l1_reg_W`), so with H
     // fixed the KL denominator grows by l1 every iteration. Reproduced for identical results.
     if (beta === 1 && this.hFixed && step.l1 > 0 && !this.weighted) for (let r = 0; r < k; r++) this.Hsum[r] += step.l1;
@@ -278,7 +278,7 @@ class CpuFitPlan implements FitPlan {
 
   /** H's clipping, and products of H are stale. */
   private afterHUpdate(step: MuStep): void {
-    if (this.beta <= 1 && step.clip !== false) zeroBelow(this.H, FLOAT64_EPS);
+    if (clipsAfterMu('H', this.beta) && step.clip !== false) zeroBelow(this.H, FLOAT64_EPS);
     this.hChanged();
   }
 

@@ -19,6 +19,7 @@
 import type { FitPlan, FitProblem, HalsStep, HAverages, MiniBatchSteps, MuStep, PgSteps, PgSubproblem, PgTrial } from '../backend.js';
 import { isCsr, type DataMatrix, type DenseMatrix } from '../../matrix/matrix.js';
 import { NMFError } from '../../errors.js';
+import { clipsAfterMu } from '../../numerics.js';
 import * as K from './kernels.js';
 import type { GpujsMode } from './index.js';
 
@@ -359,7 +360,7 @@ export class GpujsFitPlan implements FitPlan {
 
   private *muW(step: MuStep): Op<void> {
     const { beta } = this;
-    const clip = beta < 1 && step.clip !== false ? 1 : 0;
+    const clip = clipsAfterMu('W', beta) && step.clip !== false ? 1 : 0;
     const { l1, l2, gamma } = step;
     let next: Value;
     if (beta === 2) {
@@ -387,7 +388,7 @@ export class GpujsFitPlan implements FitPlan {
 
   private *muH(step: MuStep): Op<void> {
     const { beta } = this;
-    const clip = beta <= 1 && step.clip !== false ? 1 : 0;
+    const clip = clipsAfterMu('H', beta) && step.clip !== false ? 1 : 0;
     const { l1, l2, gamma } = step;
     let next: Value;
     if (beta === 2) {
@@ -509,7 +510,7 @@ export class GpujsFitPlan implements FitPlan {
   private *muHAveraged(step: MuStep, rho: number): Op<void> {
     if (!this.A || !this.B) throw new Error('muUpdateHAveraged needs a plan made with averages');
     const { beta } = this;
-    const clip = beta <= 1 && step.clip !== false ? 1 : 0;
+    const clip = clipsAfterMu('H', beta) && step.clip !== false ? 1 : 0;
     const { l1, l2, gamma } = step;
     // H's numerator and (unregularized) denominator, k × n
     let num: Value, den: Value;

@@ -11,7 +11,7 @@ import { MAP_READ_MODE } from './buffers.js';
 import { encodePass, whenLost, type Launch } from './dispatch.js';
 import type { KernelContext } from './kernels/context.js';
 import { buildPlanResources, type PlanResources } from './plan-resources.js';
-import { FLOAT64_EPS } from './kernels/online.js';
+import { FLOAT64_EPS, clipsAfterMu } from '../../numerics.js';
 import { WebGPUMiniBatchSteps } from './minibatch-steps.js';
 import { WebGPUPgSteps } from './pg-steps.js';
 
@@ -129,7 +129,7 @@ class WebGPUFitPlan implements FitPlan {
     out.push(...L.muW);
     if (this.beta !== 2) this.xhtValid = false; // XHt's buffer now holds the numerator
     // MiniBatchNMF's _solve_W does not clip (step.clip false); scikit-learn's fit loops do, for β < 1
-    const clip = this.beta < 1 && step.clip !== false ? FLOAT64_EPS : 0;
+    const clip = clipsAfterMu('W', this.beta) && step.clip !== false ? FLOAT64_EPS : 0;
     L.applyW.params.set({ l1: step.l1, l2: step.l2, gamma: step.gamma, sumShift: this.hsumShift, clip }).write(this.ctx.device.queue);
     this.submit('muUpdateW', [...out, L.applyW]);
     if (this.beta === 1 && this.hFixed && step.l1 > 0 && !this.weighted) this.hsumShift += step.l1;

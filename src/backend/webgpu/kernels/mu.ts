@@ -1,6 +1,7 @@
 // Launchers for mu.wgsl: the fused β ≠ 2 products (WH recomputed tile by tile) and the update.
 
 import { linearGrid, once, tileGrid, type Launch } from '../dispatch.js';
+import { FLOAT64_EPS, clipsAfterMu } from '../../../numerics.js';
 import { makeLaunch, type KernelContext } from './context.js';
 
 /** The β-class override: scikit-learn special-cases β = 2, 1 and 0; any other β is class 3. */
@@ -72,9 +73,7 @@ export interface MuApplySpec {
 
 /** F ← F ⊙ (num / den')^γ; l1, l2, γ are written per step through the launch's params. */
 export function muApplyLaunch(ctx: KernelContext, s: MuApplySpec): Promise<Launch> {
-  const FLOAT64_EPS = 2.220446049250313e-16;
-  // scikit-learn zeroes tiny entries of W after steps with β < 1, of H after steps with β ≤ 1.
-  const clip = (s.side === 'W' ? s.beta < 1 : s.beta <= 1) ? FLOAT64_EPS : 0;
+  const clip = clipsAfterMu(s.side, s.beta) ? FLOAT64_EPS : 0;
   const values = {
     count: s.count, n: s.n, k: s.k, sumDiv: s.side === 'W' ? 1 : s.n, sumZeroToOne: s.side === 'H',
     clip, l1: 0, l2: 0, gamma: 1, sumShift: 0,

@@ -2,10 +2,10 @@
 
 import { linearGrid, type Launch } from '../dispatch.js';
 import { makeLaunch, type KernelContext } from './context.js';
+import { FLOAT64_EPS, clipsAfterMu } from '../../../numerics.js';
 import { betaClass } from './mu.js';
 
 const WG = 256;
-export const FLOAT64_EPS = 2.220446049250313e-16;
 
 export interface AveragedApplySpec {
   beta: number;
@@ -23,7 +23,7 @@ export interface AveragedApplySpec {
 /** The online H step; l1, l2, γ, ρ are written per step through the launch's params. */
 export function averagedApplyLaunch(ctx: KernelContext, s: AveragedApplySpec): Promise<Launch> {
   const count = s.k * s.n;
-  const values = { count, n: s.n, l1: 0, l2: 0, gamma: 1, rho: 1, clip: s.beta <= 1 ? FLOAT64_EPS : 0 };
+  const values = { count, n: s.n, l1: 0, l2: 0, gamma: 1, rho: 1, clip: clipsAfterMu('H', s.beta) ? FLOAT64_EPS : 0 };
   const grid = linearGrid(Math.ceil(count / WG), ctx.maxPerDim, 'averagedApply');
   return makeLaunch(ctx, 'online', 'averagedApply', { BETA_CLASS: betaClass(s.beta) }, 'H averaged', values, { 1: s.h, 2: s.num, 3: s.den, 4: s.sums, 5: s.ab }, grid);
 }

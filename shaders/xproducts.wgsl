@@ -155,6 +155,26 @@ fn put(outputs: u32, s: u32, q: u32, idx: u32, v: f32, isDen: bool) {
   }
 }
 
+/** Output u of the accumulators, its components 4·tc … 4·tc + 3: component r goes to entry base + r·stride. */
+fn putOutput(acc: Acc, u: u32, tc: u32, outputs: u32, s: u32, base: u32, stride: u32) {
+  var nv: vec4f;
+  var dv: vec4f;
+  switch (u) {
+    case 0u: { nv = acc.n0; dv = acc.d0; }
+    case 1u: { nv = acc.n1; dv = acc.d1; }
+    case 2u: { nv = acc.n2; dv = acc.d2; }
+    default: { nv = acc.n3; dv = acc.d3; }
+  }
+  for (var cc = 0u; cc < 4u; cc++) {
+    let r = 4u * tc + cc;
+    if (r < p.k) {
+      let q = base + r * stride;
+      if (HAS_X) { put(outputs, s, q, p.cOffset + q, nv[cc], false); }
+      if (WANT_DEN) { put(outputs, s, q, p.cOffset + q, dv[cc], true); }
+    }
+  }
+}
+
 /** This split's range along the reduction: [start, end). */
 fn splitRange(s: u32, total: u32) -> vec2u {
   let start = p.kBase + s * p.chunk;
@@ -223,22 +243,7 @@ fn xht(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @b
   for (var u = 0u; u < RM; u++) {
     let row = row0 + tt * RM + u;
     if (row >= p.rows) { break; }
-    var nv: vec4f;
-    var dv: vec4f;
-    switch (u) {
-      case 0u: { nv = acc.n0; dv = acc.d0; }
-      case 1u: { nv = acc.n1; dv = acc.d1; }
-      case 2u: { nv = acc.n2; dv = acc.d2; }
-      default: { nv = acc.n3; dv = acc.d3; }
-    }
-    for (var cc = 0u; cc < 4u; cc++) {
-      let r = 4u * tc + cc;
-      if (r < p.k) {
-        let q = row * p.k + r;
-        if (HAS_X) { put(outputs, s, q, p.cOffset + q, nv[cc], false); }
-        if (WANT_DEN) { put(outputs, s, q, p.cOffset + q, dv[cc], true); }
-      }
-    }
+    putOutput(acc, u, tc, outputs, s, row * p.k, 1u);
   }
 }
 
@@ -308,21 +313,6 @@ fn wtx(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @b
   for (var u = 0u; u < RM; u++) {
     let col = col0 + tt * RM + u;
     if (col >= p.n) { break; }
-    var nv: vec4f;
-    var dv: vec4f;
-    switch (u) {
-      case 0u: { nv = acc.n0; dv = acc.d0; }
-      case 1u: { nv = acc.n1; dv = acc.d1; }
-      case 2u: { nv = acc.n2; dv = acc.d2; }
-      default: { nv = acc.n3; dv = acc.d3; }
-    }
-    for (var cc = 0u; cc < 4u; cc++) {
-      let r = 4u * tc + cc;
-      if (r < p.k) {
-        let q = r * p.n + col;
-        if (HAS_X) { put(outputs, s, q, p.cOffset + q, nv[cc], false); }
-        if (WANT_DEN) { put(outputs, s, q, p.cOffset + q, dv[cc], true); }
-      }
-    }
+    putOutput(acc, u, tc, outputs, s, col, p.n);
   }
 }

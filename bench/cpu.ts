@@ -1,6 +1,6 @@
 // npm run bench:cpu — webnmf's CPU backend beside scikit-learn on the same problems, in one run.
 // Figures, not a test. scikit-learn runs in a long-lived /usr/bin/python3 (bench/sklearn_server.py)
-// with OPENBLAS_CORETYPE=SkylakeX unless the environment sets it; each round runs every case on both
+// with OPENBLAS_CORETYPE=SkylakeX on AVX-512 CPUs unless the environment sets it; each round runs every case on both
 // sides back to back (which side goes first alternates), and the tables report medians over rounds.
 //
 // Cases (--only=topics,dense,float32 picks groups; --rounds=N, default 3):
@@ -28,7 +28,20 @@ const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3'
 const ROUNDS = Number(values.rounds);
 const GROUPS = new Set(values.only.split(','));
 const PYTHON = '/usr/bin/python3';
-const CORETYPE = process.env.OPENBLAS_CORETYPE ?? 'SkylakeX';
+/**
+ * Debian's OpenBLAS 0.3.21 does not recognise recent AVX-512 Xeons and runs its slowest kernels; its
+ * SkylakeX kernels are scikit-learn at its best there. Only where the CPU has AVX-512: elsewhere they
+ * would stop at an illegal instruction, and OpenBLAS's own choice stands.
+ */
+const CORETYPE = process.env.OPENBLAS_CORETYPE ?? (hasAvx512() ? 'SkylakeX' : undefined);
+
+function hasAvx512(): boolean {
+  try {
+    return /\bavx512f\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+  } catch {
+    return false; // not Linux: leave OpenBLAS to choose
+  }
+}
 
 type Matrix = CsrMatrix | DenseMatrix;
 interface Case {
@@ -72,7 +85,7 @@ const CASES = ALL_CASES.filter((c) => GROUPS.has(c.group));
 /** scikit-learn in one long-lived process: request() sends one JSON line and resolves with the reply line. */
 function startSklearn() {
   const child = spawn(PYTHON, [new URL('./sklearn_server.py', import.meta.url).pathname], {
-    env: { ...process.env, OPENBLAS_CORETYPE: CORETYPE }, stdio: ['pipe', 'pipe', 'inherit'],
+    env: CORETYPE ? { ...process.env, OPENBLAS_CORETYPE: CORETYPE } : process.env, stdio: ['pipe', 'pipe', 'inherit'],
   });
   const replies = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   return {
@@ -128,7 +141,7 @@ const blas = (info.blas as { user_api: string; internal_api: string; version: st
   .map((b) => `${b.internal_api} ${b.version ?? ''} (${b.user_api}${b.architecture ? `, ${b.architecture} kernels` : ''}, ${b.num_threads} threads${b.threading_layer ? `, ${b.threading_layer}` : ''})`)
   .join('; ');
 console.log(`webnmf CPU backend vs scikit-learn ${info.sklearn} (numpy ${info.numpy}, scipy ${info.scipy}), ${ROUNDS} rounds, medians`);
-console.log(`machine: ${cpus().length} × ${cpus()[0].model}, Node ${process.version}; OPENBLAS_CORETYPE=${CORETYPE}; BLAS (threadpoolctl): ${blas || 'none found'}`);
+console.log(`machine: ${cpus().length} × ${cpus()[0].model}, Node ${process.version}; OPENBLAS_CORETYPE=${CORETYPE ?? 'unset (OpenBLAS chooses)'}; BLAS (threadpoolctl): ${blas || 'none found'}`);
 const load0 = loadavg();
 
 const matrices = new Map<string, Matrix>();

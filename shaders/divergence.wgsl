@@ -171,9 +171,7 @@ fn divergenceSparse(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) n
 }
 
 // divergenceWeighted (weighted NMF: the stored entries are the observed ones, WH sampled there), per
-// entry weights[q]·d_β(X | WH), whole, so the host only sums:
-//   β = 2: (X − WH)²/2;  β = 1: WH + [X > ε](X·log(X/WH) − X);  β = 0: [X > ε](X/WH − 1 − log(X/WH)) − [X ≤ ε];
-//   other: ((β−1)·WH^β + [X > ε](X^β − β·X·WH^(β−1))) / (β(β−1)).
+// entry weights[q] times divergenceDense's term; the host finishes the sum as for dense X.
 @group(0) @binding(6) var<storage, read> weights: array<f32>;
 
 @compute @workgroup_size(64)
@@ -183,10 +181,7 @@ fn divergenceWeighted(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups)
   let q = group * 64u + li;
   var s = 0.0;
   if (q < p.count) {
-    var t = denseTerm(x[q], wh[q]);
-    if (BETA_CLASS == 2u) { t = 0.5 * t; }
-    if (BETA_CLASS == 3u) { t = t / (p.beta * (p.beta - 1.0)); }
-    s = weights[q] * t;
+    s = weights[q] * denseTerm(x[q], wh[q]);
   }
   writePartial(s, li, group);
 }

@@ -10,11 +10,11 @@ import { toDataMatrix, toDenseMatrix } from './matrix/coerce.js';
 import { dense, matmul, min, sliceRows, type DataMatrix, type DenseMatrix, type MatrixInput } from './matrix/matrix.js';
 import { checkFitMemory } from './matrix/memory.js';
 import { encodeMatrix, MODEL_FORMAT_VERSION, readEstimator, savedParams, type LoadOption, type SavedArray, type SavedEnvelope } from './model-format.js';
-import { betaToFloat, computeRegularization, MINIBATCH_PARAMS, resolveOptions, resolveStart, type MiniBatchNMFOptions, type ResolvedOptions } from './params.js';
+import { computeRegularization, MINIBATCH_PARAMS, resolveOptions, resolveStart, type MiniBatchNMFOptions, type ResolvedOptions } from './params.js';
 import { CallQueue } from './serial.js';
 import { checkResult, IterationClock, raceAbort, throwIfAborted } from './solvers/loop.js';
 import { fitMiniBatch, initialState, minibatchStep, solveW, toFloat64, type BatchSource, type MiniBatchSettings, type OnlineState } from './solvers/minibatch.js';
-import { muGamma } from './solvers/mu.js';
+import { betaToFloat, muGamma } from './loss.js';
 import { isRowSource, rebatch, reopener, sourceStats, validatedBlocks, type RowSource } from './stream/row-source.js';
 
 /** A custom start (init 'custom') for MiniBatchNMF's fit, fitTransform and first partialFit. */

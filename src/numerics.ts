@@ -5,8 +5,3 @@ export const EPSILON = 1.1920928955078125e-7;
 
 /** float64 machine epsilon: MU zeroes entries below it after steps with β < 1 (W) and β ≤ 1 (H), for stability. */
 export const FLOAT64_EPS = 2.220446049250313e-16;
-
-/** scikit-learn's rule for that: after a MU step of W when β < 1, of H when β ≤ 1 (every backend asks here). */
-export function clipsAfterMu(side: 'W' | 'H', beta: number): boolean {
-  return side === 'W' ? beta < 1 : beta <= 1;
-}

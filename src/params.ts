@@ -4,6 +4,7 @@
 
 import { InvalidParameterError, type WarningHandler } from './errors.js';
 import type { DenseMatrix, MatrixInput } from './matrix/matrix.js';
+import { betaToFloat } from './loss.js';
 
 export type BetaLossName = 'frobenius' | 'kullback-leibler' | 'itakura-saito';
 export type Solver = 'cd' | 'mu' | 'pg';
@@ -279,12 +280,6 @@ export function resolveStart<F extends string>(given: unknown, fields: readonly 
     throw new InvalidParameterError(key, `Unknown field '${key}' in the start given to ${caller} beside X${hint}. Valid fields are: ${fields.join(', ')}.`);
   }
   return given as Partial<Record<F, MatrixInput | null>>;
-}
-
-/** β as a number: frobenius = 2, kullback-leibler = 1, itakura-saito = 0 (scikit-learn's _beta_loss_to_float). */
-export function betaToFloat(betaLoss: BetaLossName | number): number {
-  if (typeof betaLoss === 'number') return betaLoss;
-  return { frobenius: 2, 'kullback-leibler': 1, 'itakura-saito': 0 }[betaLoss];
 }
 
 /** Rules that tie options together, where scikit-learn's _check_params puts them. */

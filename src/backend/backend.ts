@@ -91,14 +91,12 @@ export interface FitPlan {
   /** sqrt(2·D_β(X ‖ WH)), scikit-learn's _beta_divergence(..., square_root=True) */
   reconstructionError(): Promise<number>;
   /**
-   * Optional (GPU backends): compute `what` for the current W, H now and keep it on the device, unread.
-   * The next readWithKept(what) returns it beside the then-current value in one readback, so the value
-   * scikit-learn takes once at the start (mu's initial error, cd's first violation) costs no read of
-   * its own. Solvers read it apart, as before, when a plan lacks these two methods.
+   * `what` for the current W, H, taken now and delivered with the next lastViolation() or
+   * reconstructionError() of the same scalar (await it after calling that): the value scikit-learn
+   * takes once at the start (mu's initial error, cd's first violation) then costs a GPU no readback
+   * of its own. The plan decides how: the CPU computes it at once, WebGPU keeps it on the device.
    */
-  keep?(what: CheckScalar): void;
-  /** `what` for the current W, H, and the value the last keep(what) stored, in one readback. */
-  readWithKept?(what: CheckScalar): Promise<{ value: number; kept: number }>;
+  snapshot(what: CheckScalar): Promise<number>;
   /** Current W and H (float64 on the CPU, float32 on GPU backends and for float32 X). */
   read(): Promise<{ W: DenseMatrix; H: DenseMatrix }>;
   /**

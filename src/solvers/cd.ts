@@ -11,10 +11,8 @@ export async function fitCoordinateDescent(plan: FitPlan, nComponents: number, o
   const rng = o.shuffle ? checkRandomState(o.randomState) : null;
   const inOrder = Int32Array.from({ length: nComponents }, (_, t) => t);
   const order = () => (rng ? rng.permutation(nComponents) : inOrder);
-  // With checks every few iterations, a plan that can keep a scalar on the device holds the first
-  // iteration's violation until the first check, which reads both at once (one readback fewer).
-  const keepFirst = o.checkEvery > 1 && !!plan.keep && !!plan.readWithKept;
-  let initPending = false;
+  // The first iteration's violation (scikit-learn's reference) arrives with the first check's.
+  let firstViolation: Promise<number> | null = null;
   let violationInit = 0;
   let nIter = 0;
   for (nIter = 1; nIter <= o.maxIter; nIter++) {
@@ -22,24 +20,16 @@ export async function fitCoordinateDescent(plan: FitPlan, nComponents: number, o
     plan.halsSweepW({ l1: o.reg.l1W, l2: o.reg.l2W, order: order() });
     if (o.updateH) plan.halsSweepH({ l1: o.reg.l1H, l2: o.reg.l2H, order: order() });
 
-    if (nIter === 1 && keepFirst) {
-      plan.keep?.('lastViolation');
-      initPending = true;
-    }
-    if ((nIter !== 1 || keepFirst) && nIter % o.checkEvery !== 0) continue;
-    let violation: number;
-    if (initPending && plan.readWithKept) {
-      const read = await clock.read(plan.readWithKept('lastViolation'));
-      initPending = false;
-      violationInit = read.kept;
+    if (nIter === 1) firstViolation = plan.snapshot('lastViolation');
+    if (nIter % o.checkEvery !== 0) continue;
+    const violation = await clock.read(plan.lastViolation());
+    if (firstViolation) {
+      violationInit = await clock.read(firstViolation);
+      firstViolation = null;
       clock.checkFinite('violation', violationInit, 1);
-      if (o.verbose && violationInit !== 0) o.log('violation: 1'); // iteration 1's line, printed at this first check
-      violation = read.value;
-    } else {
-      violation = await clock.read(plan.lastViolation());
+      if (o.verbose && nIter !== 1 && violationInit !== 0) o.log('violation: 1'); // iteration 1's line, printed at this first check
     }
     clock.checkFinite('violation', violation, nIter);
-    if (nIter === 1) violationInit = violation;
     if (violationInit === 0) break;
     clock.progress({ iteration: nIter, violation: violation / violationInit });
     if (o.verbose) o.log(`violation: ${violation / violationInit}`);

@@ -7,7 +7,7 @@ import type { Backend, FitPlan, HAverages } from '../backend/backend.js';
 import { NMFError } from '../errors.js';
 import { dense, mean, type DataMatrix, type DenseMatrix } from '../matrix/matrix.js';
 import type { Regularization } from '../params.js';
-import { clipsAfterMu } from '../numerics.js';
+import { clipsAfterMu } from '../loss.js';
 import { checkResult, type IterationClock } from './loop.js';
 
 export interface MiniBatchSettings {

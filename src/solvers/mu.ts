@@ -3,14 +3,8 @@
 // the previous check's, relative to the error at the start.
 
 import type { FitPlan } from '../backend/backend.js';
+import { muGamma } from '../loss.js';
 import { IterationClock, type SolverOptions } from './loop.js';
-
-/** γ = 1/(2−β) for β < 1, 1/(β−1) for β > 2, else 1: the exponent that makes the update an MM step. */
-export function muGamma(beta: number): number {
-  if (beta < 1) return 1 / (2 - beta);
-  if (beta > 2) return 1 / (beta - 1);
-  return 1;
-}
 
 /** scikit-learn tests convergence every 10 iterations; a larger checkEvery rounds up to a multiple of 10. */
 const MU_CHECK_INTERVAL = 10;
@@ -20,14 +14,10 @@ export async function fitMultiplicativeUpdate(plan: FitPlan, beta: number, o: So
   const interval = MU_CHECK_INTERVAL * Math.ceil(o.checkEvery / MU_CHECK_INTERVAL);
   const clock = new IterationClock(o, plan, interval);
   // Without a tolerance the error is never compared: skip computing it (a full pass over X on a GPU).
-  // A plan that can keep a scalar on the device holds the initial error until the first check, which
-  // reads both at once (one readback fewer); otherwise it is read now.
-  let initPending = o.tol !== 0 && !!plan.keep && !!plan.readWithKept;
+  // The error at the start arrives with the first check's.
+  let initialError = o.tol !== 0 ? plan.snapshot('reconstructionError') : null;
   let errorAtInit = 0;
-  if (initPending) plan.keep?.('reconstructionError');
-  else if (o.tol !== 0) errorAtInit = await clock.read(plan.reconstructionError());
-  clock.checkFinite('initial error', errorAtInit, 0);
-  let previousError = errorAtInit;
+  let previousError = 0;
   let nIter = 0;
   for (nIter = 1; nIter <= o.maxIter; nIter++) {
     await clock.tick();
@@ -39,15 +29,11 @@ export async function fitMultiplicativeUpdate(plan: FitPlan, beta: number, o: So
       // scikit-learn computes no error without a tolerance; the report waits for the device to run the iteration
       clock.progressWhenRun({ iteration: nIter });
     } else {
-      let error: number;
-      if (initPending && plan.readWithKept) {
-        const read = await clock.read(plan.readWithKept('reconstructionError'));
-        initPending = false;
-        previousError = errorAtInit = read.kept;
+      const error = await clock.read(plan.reconstructionError());
+      if (initialError) {
+        previousError = errorAtInit = await clock.read(initialError);
+        initialError = null;
         clock.checkFinite('initial error', errorAtInit, 0);
-        error = read.value;
-      } else {
-        error = await clock.read(plan.reconstructionError());
       }
       clock.checkFinite('reconstruction error', error, nIter);
       clock.progress({ iteration: nIter, loss: error });

@@ -2,7 +2,7 @@
 // and on the float64 CPU plan, and the results are compared.
 
 import type { FitPlan } from '../../src/backend/backend.js';
-import { muGamma } from '../../src/solvers/mu.js';
+import { muGamma } from '../../src/loss.js';
 
 import { randomArray } from '../support/problems.js';
 

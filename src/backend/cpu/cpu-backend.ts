@@ -5,9 +5,11 @@
 // HALS sweeps in hals.ts. β ≠ 2 updates with a dense X walk it in blocks of rows, recomputing that
 // block of WH, so no m×n temporary exists.
 
-import type { Backend, FitPlan, FitProblem, HalsStep, HAverages, MiniBatchSteps, MuStep } from '../backend.js';
+import type { Backend, CheckScalar, FitPlan, FitProblem, HalsStep, HAverages, MiniBatchSteps, MuStep } from '../backend.js';
 import { dense, isCsr } from '../../matrix/matrix.js';
-import { FLOAT64_EPS, clipsAfterMu } from '../../numerics.js';
+import { FLOAT64_EPS } from '../../numerics.js';
+import { clipsAfterMu, errorFromDivergence } from '../../loss.js';
+import { PlanState, readNow } from '../plan-state.js';
 import { betaDivergence } from './divergence.js';
 import { ab, abt, atbAdd } from './gemm.js';
 import { halsScratchSpecs, halsSweep, transpose, type HalsScratch } from './hals.js';
@@ -36,7 +38,6 @@ class CpuFitPlan implements FitPlan {
   private readonly n: number;
   private readonly k: number;
   private readonly beta: number;
-  private readonly hFixed: boolean;
   /** CSR X and its CSC copy in the workspace, or null when X is dense */
   private readonly sx: SparseX | null;
   /** dense X (a copy in the workspace), or empty when X is CSR */
@@ -45,13 +46,12 @@ class CpuFitPlan implements FitPlan {
   private readonly H: FloatArray;
   /** Hᵀ (n×k) for the sparse products; stale after H changes until refreshHt() */
   private readonly Ht: FloatArray;
-  private htValid = false;
   // Products of H alone; with H fixed (updateH: false) they are computed once and kept.
   private readonly XHt: FloatArray;
   private readonly HHt: FloatArray;
   private readonly Hsum: Float64Array;
-  private hProductsValid = false;
-  private hSumValid = false;
+  /** which of them hold for the current H, the KL sums' quirk, the violation's parts */
+  private readonly state: PlanState;
   private readonly WtX: FloatArray;
   /** (Wᵀ·X)ᵀ (n×k), the CSC product's own layout (CSR X only) */
   private readonly XtW: FloatArray;
@@ -75,7 +75,8 @@ class CpuFitPlan implements FitPlan {
   private readonly sampled: FloatArray;
   private readonly V: FloatArray;
   private readonly Vcsc: FloatArray;
-  private violation = 0;
+  /** Σ|projected gradient| of the last HALS sweep of each factor */
+  private readonly violation = { W: 0, H: 0 };
   /** MiniBatchNMF's state: running averages of H's update, W of the previous wChange, H at the start */
   private readonly averages: { A: Float64Array; B: Float64Array } | null;
   private readonly wPrevious: Float64Array;
@@ -93,7 +94,7 @@ class CpuFitPlan implements FitPlan {
   constructor(p: FitProblem) {
     const m = (this.m = p.X.rows), n = (this.n = p.X.cols), k = (this.k = p.W.cols);
     this.beta = p.beta;
-    this.hFixed = !p.updateH;
+    this.state = new PlanState(p.beta, !p.updateH, !!p.weighted);
     const csr = isCsr(p.X) ? p.X : null;
     const nnz = csr ? csr.indptr[m] : 0;
     const sparseBeta = csr !== null && p.beta !== 2;
@@ -146,9 +147,8 @@ class CpuFitPlan implements FitPlan {
 
   /** Hᵀ, for the sparse products, from the current H. */
   private refreshHt(): void {
-    if (this.htValid || !this.sx) return;
+    if (!this.sx || !this.state.stale('Ht')) return;
     transpose(this.H, this.Ht, this.k, this.n);
-    this.htValid = true;
   }
 
   /** X·Hᵀ and H·Hᵀ for the current H. */
@@ -163,21 +163,18 @@ class CpuFitPlan implements FitPlan {
 
   /** H's row sums (KL's W denominator), unless known for this H. */
   private hRowSums(): void {
-    if (this.hSumValid) return;
+    if (!this.state.stale('Hsum')) return;
     const { H, n, k } = this;
     for (let r = 0; r < k; r++) {
       let s = 0;
       for (let j = 0; j < n; j++) s += H[r * n + j];
       this.Hsum[r] = s;
     }
-    this.hSumValid = true;
   }
 
   /** The H products, unless H is fixed and they are already known. */
   private hProducts(): void {
-    if (this.hProductsValid) return;
-    this.computeHProducts();
-    this.hProductsValid = true;
+    if (this.state.stale('XHt', 'HHt')) this.computeHProducts();
   }
 
   /**
@@ -201,9 +198,7 @@ class CpuFitPlan implements FitPlan {
 
   /** H changed: its products and Hᵀ are stale. */
   private hChanged(): void {
-    this.hProductsValid = false;
-    this.hSumValid = false;
-    this.htValid = false;
+    this.state.hChanged();
   }
 
   /**
@@ -232,32 +227,16 @@ class CpuFitPlan implements FitPlan {
   }
 
   muUpdateW(step: MuStep): void {
-    const { m, k, n, W, beta, sx } = this;
+    const { m, k, n, W, beta } = this;
     const num = this.num.W, den = this.den.W;
     if (this.weighted) this.weighted.forW(W as Float64Array, this.H as Float64Array, num as Float64Array, den as Float64Array);
     else if (beta === 2) {
       this.hProducts();
       num.set(this.XHt);
       ab(W, this.HHt, den, m, k, k);
-    } else if (this.fusedBeta !== null) {
-      muTermsW(this.X, W, this.H, num, den, m, n, k, this.fusedBeta, this.blockRows, this.muBlocks);
-      if (beta === 1) {
-        this.hRowSums();
-        for (let i = 0; i < m; i++) for (let r = 0; r < k; r++) den[i * k + r] = this.Hsum[r];
-      }
     } else {
-      if (sx) {
-        this.sparseNumeratorTerms(false);
-        spmm(sx.csr, this.V, this.Ht, num, k);
-      }
-      if (!sx || beta !== 1) {
-        for (let i0 = 0; i0 < m; i0 += this.blockRows) {
-          const rows = Math.min(this.blockRows, m - i0);
-          this.blockTerms(i0, rows);
-          if (!sx) abt(this.Vb, this.H, num.subarray(i0 * k, (i0 + rows) * k), rows, n, k);
-          if (beta !== 1) abt(this.Db, this.H, den.subarray(i0 * k, (i0 + rows) * k), rows, n, k);
-        }
-      }
+      if (this.fusedBeta !== null) muTermsW(this.X, W, this.H, num, den, m, n, k, this.fusedBeta, this.blockRows, this.muBlocks);
+      else this.blockProductsW(num, den);
       if (beta === 1) {
         this.hRowSums();
         for (let i = 0; i < m; i++) for (let r = 0; r < k; r++) den[i * k + r] = this.Hsum[r];
@@ -265,9 +244,26 @@ class CpuFitPlan implements FitPlan {
     }
     applyUpdate(W, num, den, step);
     if (clipsAfterMu('W', beta) && step.clip !== false) zeroBelow(W, FLOAT64_EPS);
-    // scikit-learn adds L1 to a view of its cached H row sums (`denominator += l1_reg_W`), so with H
-    // fixed the KL denominator grows by l1 every iteration. Reproduced for identical results.
-    if (beta === 1 && this.hFixed && step.l1 > 0 && !this.weighted) for (let r = 0; r < k; r++) this.Hsum[r] += step.l1;
+    // scikit-learn's cached-H-sum quirk (loss.ts), in place as scikit-learn does it
+    const grow = this.state.afterMuW(step);
+    if (grow > 0) for (let r = 0; r < k; r++) this.Hsum[r] += grow;
+  }
+
+  /** W's numerator (and denominator, β ≠ 1) for β ≠ 2 block by block, or at a CSR X's entries. */
+  private blockProductsW(num: FloatArray, den: FloatArray): void {
+    const { m, k, n, beta, sx } = this;
+    if (sx) {
+      this.sparseNumeratorTerms(false);
+      spmm(sx.csr, this.V, this.Ht, num, k);
+    }
+    if (!sx || beta !== 1) {
+      for (let i0 = 0; i0 < m; i0 += this.blockRows) {
+        const rows = Math.min(this.blockRows, m - i0);
+        this.blockTerms(i0, rows);
+        if (!sx) abt(this.Vb, this.H, num.subarray(i0 * k, (i0 + rows) * k), rows, n, k);
+        if (beta !== 1) abt(this.Db, this.H, den.subarray(i0 * k, (i0 + rows) * k), rows, n, k);
+      }
+    }
   }
 
   muUpdateH(step: MuStep): void {
@@ -284,33 +280,37 @@ class CpuFitPlan implements FitPlan {
 
   /** num.H and den.H: the numerator and (unregularized) denominator of H's multiplicative update. */
   private hTerms(): void {
-    const { m, k, n, W, H, beta, sx } = this;
+    const { m, k, n, W, H, beta } = this;
     const num = this.num.H, den = this.den.H;
     if (this.weighted) this.weighted.forH(W as Float64Array, H as Float64Array, num as Float64Array, den as Float64Array);
     else if (beta === 2) {
       num.set(this.computeWProducts('kn'));
       ab(this.WtW, H, den, k, k, n);
-    } else if (this.fusedBeta !== null) {
-      muTermsH(this.X, W, H, num, den, m, n, k, this.fusedBeta, this.blockRows, this.muBlocks);
-      if (beta === 1) this.wColumnSums(den);
     } else {
-      num.fill(0);
-      den.fill(0);
-      if (sx) {
-        this.sparseNumeratorTerms(true);
-        spmm(sx.csc, this.Vcsc, W, this.XtW, k);
-        transpose(this.XtW, num, n, k);
-      }
-      if (!sx || beta !== 1) {
-        for (let i0 = 0; i0 < m; i0 += this.blockRows) {
-          const rows = Math.min(this.blockRows, m - i0);
-          this.blockTerms(i0, rows);
-          const Wb = W.subarray(i0 * k, (i0 + rows) * k);
-          if (!sx) atbAdd(Wb, this.Vb, num, rows, k, n);
-          if (beta !== 1) atbAdd(Wb, this.Db, den, rows, k, n);
-        }
-      }
+      if (this.fusedBeta !== null) muTermsH(this.X, W, H, num, den, m, n, k, this.fusedBeta, this.blockRows, this.muBlocks);
+      else this.blockProductsH(num, den);
       if (beta === 1) this.wColumnSums(den);
+    }
+  }
+
+  /** H's numerator (and denominator, β ≠ 1) for β ≠ 2 block by block, or at a CSR X's entries. */
+  private blockProductsH(num: FloatArray, den: FloatArray): void {
+    const { m, k, n, W, beta, sx } = this;
+    num.fill(0);
+    den.fill(0);
+    if (sx) {
+      this.sparseNumeratorTerms(true);
+      spmm(sx.csc, this.Vcsc, W, this.XtW, k);
+      transpose(this.XtW, num, n, k);
+    }
+    if (!sx || beta !== 1) {
+      for (let i0 = 0; i0 < m; i0 += this.blockRows) {
+        const rows = Math.min(this.blockRows, m - i0);
+        this.blockTerms(i0, rows);
+        const Wb = W.subarray(i0 * k, (i0 + rows) * k);
+        if (!sx) atbAdd(Wb, this.Vb, num, rows, k, n);
+        if (beta !== 1) atbAdd(Wb, this.Db, den, rows, k, n);
+      }
     }
   }
 
@@ -358,7 +358,8 @@ class CpuFitPlan implements FitPlan {
     this.hProducts();
     const { m, k } = this;
     this.sweepInputs(this.HHt, step);
-    this.violation = halsSweep(this.W, { ld: 0 }, this.XHt, { ld: 0 }, this.gram, this.order, m, k, step.l1, this.hals);
+    this.violation.W = halsSweep(this.W, { ld: 0 }, this.XHt, { ld: 0 }, this.gram, this.order, m, k, step.l1, this.hals);
+    this.state.halsSwept('W');
   }
 
   halsSweepH(step: HalsStep): void {
@@ -367,18 +368,24 @@ class CpuFitPlan implements FitPlan {
     const layout = this.sx ? 'nk' : 'kn';
     const G = this.computeWProducts(layout);
     this.sweepInputs(this.WtW, step);
-    this.violation += halsSweep(this.H, { ld: n }, G, { ld: layout === 'nk' ? 0 : n }, this.gram, this.order, n, k, step.l1, this.hals);
+    this.violation.H = halsSweep(this.H, { ld: n }, G, { ld: layout === 'nk' ? 0 : n }, this.gram, this.order, n, k, step.l1, this.hals);
+    this.state.halsSwept('H');
     this.hChanged();
   }
 
+  snapshot(what: CheckScalar): Promise<number> {
+    return readNow(this, what);
+  }
+
   async lastViolation(): Promise<number> {
-    return this.violation;
+    const parts = this.state.violationParts;
+    return parts.W ? (parts.H ? this.violation.W + this.violation.H : this.violation.W) : 0;
   }
 
   async reconstructionError(): Promise<number> {
     const { m, n, k, W, H, sx } = this;
-    if (this.weighted) return Math.sqrt(2 * Math.max(this.weighted.divergence(W as Float64Array, H as Float64Array), 0));
-    this.htValid = false; // 'pg' changes H in place
+    if (this.weighted) return errorFromDivergence(this.weighted.divergence(W as Float64Array, H as Float64Array));
+    this.state.overwritten('Ht'); // 'pg' changes H in place
     const res = betaDivergence({
       rows: m, cols: n, k, beta: this.beta, W, H, dense: sx ? null : this.X, csr: sx?.csr ?? null, blockRows: this.blockRows,
       whRows: (i0, rows) => {
@@ -404,7 +411,7 @@ class CpuFitPlan implements FitPlan {
         return { normWH, cross };
       },
     });
-    return Math.sqrt(2 * Math.max(res, 0));
+    return errorFromDivergence(res);
   }
 
   async read() {

@@ -5,6 +5,7 @@
 
 import type { MuStep } from '../backend.js';
 import { EPSILON } from '../../numerics.js';
+import { muDenominatorTerm, muNumeratorTerm } from '../../loss.js';
 import { ratio, ratioSq, reciprocal } from './gemm.js';
 import { typed, wasmFor, type FloatArray } from './workspace.js';
 
@@ -12,19 +13,13 @@ import { typed, wasmFor, type FloatArray } from './workspace.js';
 export function numeratorTerms(X: FloatArray, WH: FloatArray, V: FloatArray, len: number, beta: number): void {
   if (beta === 1) ratio(X, WH, V, len);
   else if (beta === 0) ratioSq(X, WH, V, len);
-  else {
-    const guard = beta < 2;
-    for (let q = 0; q < len; q++) V[q] = Math.pow(guard && WH[q] === 0 ? EPSILON : WH[q], beta - 2) * X[q];
-  }
+  else for (let q = 0; q < len; q++) V[q] = muNumeratorTerm(beta, X[q], WH[q]);
 }
 
 /** D = (WH)^(β−1) over len entries, WH == 0 → EPSILON for β < 1. */
 export function denominatorTerms(WH: FloatArray, D: FloatArray, len: number, beta: number): void {
   if (beta === 0) reciprocal(WH, D, len);
-  else {
-    const guard = beta < 1;
-    for (let q = 0; q < len; q++) D[q] = Math.pow(guard && WH[q] === 0 ? EPSILON : WH[q], beta - 1);
-  }
+  else for (let q = 0; q < len; q++) D[q] = muDenominatorTerm(beta, WH[q]);
 }
 
 /** A ← A ⊙ (num / den)^γ, den with L1 added, L2·A added, and exact zeros replaced by EPSILON. */

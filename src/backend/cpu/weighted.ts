@@ -5,7 +5,7 @@
 // computed at the observed entries only, so the cost is O(entries·k) whatever X's size.
 
 import type { WeightedEntries } from '../backend.js';
-import { EPSILON } from '../../numerics.js';
+import { divergenceEntry, divergenceFromEntrySum, muDenominatorTerm, muNumeratorTerm } from '../../loss.js';
 import { transpose } from './hals.js';
 import { gather, plainSparseX, sampleDot, spmm, type SparseX } from './sparse.js';
 
@@ -42,11 +42,8 @@ export class WeightedTerms {
     const { E, beta, wh, V, D } = this;
     this.sample(W, H);
     for (let p = 0; p < wh.length; p++) {
-      const w = E.weights[p], x = E.values[p];
-      const vNum = beta < 2 && wh[p] === 0 ? EPSILON : wh[p];
-      const vDen = beta < 1 && wh[p] === 0 ? EPSILON : wh[p];
-      V[p] = w * (beta === 1 ? x / vNum : beta === 0 ? x / (vNum * vNum) : Math.pow(vNum, beta - 2) * x);
-      D[p] = w * (beta === 1 ? 1 : beta === 0 ? 1 / vDen : beta === 2 ? vDen : Math.pow(vDen, beta - 1));
+      V[p] = E.weights[p] * muNumeratorTerm(beta, E.values[p], wh[p]);
+      D[p] = E.weights[p] * muDenominatorTerm(beta, wh[p]);
     }
   }
 
@@ -67,31 +64,12 @@ export class WeightedTerms {
     }
   }
 
-  /** Σ M ⊙ d_β(X ‖ WH) over the entries, with the unweighted divergence's conventions (x ≤ EPSILON: no data term). */
+  /** D_β summed over the entries, each term times its weight (src/loss.ts's divergenceEntry). */
   divergence(W: Float64Array, H: Float64Array): number {
     const { E, beta, wh } = this;
     this.sample(W, H);
-    let data = 0, model = 0;
-    for (let p = 0; p < wh.length; p++) {
-      const w = E.weights[p], x = E.values[p], y = wh[p];
-      if (beta === 2) {
-        data += (w * (x - y) * (x - y)) / 2;
-        continue;
-      }
-      const v = y === 0 ? EPSILON : y;
-      const observed = x > EPSILON;
-      if (beta === 1) {
-        model += w * y;
-        if (observed) data += w * (x * Math.log(x / v) - x);
-      } else if (beta === 0) {
-        model -= w;
-        if (observed) data += w * (x / v - Math.log(x / v));
-      } else {
-        model += w * (beta - 1) * Math.pow(y, beta);
-        if (observed) data += w * (Math.pow(x, beta) - beta * x * Math.pow(v, beta - 1));
-      }
-    }
-    if (beta === 2 || beta === 1 || beta === 0) return data + model;
-    return (data + model) / (beta * (beta - 1));
+    let sum = 0;
+    for (let p = 0; p < wh.length; p++) sum += E.weights[p] * divergenceEntry(beta, E.values[p], wh[p]);
+    return divergenceFromEntrySum(beta, sum);
   }
 }

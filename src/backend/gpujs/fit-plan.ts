@@ -16,10 +16,11 @@
 // - W carries an extra column and H an extra row, where HALS sweeps accumulate the violation (a
 //   gpu.js kernel writes one value per thread, so the sweep's per-row |projected gradient| rides along).
 
-import type { FitPlan, FitProblem, HalsStep, HAverages, MiniBatchSteps, MuStep, PgSteps, PgSubproblem, PgTrial } from '../backend.js';
+import type { CheckScalar, FitPlan, FitProblem, HalsStep, HAverages, MiniBatchSteps, MuStep, PgSteps, PgSubproblem, PgTrial } from '../backend.js';
 import { isCsr, type DataMatrix, type DenseMatrix } from '../../matrix/matrix.js';
 import { NMFError } from '../../errors.js';
-import { clipsAfterMu } from '../../numerics.js';
+import { clipsAfterMu, divergenceFromEntrySum, errorFromDivergence } from '../../loss.js';
+import { PlanState, readNow } from '../plan-state.js';
 import * as K from './kernels.js';
 import type { GpujsMode } from './index.js';
 
@@ -114,7 +115,6 @@ export class GpujsFitPlan implements FitPlan {
   private readonly n: number;
   private readonly k: number;
   private readonly beta: number;
-  private readonly hFixed: boolean;
   private X: Value;
   private W: Value;
   private H: Value;
@@ -122,12 +122,8 @@ export class GpujsFitPlan implements FitPlan {
   private XHt: Value = null;
   private HHt: Value = null;
   private Hsum: Value = null;
-  private hProductsValid = false;
-  private hsumValid = false;
-  /** scikit-learn's cached H row sums gain L1 at each W step of KL while H is fixed (CPU backend) */
-  private hsumShift = 0;
-  /** which factors' HALS sweeps make up the last iteration's violation */
-  private violationParts = { W: false, H: false };
+  /** which of them hold for the current H, the KL sums' quirk (muW's shift), the violation's parts */
+  private readonly state: PlanState;
   /** MiniBatchNMF's state: the starting W and H (host rows), W of the last wChange, H at the start, A and B */
   private readonly startW: Float32Array[];
   private readonly startH: Float32Array[];
@@ -162,7 +158,7 @@ export class GpujsFitPlan implements FitPlan {
   ) {
     const m = (this.m = p.X.rows), n = (this.n = p.X.cols), k = (this.k = p.W.cols);
     this.beta = p.beta;
-    this.hFixed = !p.updateH;
+    this.state = new PlanState(p.beta, !p.updateH, false);
     const K1 = k + 1;
     // Upload once: X (densified if CSR), W with its violation column, H with its violation row.
     this.X = this.run('copyX', [rowsOfX(p.X)]);
@@ -323,26 +319,23 @@ export class GpujsFitPlan implements FitPlan {
 
   /** X·Hᵀ and H·Hᵀ; skipped when H is fixed and they are already known. */
   private *hProducts(): Op<void> {
-    if (this.hProductsValid) return;
+    if (!this.state.stale('XHt', 'HHt')) return;
     // freed first: a kernel whose last output is no longer held renders into the same texture again
     free(this.XHt);
     this.XHt = yield* this.call('xht', [this.X, this.H]);
     free(this.HHt);
     this.HHt = yield* this.call('hht', [this.H]);
-    this.hProductsValid = true;
   }
 
   /** H's row sums (KL's W denominator), likewise cached while H is unchanged. */
   private *hSums(): Op<void> {
-    if (this.hsumValid) return;
+    if (!this.state.stale('Hsum')) return;
     free(this.Hsum);
     this.Hsum = yield* this.call('hsum', [this.H]);
-    this.hsumValid = true;
   }
 
   private hChanged(): void {
-    this.hProductsValid = false;
-    this.hsumValid = false;
+    this.state.hChanged();
   }
 
   /** The β ≠ 2 elementwise terms at the current W, H: V, and D (null for KL); the caller frees them. */
@@ -370,16 +363,13 @@ export class GpujsFitPlan implements FitPlan {
       if (beta === 1) yield* this.hSums();
       const { V, D } = yield* this.elementwise();
       next = beta === 1
-        ? yield* this.call('muW', [this.W, V, this.Hsum, this.H, l1, l2, gamma, clip, this.hsumShift])
+        ? yield* this.call('muW', [this.W, V, this.Hsum, this.H, l1, l2, gamma, clip, this.state.hSumShift])
         : yield* this.call('muW', [this.W, V, D, this.H, l1, l2, gamma, clip]);
       free(V);
       free(D);
     }
     this.W = GpujsFitPlan.swap(this.W, next);
-    this.violationParts = { W: false, H: false };
-    // scikit-learn adds L1 to a view of its cached H row sums (`denominator += l1_reg_W`), so with H
-    // fixed the KL denominator grows by l1 every iteration. Reproduced for identical results.
-    if (beta === 1 && this.hFixed && l1 > 0) this.hsumShift += l1;
+    this.state.afterMuW(step);
   }
 
   muUpdateH(step: MuStep): void {
@@ -421,7 +411,7 @@ export class GpujsFitPlan implements FitPlan {
     for (let s = 0; s < order.length; s++) {
       this.W = GpujsFitPlan.swap(this.W, yield* this.call('halsW', [this.W, this.XHt, this.HHt, order[s], s === 0 ? 1 : 0, l1, l2]));
     }
-    this.violationParts = { W: true, H: false };
+    this.state.halsSwept('W');
   }
 
   halsSweepH(step: HalsStep): void {
@@ -437,8 +427,12 @@ export class GpujsFitPlan implements FitPlan {
     }
     free(WtX);
     free(WtW);
-    this.violationParts.H = true;
+    this.state.halsSwept('H');
     this.hChanged();
+  }
+
+  snapshot(what: CheckScalar): Promise<number> {
+    return readNow(this, what);
   }
 
   async lastViolation(): Promise<number> {
@@ -446,12 +440,10 @@ export class GpujsFitPlan implements FitPlan {
   }
 
   private *violation(): Op<number> {
-    if (!this.violationParts.W) {
-      if (this.violationParts.H) throw new Error('webnmf internal: halsSweepH without halsSweepW');
-      return 0;
-    }
+    const parts = this.state.violationParts;
+    if (!parts.W) return 0;
     // W's sweep starts an iteration; H's column sums count only if H's sweep ran after it
-    const out = (yield* this.call('violation', [this.W, this.H, this.violationParts.H ? 1 : 0])) as Float32Array;
+    const out = (yield* this.call('violation', [this.W, this.H, parts.H ? 1 : 0])) as Float32Array;
     return out[0];
   }
 
@@ -463,9 +455,7 @@ export class GpujsFitPlan implements FitPlan {
     const rows = yield* this.call('lossRows', [this.X, this.W, this.H]);
     const total = ((yield* this.call('sumRows', [rows])) as Float32Array)[0];
     free(rows);
-    const { beta } = this;
-    const res = beta === 2 ? total / 2 : beta === 1 || beta === 0 ? total : total / (beta * (beta - 1));
-    return Math.sqrt(2 * Math.max(res, 0));
+    return errorFromDivergence(divergenceFromEntrySum(this.beta, total)); // X is dense here: no implicit zeros
   }
 
   async read(): Promise<{ W: DenseMatrix; H: DenseMatrix }> {

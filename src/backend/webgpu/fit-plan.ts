@@ -11,7 +11,9 @@ import { MAP_READ_MODE } from './buffers.js';
 import { encodePass, whenLost, type Launch } from './dispatch.js';
 import type { KernelContext } from './kernels/context.js';
 import { buildPlanResources, type PlanResources } from './plan-resources.js';
-import { FLOAT64_EPS, clipsAfterMu } from '../../numerics.js';
+import { FLOAT64_EPS } from '../../numerics.js';
+import { clipsAfterMu, divergenceFromEntrySum, errorFromDivergence } from '../../loss.js';
+import { PlanState } from '../plan-state.js';
 import { WebGPUMiniBatchSteps } from './minibatch-steps.js';
 import { WebGPUPgSteps } from './pg-steps.js';
 
@@ -36,21 +38,13 @@ class WebGPUFitPlan implements FitPlan {
   private readonly k: number;
   private readonly nnz: number | null;
   private readonly beta: number;
-  private readonly hFixed: boolean;
-  /**
-   * scikit-learn adds L1 to a view of its cached H row sums (`denominator += l1_reg_W`), so with H
-   * fixed the KL denominator grows by l1 every W step; kept here and passed as muApply's sumShift.
-   */
-  private hsumShift = 0;
   private destroyed = false;
   private lostError: Error | null = null;
-  /** X·Hᵀ, H·Hᵀ, H's row sums hold for the current H (they survive W steps, e.g. with updateH: false) */
-  private xhtValid = false;
-  private hhtValid = false;
-  private hsumValid = false;
-  /** the last HALS iteration also swept H, so its violation partials count */
-  private hSwept = false;
+  /** which H products hold for the current H, the KL sums' quirk (muApply's sumShift), the violation's parts */
+  private readonly state: PlanState;
   private reads: Promise<unknown> = Promise.resolve();
+  /** snapshot() values still on the device, delivered by the next read of their scalar */
+  private readonly snapshots = new Map<CheckScalar, (value: number) => void>();
   /** the HALS order last uploaded to orderW / orderH */
   private readonly lastOrder = new Map<GPUBuffer, Int32Array>();
   /** solver 'pg'; its buffers and pipelines are made by pg.prepare(), only for fits that run it */
@@ -65,7 +59,7 @@ class WebGPUFitPlan implements FitPlan {
     this.n = p.X.cols;
     this.k = p.W.cols;
     this.beta = p.beta;
-    this.hFixed = !p.updateH;
+    this.state = new PlanState(p.beta, !p.updateH, !!p.weighted);
     this.nnz = isCsr(p.X) ? p.X.indptr[p.X.rows] : null;
     whenLost(lost, this, WebGPUFitPlan.markLost);
     this.pg = new WebGPUPgSteps(ctx, p, r, {
@@ -107,19 +101,13 @@ class WebGPUFitPlan implements FitPlan {
   /** The H products a W step needs, skipped when H has not changed since they were computed. */
   private hProducts(out: Launch[], need: { xht?: boolean; hht?: boolean; hsum?: boolean }): void {
     const L = this.r.launches;
-    if (need.xht && !this.xhtValid) out.push(...L.xht);
-    if (need.hht && !this.hhtValid) out.push(...L.hht);
-    if (need.hsum && !this.hsumValid) {
-      out.push(...L.hsum);
-      this.hsumShift = 0;
-    }
-    this.xhtValid ||= !!need.xht;
-    this.hhtValid ||= !!need.hht;
-    this.hsumValid ||= !!need.hsum;
+    if (need.xht && this.state.stale('XHt')) out.push(...L.xht);
+    if (need.hht && this.state.stale('HHt')) out.push(...L.hht);
+    if (need.hsum && this.state.stale('Hsum')) out.push(...L.hsum);
   }
 
   private hChanged(): void {
-    this.xhtValid = this.hhtValid = this.hsumValid = false;
+    this.state.hChanged();
   }
 
   muUpdateW(step: MuStep): void {
@@ -127,12 +115,12 @@ class WebGPUFitPlan implements FitPlan {
     const L = this.r.launches, out: Launch[] = [];
     if (!this.weighted) this.hProducts(out, { xht: this.beta === 2, hht: this.beta === 2, hsum: this.beta === 1 });
     out.push(...L.muW);
-    if (this.beta !== 2) this.xhtValid = false; // XHt's buffer now holds the numerator
+    if (this.beta !== 2) this.state.overwritten('XHt'); // XHt's buffer now holds the numerator
     // MiniBatchNMF's _solve_W does not clip (step.clip false); scikit-learn's fit loops do, for β < 1
     const clip = clipsAfterMu('W', this.beta) && step.clip !== false ? FLOAT64_EPS : 0;
-    L.applyW.params.set({ l1: step.l1, l2: step.l2, gamma: step.gamma, sumShift: this.hsumShift, clip }).write(this.ctx.device.queue);
+    L.applyW.params.set({ l1: step.l1, l2: step.l2, gamma: step.gamma, sumShift: this.state.hSumShift, clip }).write(this.ctx.device.queue);
     this.submit('muUpdateW', [...out, L.applyW]);
-    if (this.beta === 1 && this.hFixed && step.l1 > 0 && !this.weighted) this.hsumShift += step.l1;
+    this.state.afterMuW(step);
   }
 
   muUpdateH(step: MuStep): void {
@@ -150,7 +138,7 @@ class WebGPUFitPlan implements FitPlan {
     this.writeOrder(this.r.buffers.orderW, step.order);
     L.halsW.params.set({ l1: step.l1, l2: step.l2 }).write(this.ctx.device.queue);
     this.submit('halsSweepW', [...out, L.halsW]);
-    this.hSwept = false;
+    this.state.halsSwept('W');
   }
 
   halsSweepH(step: HalsStep): void {
@@ -159,43 +147,43 @@ class WebGPUFitPlan implements FitPlan {
     this.writeOrder(this.r.buffers.orderH, step.order);
     L.halsH.params.set({ l1: step.l1, l2: step.l2 }).write(this.ctx.device.queue);
     this.submit('halsSweepH', [...L.wtxWtw, L.halsH]);
-    this.hSwept = true;
+    this.state.halsSwept('H');
     this.hChanged();
   }
 
-  lastViolation(): Promise<number> {
-    return this.readScalars('lastViolation', false).then(([v]) => v);
+  async lastViolation(): Promise<number> {
+    return this.readScalar('lastViolation');
   }
 
   async reconstructionError(): Promise<number> {
-    const [sum] = await this.readScalars('reconstructionError', false);
-    return this.errorFromSum(sum);
+    return this.errorFromSum(await this.readScalar('reconstructionError'));
   }
 
-  keep(what: CheckScalar): void {
+  /** Computes `what` now into a copy on the device; the next read of `what` brings it back beside its own value. */
+  snapshot(what: CheckScalar): Promise<number> {
     this.assertUsable();
     const b = this.r.buffers, slot = SLOT[what] * 4;
-    const enc = this.ctx.device.createCommandEncoder({ label: `keep ${what}` });
+    const enc = this.ctx.device.createCommandEncoder({ label: `snapshot ${what}` });
     encodePass(enc, what, this.scalarLaunches(what));
     enc.copyBufferToBuffer(b.scalars, slot, b.kept, slot, 4);
     this.ctx.device.queue.submit([enc.finish()]);
-  }
-
-  async readWithKept(what: CheckScalar): Promise<{ value: number; kept: number }> {
-    const [value, kept] = await this.readScalars(what, true);
-    return what === 'reconstructionError' ? { value: this.errorFromSum(value), kept: this.errorFromSum(kept) } : { value, kept };
+    // resolved by that read, never rejected: a failed read rejects the solver's own await instead
+    return new Promise((resolve) => this.snapshots.set(what, resolve));
   }
 
   /** The launches that leave `what` in its slot of scalars. */
   private scalarLaunches(what: CheckScalar): Launch[] {
     const L = this.r.launches;
     if (what === 'reconstructionError') return L.loss;
-    return [this.hSwept ? L.violationWH : L.violationW];
+    return [this.state.violationParts.H ? L.violationWH : L.violationW];
   }
 
-  /** `what` computed now, and with `withKept` the copy keep() left, through one mapping of the staging buffer. */
-  private readScalars(what: CheckScalar, withKept: boolean): Promise<[number, number]> {
+  /** `what` computed now, and the copy a pending snapshot(what) left, through one mapping of the staging buffer. */
+  private readScalar(what: CheckScalar): Promise<number> {
     const launches = this.scalarLaunches(what);
+    const snapshot = this.snapshots.get(what);
+    this.snapshots.delete(what);
+    const withKept = snapshot !== undefined;
     return this.serialized(async () => {
       const b = this.r.buffers, slot = SLOT[what] * 4;
       const enc = this.ctx.device.createCommandEncoder({ label: what });
@@ -203,23 +191,17 @@ class WebGPUFitPlan implements FitPlan {
       enc.copyBufferToBuffer(b.scalars, slot, b.scalarStaging, 0, 4);
       if (withKept) enc.copyBufferToBuffer(b.kept, slot, b.scalarStaging, 4, 4);
       this.ctx.device.queue.submit([enc.finish()]);
-      return this.mapped(b.scalarStaging, (range) => {
-        const f = new Float32Array(range, 0, 2);
-        return [f[0], f[1]] as [number, number];
-      });
+      const [value, kept] = await this.mapped(b.scalarStaging, (range) => Array.from(new Float32Array(range, 0, 2)));
+      snapshot?.(what === 'reconstructionError' ? this.errorFromSum(kept) : kept);
+      return value;
     });
   }
 
-  /** sqrt(2·D_β) from the summed divergence terms the loss launches leave. */
+  /** sqrt(2·D_β) from the divergence entries the loss launches summed (loss.ts's divergenceEntry). */
   private errorFromSum(sum: number): number {
-    const { beta, m, n, nnz } = this;
-    let res: number;
-    if (this.weighted) res = sum; // divergenceWeighted sums whole terms
-    else if (beta === 2) res = sum / 2;
-    else if (beta === 1) res = sum;
-    else if (beta === 0) res = sum - (nnz === null ? 0 : m * n - nnz); // implicit zeros of CSR X count −1 each
-    else res = sum / (beta * (beta - 1));
-    return Math.sqrt(2 * Math.max(res, 0));
+    // a CSR X's entries not stored were not summed (weighted NMF sums the observed entries only)
+    const implicitZeros = this.nnz === null || this.weighted ? 0 : this.m * this.n - this.nnz;
+    return errorFromDivergence(divergenceFromEntrySum(this.beta, sum, implicitZeros));
   }
 
   read(): Promise<{ W: DenseMatrix; H: DenseMatrix }> {

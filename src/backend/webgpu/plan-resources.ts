@@ -31,7 +31,7 @@ export interface PlanBuffers {
   orderH: GPUBuffer;
   /** [0] HALS violation, [1] β-divergence sum */
   scalars: GPUBuffer;
-  /** copies of scalars' slots kept for a later read (FitPlan.keep) */
+  /** copies of scalars' slots kept for a later read (FitPlan.snapshot) */
   kept: GPUBuffer;
   scalarStaging: GPUBuffer;
   readStaging: GPUBuffer;

@@ -2,7 +2,7 @@
 
 import { linearGrid, once, reread, tileGrid, type Launch } from '../dispatch.js';
 import { makeLaunch, type KernelContext } from './context.js';
-import { betaClass } from './mu.js';
+import { betaClass } from '../../../loss.js';
 
 const TILE = 32; // divergence.wgsl: 8 × 8 threads, 4 × 4 entries each
 const SPARSE_WORKGROUP = 64;

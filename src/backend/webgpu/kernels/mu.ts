@@ -1,13 +1,9 @@
 // Launchers for mu.wgsl: the fused β ≠ 2 products (WH recomputed tile by tile) and the update.
 
 import { linearGrid, once, tileGrid, type Launch } from '../dispatch.js';
-import { FLOAT64_EPS, clipsAfterMu } from '../../../numerics.js';
+import { FLOAT64_EPS } from '../../../numerics.js';
+import { BetaClass, betaClass, clipsAfterMu } from '../../../loss.js';
 import { makeLaunch, type KernelContext } from './context.js';
-
-/** The β-class override: scikit-learn special-cases β = 2, 1 and 0; any other β is class 3. */
-export function betaClass(beta: number): 0 | 1 | 2 | 3 {
-  return beta === 2 ? 2 : beta === 1 ? 1 : beta === 0 ? 0 : 3;
-}
 
 const R = 4; // mu.wgsl's register block
 
@@ -80,5 +76,5 @@ export function muApplyLaunch(ctx: KernelContext, s: MuApplySpec): Promise<Launc
   };
   const grid = linearGrid(Math.ceil(s.count / 256), ctx.maxPerDim, s.label);
   const cost = { invocations: 256, trips: 1, flops: 6 * s.count, traffic: [once(16 * s.count)] };
-  return makeLaunch(ctx, 'mu', 'muApply', { BETA_CLASS: s.denFromBuffer ? 3 : betaClass(s.beta) }, s.label, values, { 6: s.f, 7: s.num, 8: s.den, 9: s.sums }, grid, cost);
+  return makeLaunch(ctx, 'mu', 'muApply', { BETA_CLASS: s.denFromBuffer ? BetaClass.general : betaClass(s.beta) }, s.label, values, { 6: s.f, 7: s.num, 8: s.den, 9: s.sums }, grid, cost);
 }

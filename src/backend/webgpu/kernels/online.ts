@@ -2,8 +2,8 @@
 
 import { linearGrid, type Launch } from '../dispatch.js';
 import { makeLaunch, type KernelContext } from './context.js';
-import { FLOAT64_EPS, clipsAfterMu } from '../../../numerics.js';
-import { betaClass } from './mu.js';
+import { FLOAT64_EPS } from '../../../numerics.js';
+import { betaClass, clipsAfterMu } from '../../../loss.js';
 
 const WG = 256;
 

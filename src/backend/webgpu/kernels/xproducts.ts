@@ -5,7 +5,7 @@
 
 import { linearGrid, once, reread, type Access, type Launch } from '../dispatch.js';
 import { makeLaunch, workgroupLimits, type KernelContext } from './context.js';
-import { betaClass } from './mu.js';
+import { BetaClass, betaClass } from '../../../loss.js';
 import { MAX_SPLITS, sumSplitsLaunch } from './tiled.js';
 
 /** xproducts.wgsl holds all k components of its outputs in a workgroup: up to this many. */
@@ -112,7 +112,7 @@ export async function xproductLaunches(ctx: KernelContext, s: XProductSpec): Pro
   const xht = s.kind === 'xht';
   const wantDen = s.den !== null;
   const hasX = s.x !== null;
-  const cls = s.beta === null ? 2 : betaClass(s.beta);
+  const cls = s.beta === null ? BetaClass.frobenius : betaClass(s.beta);
   const constants = { KC, TM, RM, TK, BETA_CLASS: cls, HAS_X: hasX, WANT_DEN: wantDen, VEC4: hasX && s.n % 4 === 0 };
   const reduction = xht ? s.n : s.rows;
   const outputs = xht ? s.rows * s.k : s.k * s.n;

@@ -1,6 +1,7 @@
-// The gpu.js kernels of the gpujs backend, as JavaScript source strings (gpu.js transpiles them to
-// GLSL on WebGL2 and to WebAssembly on its webasm backend). Strings rather than functions, so no
-// bundler, minifier or coverage tool can rewrite a kernel body into syntax gpu.js does not read.
+// The gpu.js kernels of the gpujs backend and KERNELS, the table the fit plan runs them by. Sources
+// are JavaScript strings (gpu.js transpiles them to GLSL on WebGL2 and to WebAssembly on its webasm
+// backend): strings rather than functions, so no bundler, minifier or coverage tool can rewrite a
+// kernel body into syntax gpu.js does not read.
 //
 // Layouts (gpu.js indexes a 2-D value as a[row][col]; an output [cols, rows] has thread.x = col):
 //   X  m × n            X[i][j]       (CSR X is densified: see fit-plan.ts)
@@ -12,6 +13,27 @@
 
 import { EPSILON, FLOAT64_EPS } from '../../numerics.js';
 
+/** A fit's sizes and β: what a kernel's source, output and work depend on. */
+export interface Problem {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly beta: number;
+}
+
+/** How the plan runs a kernel. */
+export interface KernelSpec {
+  readonly source: string;
+  /** gpu.js's output size: [x] or [x, y], x being thread.x's range (a row's width) */
+  readonly output: number[];
+  /** multiply-adds per output cell, roughly (whether the kernel is worth gpu.js's worker pool) */
+  readonly work: number;
+  /** false: the host reads the output (a typed array); by default it stays a texture on WebGL2 */
+  readonly pipeline?: false;
+  /** takes host rows: never under the async contract, since the plan's constructor runs it */
+  readonly upload?: true;
+}
+
 /** Literal for a float in kernel source (always with a decimal point or exponent, so GLSL reads a float). */
 function lit(x: number): string {
   const s = String(x);
@@ -22,12 +44,12 @@ const EPS = lit(EPSILON);
 const F64EPS = lit(FLOAT64_EPS);
 
 /** Copies an array into the kernel's own storage (a texture on WebGL2). */
-export const COPY = `function (a) {
+const COPY = `function (a) {
   return a[this.thread.y][this.thread.x];
 }`;
 
 /** XHt[i][r] = Σ_j X[i][j]·H[r][j]; output [k, m]. */
-export const XHT = `function (X, H) {
+const XHT = `function (X, H) {
   let s = 0;
   for (let j = 0; j < this.constants.n; j++) {
     s += X[this.thread.y][j] * H[this.thread.x][j];
@@ -36,7 +58,7 @@ export const XHT = `function (X, H) {
 }`;
 
 /** HHt[r][s] = Σ_j H[r][j]·H[s][j]; output [k, k]. */
-export const HHT = `function (H) {
+const HHT = `function (H) {
   let s = 0;
   for (let j = 0; j < this.constants.n; j++) {
     s += H[this.thread.y][j] * H[this.thread.x][j];
@@ -45,7 +67,7 @@ export const HHT = `function (H) {
 }`;
 
 /** Hsum[r] = Σ_j H[r][j]; output [k]. */
-export const HSUM = `function (H) {
+const HSUM = `function (H) {
   let s = 0;
   for (let j = 0; j < this.constants.n; j++) {
     s += H[this.thread.x][j];
@@ -54,7 +76,7 @@ export const HSUM = `function (H) {
 }`;
 
 /** WtX[r][j] = Σ_i W[i][r]·X[i][j]; output [n, k]. */
-export const WTX = `function (W, X) {
+const WTX = `function (W, X) {
   let s = 0;
   for (let i = 0; i < this.constants.m; i++) {
     s += W[i][this.thread.y] * X[i][this.thread.x];
@@ -63,7 +85,7 @@ export const WTX = `function (W, X) {
 }`;
 
 /** WtW[r][s] = Σ_i W[i][r]·W[i][s]; output [k, k]. */
-export const WTW = `function (W) {
+const WTW = `function (W) {
   let s = 0;
   for (let i = 0; i < this.constants.m; i++) {
     s += W[i][this.thread.y] * W[i][this.thread.x];
@@ -72,7 +94,7 @@ export const WTW = `function (W) {
 }`;
 
 /** Wsum[r] = Σ_i W[i][r]; output [k]. */
-export const WSUM = `function (W) {
+const WSUM = `function (W) {
   let s = 0;
   for (let i = 0; i < this.constants.m; i++) {
     s += W[i][this.thread.x];
@@ -81,7 +103,7 @@ export const WSUM = `function (W) {
 }`;
 
 /** WH[i][j] = Σ_r W[i][r]·H[r][j]; output [n, m]. */
-export const WH = `function (W, H) {
+const WH = `function (W, H) {
   let s = 0;
   for (let r = 0; r < this.constants.k; r++) {
     s += W[this.thread.y][r] * H[r][this.thread.x];
@@ -116,7 +138,7 @@ const APPLY = `
   return out;`;
 
 /** β = 2, W: num = XHt, den = W·HHt (scikit-learn's trick); output [k+1, m], violation column zeroed. */
-export const MU_W_FRO = `function (W, XHt, HHt, l1, l2, gamma, clip) {
+const MU_W_FRO = `function (W, XHt, HHt, l1, l2, gamma, clip) {
   const i = this.thread.y;
   const r = this.thread.x;
   if (r == this.constants.k) {
@@ -131,7 +153,7 @@ export const MU_W_FRO = `function (W, XHt, HHt, l1, l2, gamma, clip) {
 }`;
 
 /** β = 2, H: num = WtX, den = WtW·H; output [n, k+1], violation row zeroed. */
-export const MU_H_FRO = `function (H, WtX, WtW, l1, l2, gamma, clip) {
+const MU_H_FRO = `function (H, WtX, WtW, l1, l2, gamma, clip) {
   const r = this.thread.y;
   const j = this.thread.x;
   if (r == this.constants.k) {
@@ -149,7 +171,7 @@ export const MU_H_FRO = `function (H, WtX, WtW, l1, l2, gamma, clip) {
  * V = X ⊙ (WH)^(β−2), WH == 0 → EPSILON for β < 2 (scikit-learn's guard); zeros of X give 0 (as CSR
  * X's absent entries do, and as dense X's do wherever the power is finite). Output [n, m].
  */
-export function numeratorTerms(beta: number): string {
+function numeratorTerms(beta: number): string {
   const power = beta === 1 ? 'x / v' : beta === 0 ? '(1 / v) * (1 / v) * x' : `Math.pow(v, ${lit(beta - 2)}) * x`;
   return `function (X, WH) {
   const x = X[this.thread.y][this.thread.x];
@@ -165,7 +187,7 @@ export function numeratorTerms(beta: number): string {
 }
 
 /** D = (WH)^(β−1) (β ≠ 1), WH == 0 → EPSILON for β < 1. Output [n, m]. */
-export function denominatorTerms(beta: number): string {
+function denominatorTerms(beta: number): string {
   const power = beta === 0 ? '1 / v' : `Math.pow(v, ${lit(beta - 1)})`;
   return `function (WH) {
   let v = WH[this.thread.y][this.thread.x];${beta < 1 ? `
@@ -177,7 +199,7 @@ export function denominatorTerms(beta: number): string {
 }
 
 /** β ≠ 2, W: num = V·Hᵀ, den = D·Hᵀ; output [k+1, m]. */
-export const MU_W_BETA = `function (W, V, D, H, l1, l2, gamma, clip) {
+const MU_W_BETA = `function (W, V, D, H, l1, l2, gamma, clip) {
   const i = this.thread.y;
   const r = this.thread.x;
   if (r == this.constants.k) {
@@ -196,7 +218,7 @@ export const MU_W_BETA = `function (W, V, D, H, l1, l2, gamma, clip) {
  * β = 1, W: num = V·Hᵀ, den = H's row sums (plus `shift`: scikit-learn's cached row sums gain L1 at
  * every W step while H is fixed; see the CPU backend); output [k+1, m].
  */
-export const MU_W_KL = `function (W, V, Hsum, H, l1, l2, gamma, clip, shift) {
+const MU_W_KL = `function (W, V, Hsum, H, l1, l2, gamma, clip, shift) {
   const i = this.thread.y;
   const r = this.thread.x;
   if (r == this.constants.k) {
@@ -211,7 +233,7 @@ export const MU_W_KL = `function (W, V, Hsum, H, l1, l2, gamma, clip, shift) {
 }`;
 
 /** β ≠ 2, H: num = Wᵀ·V, den = Wᵀ·D; output [n, k+1]. */
-export const MU_H_BETA = `function (H, V, D, W, l1, l2, gamma, clip) {
+const MU_H_BETA = `function (H, V, D, W, l1, l2, gamma, clip) {
   const r = this.thread.y;
   const j = this.thread.x;
   if (r == this.constants.k) {
@@ -227,7 +249,7 @@ export const MU_H_BETA = `function (H, V, D, W, l1, l2, gamma, clip) {
 }`;
 
 /** β = 1, H: num = Wᵀ·V, den = W's column sums, an empty column's set to 1; output [n, k+1]. */
-export const MU_H_KL = `function (H, V, Wsum, W, l1, l2, gamma, clip) {
+const MU_H_KL = `function (H, V, Wsum, W, l1, l2, gamma, clip) {
   const r = this.thread.y;
   const j = this.thread.x;
   if (r == this.constants.k) {
@@ -249,7 +271,7 @@ export const MU_H_KL = `function (H, V, Wsum, W, l1, l2, gamma, clip) {
  * grad = −(XHt − l1)[i][t] + Σ_r (HHt + l2·I)[t][r]·W[i][r], W[i][t] ← max(W[i][t] − grad/hess, 0).
  * Column k accumulates |projected gradient| over the sweep (restarted when `first` is 1). Output [k+1, m].
  */
-export const HALS_W = `function (W, XHt, HHt, t, first, l1, l2) {
+const HALS_W = `function (W, XHt, HHt, t, first, l1, l2) {
   const i = this.thread.y;
   const c = this.thread.x;
   if (c != t) {
@@ -282,7 +304,7 @@ export const HALS_W = `function (W, XHt, HHt, t, first, l1, l2) {
 }`;
 
 /** One component t of a HALS sweep of H (columns are independent); row k accumulates the violation. Output [n, k+1]. */
-export const HALS_H = `function (H, WtX, WtW, t, first, l1, l2) {
+const HALS_H = `function (H, WtX, WtW, t, first, l1, l2) {
   const r = this.thread.y;
   const j = this.thread.x;
   if (r != t) {
@@ -319,7 +341,7 @@ export const HALS_H = `function (H, WtX, WtW, t, first, l1, l2) {
  * data terms only where X > EPSILON, WH == 0 → EPSILON there; Σ (WH)^β (β ∉ {0, 1, 2}) and Σ WH (β = 1)
  * over every entry. The host scales the total: /2 for β = 2, /(β(β−1)) for the general β. Output [m].
  */
-export function lossRows(beta: number): string {
+function lossRows(beta: number): string {
   let body: string;
   if (beta === 2) {
     body = `
@@ -373,7 +395,7 @@ export function lossRows(beta: number): string {
 }
 
 /** Σ of a vector of m values; output [1] (one thread: the final reduction of a per-row sum). */
-export const SUM_ROWS = `function (v) {
+const SUM_ROWS = `function (v) {
   let s = 0;
   for (let i = 0; i < this.constants.m; i++) {
     s += v[i];
@@ -382,7 +404,7 @@ export const SUM_ROWS = `function (v) {
 }`;
 
 /** The HALS violation: Σ of W's column k, plus (withH) Σ of H's row k; output [1]. */
-export const VIOLATION = `function (W, H, withH) {
+const VIOLATION = `function (W, H, withH) {
   let s = 0;
   for (let i = 0; i < this.constants.m; i++) {
     s += W[i][this.constants.k];
@@ -399,7 +421,7 @@ export const VIOLATION = `function (W, H, withH) {
 // then the running averages A, B and H = (A / B)^γ, each its own kernel (one output per kernel).
 
 /** Wᵀ·M for an m × n M (V or D): out[r][j] = Σ_i W[i][r]·M[i][j]; output [n, k]. */
-export const WT_M = `function (W, M) {
+const WT_M = `function (W, M) {
   let s = 0;
   for (let i = 0; i < this.constants.m; i++) {
     s += W[i][this.thread.y] * M[i][this.thread.x];
@@ -408,7 +430,7 @@ export const WT_M = `function (W, M) {
 }`;
 
 /** WtW·H (β = 2's denominator of H); output [n, k]. */
-export const WTW_H = `function (WtW, H) {
+const WTW_H = `function (WtW, H) {
   let s = 0;
   for (let r = 0; r < this.constants.k; r++) {
     s += WtW[this.thread.y][r] * H[r][this.thread.x];
@@ -417,7 +439,7 @@ export const WTW_H = `function (WtW, H) {
 }`;
 
 /** β = 1's denominator of H: W's column sums broadcast along the row, an empty column's set to 1; output [n, k]. */
-export const WSUM_ROWS = `function (Wsum) {
+const WSUM_ROWS = `function (Wsum) {
   let s = Wsum[this.thread.y];
   if (s == 0) {
     s = 1;
@@ -440,7 +462,7 @@ const REGULARIZED_DEN = `
   }`;
 
 /** A ← ρA + num ⊙ H^(1/γ); output [n, k]. */
-export const AVG_A = `function (A, num, H, rho, gamma) {
+const AVG_A = `function (A, num, H, rho, gamma) {
   const r = this.thread.y;
   const j = this.thread.x;
   let h = H[r][j];
@@ -451,14 +473,14 @@ export const AVG_A = `function (A, num, H, rho, gamma) {
 }`;
 
 /** B ← ρB + den (regularized, guarded); output [n, k]. */
-export const AVG_B = `function (B, den, H, rho, l1, l2) {
+const AVG_B = `function (B, den, H, rho, l1, l2) {
   const r = this.thread.y;
   const j = this.thread.x;${REGULARIZED_DEN}
   return B[r][j] * rho + d;
 }`;
 
 /** H ← (A / B)^γ, then (clip) entries below float64's eps to 0; output [n, k+1], violation row zeroed. */
-export const AVG_H = `function (A, B, gamma, clip) {
+const AVG_H = `function (A, B, gamma, clip) {
   const r = this.thread.y;
   const j = this.thread.x;
   if (r == this.constants.k) {
@@ -478,7 +500,7 @@ export const AVG_H = `function (A, B, gamma, clip) {
 }`;
 
 /** W[W < eps] = 0 (float64's eps); output [k+1, m]. */
-export const CLIP_W = `function (W) {
+const CLIP_W = `function (W) {
   const w = W[this.thread.y][this.thread.x];
   if (this.thread.x < this.constants.k) {
     if (w < ${F64EPS}) {
@@ -489,7 +511,7 @@ export const CLIP_W = `function (W) {
 }`;
 
 /** [Σ (W − P)², Σ W²] over W's k columns; output [2]. */
-export const CHANGE_W = `function (W, P) {
+const CHANGE_W = `function (W, P) {
   let s = 0;
   for (let i = 0; i < this.constants.m; i++) {
     for (let r = 0; r < this.constants.k; r++) {
@@ -506,7 +528,7 @@ export const CHANGE_W = `function (W, P) {
 }`;
 
 /** [Σ (H − P)², Σ H²] over H's k rows; output [2]. */
-export const CHANGE_H = `function (H, P) {
+const CHANGE_H = `function (H, P) {
   let s = 0;
   for (let r = 0; r < this.constants.k; r++) {
     for (let j = 0; j < this.constants.n; j++) {
@@ -523,7 +545,7 @@ export const CHANGE_H = `function (H, P) {
 }`;
 
 /** [Σ W, Σ W², Σ H, Σ H²]; output [4]. */
-export const FACTOR_SUMS = `function (W, H) {
+const FACTOR_SUMS = `function (W, H) {
   let s = 0;
   if (this.thread.x < 2) {
     for (let i = 0; i < this.constants.m; i++) {
@@ -556,7 +578,7 @@ export const FACTOR_SUMS = `function (W, H) {
 // has F's layout without the violation column/row.
 
 /** G = P + all·11ᵀ + diag·I (0.18's sparseness stacking as a change of the Gram matrix); output [k, k]. */
-export const GRAM = `function (P, diag, all) {
+const GRAM = `function (P, diag, all) {
   let g = P[this.thread.y][this.thread.x] + all;
   if (this.thread.x == this.thread.y) {
     g += diag;
@@ -565,7 +587,7 @@ export const GRAM = `function (P, diag, all) {
 }`;
 
 /** ∇W = W·G − C (+ l1 + l2·W); output [k, m]. */
-export const GRAD_W = `function (W, G, C, l1, l2) {
+const GRAD_W = `function (W, G, C, l1, l2) {
   const i = this.thread.y;
   const r = this.thread.x;
   let s = 0;
@@ -576,7 +598,7 @@ export const GRAD_W = `function (W, G, C, l1, l2) {
 }`;
 
 /** ∇H = G·H − C (+ l1 + l2·H); output [n, k]. */
-export const GRAD_H = `function (H, G, C, l1, l2) {
+const GRAD_H = `function (H, G, C, l1, l2) {
   const r = this.thread.y;
   const j = this.thread.x;
   let s = 0;
@@ -587,7 +609,7 @@ export const GRAD_H = `function (H, G, C, l1, l2) {
 }`;
 
 /** F_trial = max(F − γ·∇, 0) in W's layout; output [k+1, m] (violation column zeroed). */
-export const TRIAL_W = `function (F, g, gamma) {
+const TRIAL_W = `function (F, g, gamma) {
   if (this.thread.x == this.constants.k) {
     return 0;
   }
@@ -596,7 +618,7 @@ export const TRIAL_W = `function (F, g, gamma) {
 }`;
 
 /** F_trial = max(F − γ·∇, 0) in H's layout; output [n, k+1]. */
-export const TRIAL_H = `function (F, g, gamma) {
+const TRIAL_H = `function (F, g, gamma) {
   if (this.thread.y == this.constants.k) {
     return 0;
   }
@@ -608,7 +630,7 @@ export const TRIAL_H = `function (F, g, gamma) {
  * Per-vector partial sums of a factor's gradient (stat 0: Σ ∇², 1: Σ ∇² where ∇ < 0 or F > 0, the
  * projected gradient's); W's vectors; output [2, m].
  */
-export const NORMS_W = `function (F, g) {
+const NORMS_W = `function (F, g) {
   const i = this.thread.y;
   let s = 0;
   for (let r = 0; r < this.constants.k; r++) {
@@ -625,7 +647,7 @@ export const NORMS_W = `function (F, g) {
 }`;
 
 /** Likewise for H's vectors (columns); output [2, n]. */
-export const NORMS_H = `function (F, g) {
+const NORMS_H = `function (F, g) {
   const j = this.thread.y;
   let s = 0;
   for (let r = 0; r < this.constants.k; r++) {
@@ -645,7 +667,7 @@ export const NORMS_H = `function (F, g) {
  * Per-vector partials of one line-search trial (F, its trial T, the compared P, ∇, G), d = T − F:
  * stat 0: ‖P[∇]‖², 1: ⟨∇, d⟩, 2: ⟨d, G·d⟩, 3: entries where T ≠ P. W's vectors; output [4, m].
  */
-export const TRIAL_STATS_W = `function (F, T, P, g, G) {
+const TRIAL_STATS_W = `function (F, T, P, g, G) {
   const i = this.thread.y;
   const stat = this.thread.x;
   let s = 0;
@@ -675,7 +697,7 @@ export const TRIAL_STATS_W = `function (F, T, P, g, G) {
 }`;
 
 /** Likewise for H's vectors (columns); output [4, n]. */
-export const TRIAL_STATS_H = `function (F, T, P, g, G) {
+const TRIAL_STATS_H = `function (F, T, P, g, G) {
   const j = this.thread.y;
   const stat = this.thread.x;
   let s = 0;
@@ -705,7 +727,7 @@ export const TRIAL_STATS_H = `function (F, T, P, g, G) {
 }`;
 
 /** Column sums of per-vector partials S (count × stats, count = m or n); output [stats]. */
-export function sumColumns(count: 'm' | 'n'): string {
+function sumColumns(count: 'm' | 'n'): string {
   return `function (S) {
   let s = 0;
   for (let v = 0; v < this.constants.${count}; v++) {
@@ -714,3 +736,71 @@ export function sumColumns(count: 'm' | 'n'): string {
   return s;
 }`;
 }
+
+/** Every kernel of the plan, by the name it runs it by; adding a kernel is adding an entry. */
+const table = {
+  // uploads of host rows, and copies
+  copyX: (p) => ({ source: COPY, output: [p.n, p.m], work: 1, upload: true }),
+  copyW: (p) => ({ source: COPY, output: [p.k + 1, p.m], work: 1, upload: true }),
+  copyH: (p) => ({ source: COPY, output: [p.n, p.k + 1], work: 1, upload: true }),
+  copyA: (p) => ({ source: COPY, output: [p.n, p.k], work: 1, upload: true }),
+  copyB: (p) => ({ source: COPY, output: [p.n, p.k], work: 1, upload: true }),
+  snapW: (p) => ({ source: COPY, output: [p.k + 1, p.m], work: 1 }),
+  snapXHt: (p) => ({ source: COPY, output: [p.k, p.m], work: 1 }),
+  // products of one factor, for the other's update
+  xht: (p) => ({ source: XHT, output: [p.k, p.m], work: p.n }),
+  hht: (p) => ({ source: HHT, output: [p.k, p.k], work: p.n }),
+  hsum: (p) => ({ source: HSUM, output: [p.k], work: p.n }),
+  wtx: (p) => ({ source: WTX, output: [p.n, p.k], work: p.m }),
+  wtw: (p) => ({ source: WTW, output: [p.k, p.k], work: p.m }),
+  wsum: (p) => ({ source: WSUM, output: [p.k], work: p.m }),
+  // β ≠ 2: W·H and its elementwise terms
+  wh: (p) => ({ source: WH, output: [p.n, p.m], work: p.k }),
+  num: (p) => ({ source: numeratorTerms(p.beta), output: [p.n, p.m], work: 1 }),
+  den: (p) => ({ source: denominatorTerms(p.beta), output: [p.n, p.m], work: 1 }),
+  // the updates, the violation and the loss
+  muW: (p) => {
+    const [source, work] = p.beta === 2 ? [MU_W_FRO, p.k] : p.beta === 1 ? [MU_W_KL, p.n] : [MU_W_BETA, 2 * p.n];
+    return { source, output: [p.k + 1, p.m], work };
+  },
+  muH: (p) => {
+    const [source, work] = p.beta === 2 ? [MU_H_FRO, p.k] : p.beta === 1 ? [MU_H_KL, p.m] : [MU_H_BETA, 2 * p.m];
+    return { source, output: [p.n, p.k + 1], work };
+  },
+  halsW: (p) => ({ source: HALS_W, output: [p.k + 1, p.m], work: p.k }),
+  halsH: (p) => ({ source: HALS_H, output: [p.n, p.k + 1], work: p.k }),
+  violation: (p) => ({ source: VIOLATION, output: [1], work: p.m + p.n, pipeline: false }),
+  lossRows: (p) => ({ source: lossRows(p.beta), output: [p.m], work: p.n * p.k }),
+  sumRows: (p) => ({ source: SUM_ROWS, output: [1], work: p.m, pipeline: false }),
+  // MiniBatchNMF: H's numerator Wᵀ·V and denominator (β = 2: WtW·H, β = 1: W's column sums, else Wᵀ·D)
+  numH: (p) => ({ source: WT_M, output: [p.n, p.k], work: p.m }),
+  denH: (p) => {
+    const [source, work] = p.beta === 2 ? [WTW_H, p.k] : p.beta === 1 ? [WSUM_ROWS, 1] : [WT_M, p.m];
+    return { source, output: [p.n, p.k], work };
+  },
+  avgA: (p) => ({ source: AVG_A, output: [p.n, p.k], work: 1 }),
+  avgB: (p) => ({ source: AVG_B, output: [p.n, p.k], work: 1 }),
+  avgH: (p) => ({ source: AVG_H, output: [p.n, p.k + 1], work: 1 }),
+  clipW: (p) => ({ source: CLIP_W, output: [p.k + 1, p.m], work: 1 }),
+  changeW: (p) => ({ source: CHANGE_W, output: [2], work: p.m * p.k, pipeline: false }),
+  changeH: (p) => ({ source: CHANGE_H, output: [2], work: p.n * p.k, pipeline: false }),
+  factorSums: (p) => ({ source: FACTOR_SUMS, output: [4], work: (p.m + p.n) * p.k, pipeline: false }),
+  // solver 'pg'
+  gram: (p) => ({ source: GRAM, output: [p.k, p.k], work: 1 }),
+  gradW: (p) => ({ source: GRAD_W, output: [p.k, p.m], work: p.k }),
+  gradH: (p) => ({ source: GRAD_H, output: [p.n, p.k], work: p.k }),
+  trialW: (p) => ({ source: TRIAL_W, output: [p.k + 1, p.m], work: 1 }),
+  trialH: (p) => ({ source: TRIAL_H, output: [p.n, p.k + 1], work: 1 }),
+  normsW: (p) => ({ source: NORMS_W, output: [2, p.m], work: p.k }),
+  normsH: (p) => ({ source: NORMS_H, output: [2, p.n], work: p.k }),
+  statsW: (p) => ({ source: TRIAL_STATS_W, output: [4, p.m], work: p.k * p.k }),
+  statsH: (p) => ({ source: TRIAL_STATS_H, output: [4, p.n], work: p.k * p.k }),
+  sum2m: (p) => ({ source: sumColumns('m'), output: [2], work: p.m, pipeline: false }),
+  sum2n: (p) => ({ source: sumColumns('n'), output: [2], work: p.n, pipeline: false }),
+  sum4m: (p) => ({ source: sumColumns('m'), output: [4], work: p.m, pipeline: false }),
+  sum4n: (p) => ({ source: sumColumns('n'), output: [4], work: p.n, pipeline: false }),
+} satisfies Record<string, (p: Problem) => KernelSpec>;
+
+export type KernelName = keyof typeof table;
+
+export const KERNELS: Readonly<Record<KernelName, (p: Problem) => KernelSpec>> = table;

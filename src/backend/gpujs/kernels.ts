@@ -15,7 +15,8 @@
 // so those kernels are written once, over a Side that says where a factor's entries live. The side
 // is applied to the source text, not branched on in the kernel: gpu.js's webasm backend compiles a
 // branch on a constant as written, and its SIMD path runs 4 cells of thread.x at once, which is W's
-// component and H's column, so the two sides' loads differ (contiguous or gathered) anyway.
+// component and H's column, so the two sides differ anyway in which reads are one value for the
+// quad and which are one per lane.
 
 import { EPSILON, FLOAT64_EPS } from '../../numerics.js';
 

@@ -21,7 +21,7 @@ import { isCsr, type DataMatrix, type DenseMatrix } from '../../matrix/matrix.js
 import { NMFError } from '../../errors.js';
 import { clipsAfterMu, divergenceFromEntrySum, errorFromDivergence } from '../../loss.js';
 import { PlanState, readNow } from '../plan-state.js';
-import * as K from './kernels.js';
+import { KERNELS, type KernelName, type KernelSpec } from './kernels.js';
 import type { GpujsMode } from './index.js';
 
 /** A value a kernel returned: a texture (WebGL2 pipeline) or typed arrays (webasm, cpu). */
@@ -69,7 +69,7 @@ export interface KernelSource {
    * `async`: the kernel runs under gpu.js's async contract (every call returns a Promise), which on
    * webasm splits outputs of 4096 cells or more across its worker pool
    */
-  kernel(name: string, source: string, output: number[], pipeline?: boolean, async?: boolean): Kernel;
+  kernel(name: KernelName, source: string, output: number[], pipeline?: boolean, async?: boolean): Kernel;
   /** webasm with threads: the plan's steps queue, and its heavy kernels (worthThreads) go to the pool */
   readonly threaded: boolean;
   /** the WebGL2 context the kernels run on was lost (never on webasm) */
@@ -149,6 +149,8 @@ export class GpujsFitPlan implements FitPlan {
    */
   private chain: Promise<void> = Promise.resolve();
   private failure: { error: unknown } | null = null;
+  /** each kernel's spec for this plan's shape and β, made on its first run */
+  private readonly specs = new Map<KernelName, KernelSpec>();
 
   constructor(
     private readonly kernels: KernelSource,
@@ -184,18 +186,24 @@ export class GpujsFitPlan implements FitPlan {
   }
 
   /**
-   * Run kernel `name` (made on first use for this shape and β; see `spec`). Values a kernel returns
+   * Run kernel `name` (KERNELS; compiled on first use for this shape and β). Values a kernel returns
    * are the caller's to free. On threaded webasm the kernels worth it return a Promise (the uploads,
-   * copy*, which the constructor runs, never do).
+   * which the constructor runs, never do).
    */
-  private run(name: string, args: unknown[]): Value {
-    const [source, output, pipeline, work] = this.spec(name);
-    const async = this.kernels.threaded && !name.startsWith('copy') && worthThreads(output, work);
+  private run(name: KernelName, args: unknown[]): Value {
+    let spec = this.specs.get(name);
+    if (!spec) {
+      const { m, n, k, beta } = this;
+      spec = KERNELS[name]({ m, n, k, beta });
+      this.specs.set(name, spec);
+    }
+    const { source, output, pipeline = true, work } = spec;
+    const async = this.kernels.threaded && !spec.upload && worthThreads(output, work);
     return this.kernels.kernel(name, source, output, pipeline, async)(...args);
   }
 
   /** A kernel call inside a step's body: `yield* this.call(…)` is its value. */
-  private *call(name: string, args: unknown[]): Op<Value> {
+  private *call(name: KernelName, args: unknown[]): Op<Value> {
     return yield this.run(name, args);
   }
 
@@ -240,64 +248,6 @@ export class GpujsFitPlan implements FitPlan {
       r = op.next(value);
     }
     return r.value;
-  }
-
-  /**
-   * Source, output size, pipeline flag and work per output cell (multiply-adds, roughly) of each
-   * kernel; loop bounds m, n, k are gpu.js constants.
-   */
-  private spec(name: string): [string, number[], boolean, number] {
-    const { m, n, k, beta } = this;
-    const K1 = k + 1;
-    switch (name) {
-      case 'copyX': return [K.COPY, [n, m], true, 1];
-      case 'copyW': return [K.COPY, [K1, m], true, 1];
-      case 'copyH': return [K.COPY, [n, K1], true, 1];
-      case 'copyA': case 'copyB': return [K.COPY, [n, k], true, 1];
-      case 'snapW': return [K.COPY, [K1, m], true, 1];
-      case 'snapXHt': return [K.COPY, [k, m], true, 1];
-      case 'xht': return [K.XHT, [k, m], true, n];
-      case 'hht': return [K.HHT, [k, k], true, n];
-      case 'hsum': return [K.HSUM, [k], true, n];
-      case 'wtx': return [K.WTX, [n, k], true, m];
-      case 'wtw': return [K.WTW, [k, k], true, m];
-      case 'wsum': return [K.WSUM, [k], true, m];
-      case 'wh': return [K.WH, [n, m], true, k];
-      case 'num': return [K.numeratorTerms(beta), [n, m], true, 1];
-      case 'den': return [K.denominatorTerms(beta), [n, m], true, 1];
-      case 'muW': return [beta === 2 ? K.MU_W_FRO : beta === 1 ? K.MU_W_KL : K.MU_W_BETA, [K1, m], true, beta === 2 ? k : beta === 1 ? n : 2 * n];
-      case 'muH': return [beta === 2 ? K.MU_H_FRO : beta === 1 ? K.MU_H_KL : K.MU_H_BETA, [n, K1], true, beta === 2 ? k : beta === 1 ? m : 2 * m];
-      case 'halsW': return [K.HALS_W, [K1, m], true, k];
-      case 'halsH': return [K.HALS_H, [n, K1], true, k];
-      case 'violation': return [K.VIOLATION, [1], false, m + n];
-      case 'lossRows': return [K.lossRows(beta), [m], true, n * k];
-      case 'sumRows': return [K.SUM_ROWS, [1], false, m];
-      // MiniBatchNMF
-      case 'numH': return [K.WT_M, [n, k], true, m];
-      case 'denH': return [beta === 2 ? K.WTW_H : beta === 1 ? K.WSUM_ROWS : K.WT_M, [n, k], true, beta === 2 ? k : beta === 1 ? 1 : m];
-      case 'avgA': return [K.AVG_A, [n, k], true, 1];
-      case 'avgB': return [K.AVG_B, [n, k], true, 1];
-      case 'avgH': return [K.AVG_H, [n, K1], true, 1];
-      case 'clipW': return [K.CLIP_W, [K1, m], true, 1];
-      case 'changeW': return [K.CHANGE_W, [2], false, m * k];
-      case 'changeH': return [K.CHANGE_H, [2], false, n * k];
-      case 'factorSums': return [K.FACTOR_SUMS, [4], false, (m + n) * k];
-      // solver 'pg'
-      case 'gram': return [K.GRAM, [k, k], true, 1];
-      case 'gradW': return [K.GRAD_W, [k, m], true, k];
-      case 'gradH': return [K.GRAD_H, [n, k], true, k];
-      case 'trialW': return [K.TRIAL_W, [K1, m], true, 1];
-      case 'trialH': return [K.TRIAL_H, [n, K1], true, 1];
-      case 'normsW': return [K.NORMS_W, [2, m], true, k];
-      case 'normsH': return [K.NORMS_H, [2, n], true, k];
-      case 'statsW': return [K.TRIAL_STATS_W, [4, m], true, k * k];
-      case 'statsH': return [K.TRIAL_STATS_H, [4, n], true, k * k];
-      case 'sum2m': return [K.sumColumns('m'), [2], false, m];
-      case 'sum2n': return [K.sumColumns('n'), [2], false, n];
-      case 'sum4m': return [K.sumColumns('m'), [4], false, m];
-      case 'sum4n': return [K.sumColumns('n'), [4], false, n];
-      default: throw new Error(`webnmf internal: no gpujs kernel '${name}'`);
-    }
   }
 
   /** Every step starts here: a destroyed plan, or a lost WebGL2 context, refuses with a clear error. */

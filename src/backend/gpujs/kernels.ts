@@ -1,6 +1,7 @@
-// The gpu.js kernels of the gpujs backend, as JavaScript source strings (gpu.js transpiles them to
-// GLSL on WebGL2 and to WebAssembly on its webasm backend). Strings rather than functions, so no
-// bundler, minifier or coverage tool can rewrite a kernel body into syntax gpu.js does not read.
+// The gpu.js kernels of the gpujs backend and KERNELS, the table the fit plan runs them by. Sources
+// are JavaScript strings (gpu.js transpiles them to GLSL on WebGL2 and to WebAssembly on its webasm
+// backend): strings rather than functions, so no bundler, minifier or coverage tool can rewrite a
+// kernel body into syntax gpu.js does not read.
 //
 // Layouts (gpu.js indexes a 2-D value as a[row][col]; an output [cols, rows] has thread.x = col):
 //   X  m × n            X[i][j]       (CSR X is densified: see fit-plan.ts)
@@ -9,8 +10,36 @@
 //   XHt m × k, HHt k × k, Hsum k, WtX k × n, WtW k × k, Wsum k
 //   WH, V, D  m × n     W·H and the β ≠ 2 elementwise terms of the MU numerator and denominator
 // Loop bounds are gpu.js constants (m, n, k), fixed per fit, so every loop compiles to a fixed count.
+//
+// H's update is W's on transposed layouts (as scikit-learn's _update_coordinate_descent serves both),
+// so those kernels are written once, over a Side that says where a factor's entries live. The side
+// is applied to the source text, not branched on in the kernel: gpu.js's webasm backend compiles a
+// branch on a constant as written, and its SIMD path runs 4 cells of thread.x at once, which is W's
+// component and H's column, so the two sides differ anyway in which reads are one value for the
+// quad and which are one per lane.
 
 import { EPSILON, FLOAT64_EPS } from '../../numerics.js';
+
+/** A fit's sizes and β: what a kernel's source, output and work depend on. */
+export interface Problem {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly beta: number;
+}
+
+/** How the plan runs a kernel. */
+export interface KernelSpec {
+  readonly source: string;
+  /** gpu.js's output size: [x] or [x, y], x being thread.x's range (a row's width) */
+  readonly output: number[];
+  /** multiply-adds per output cell, roughly (whether the kernel is worth gpu.js's worker pool) */
+  readonly work: number;
+  /** false: the host reads the output (a typed array); by default it stays a texture on WebGL2 */
+  readonly pipeline?: false;
+  /** takes host rows: never under the async contract, since the plan's constructor runs it */
+  readonly upload?: true;
+}
 
 /** Literal for a float in kernel source (always with a decimal point or exponent, so GLSL reads a float). */
 function lit(x: number): string {
@@ -21,67 +50,104 @@ function lit(x: number): string {
 const EPS = lit(EPSILON);
 const F64EPS = lit(FLOAT64_EPS);
 
+/** Where a factor's entries live, for the kernels written once for W and H. */
+interface Side {
+  /** its vectors, a loop bound: W's m rows, H's n columns */
+  readonly vectors: 'm' | 'n';
+  /** in an output of its layout, the thread that gives the component, and the one that gives the vector */
+  readonly component: string;
+  readonly vector: string;
+  /** component r of vector v of a value in its layout (the factor, or a product like XHt or WtX) */
+  at(F: string, r: string, v: string): string;
+  /** entry of an m × n value (X, V, D) at this side's vector v and the other side's vector u */
+  data(M: string, v: string, u: string): string;
+  /** the output size of a value in its layout with c components */
+  output(p: Problem, c: number): number[];
+  /** loops over a value's k components in storage order (row by row), `body` seeing r and v */
+  walk(body: string): string;
+}
+
+const W: Side = {
+  vectors: 'm',
+  component: 'this.thread.x',
+  vector: 'this.thread.y',
+  at: (F, r, v) => `${F}[${v}][${r}]`,
+  data: (M, v, u) => `${M}[${v}][${u}]`,
+  output: (p, c) => [c, p.m],
+  walk: (body) => `
+  for (let v = 0; v < this.constants.m; v++) {
+    for (let r = 0; r < this.constants.k; r++) {${body}
+    }
+  }`,
+};
+
+const H: Side = {
+  vectors: 'n',
+  component: 'this.thread.y',
+  vector: 'this.thread.x',
+  at: (F, r, v) => `${F}[${r}][${v}]`,
+  data: (M, v, u) => `${M}[${u}][${v}]`,
+  output: (p, c) => [p.n, c],
+  walk: (body) => `
+  for (let r = 0; r < this.constants.k; r++) {
+    for (let v = 0; v < this.constants.n; v++) {${body}
+    }
+  }`,
+};
+
+const other = (side: Side): Side => (side === W ? H : W);
+
 /** Copies an array into the kernel's own storage (a texture on WebGL2). */
-export const COPY = `function (a) {
+const COPY = `function (a) {
   return a[this.thread.y][this.thread.x];
 }`;
 
-/** XHt[i][r] = Σ_j X[i][j]·H[r][j]; output [k, m]. */
-export const XHT = `function (X, H) {
-  let s = 0;
-  for (let j = 0; j < this.constants.n; j++) {
-    s += X[this.thread.y][j] * H[this.thread.x][j];
-  }
-  return s;
-}`;
+/**
+ * The term over u of M·Fᵀ (W's side) or Fᵀ·M (H's side) at component r of this side's vector v, F
+ * being the other factor and M an m × n value. Written in the product's order, which puts the operand
+ * that is the same for the 4 threads of a SIMD quad on the left: gpu.js's webasm runs that order
+ * faster (MU's H step, G·H: 1.5× at 400 × 300, k = 10).
+ */
+function crossTerm(side: Side, M: string, F: string, r: string, v: string): string {
+  const m = side.data(M, v, 'u'), f = other(side).at(F, r, 'u');
+  return side === W ? `${m} * ${f}` : `${f} * ${m}`;
+}
 
-/** HHt[r][s] = Σ_j H[r][j]·H[s][j]; output [k, k]. */
-export const HHT = `function (H) {
+/** X·Hᵀ (W's side: XHt[i][r] = Σ_j X[i][j]·H[r][j]) or Wᵀ·X (H's side), in the side's layout; arguments in the product's order. */
+function crossX(side: Side): string {
+  return `function (${side === W ? 'X, F' : 'F, X'}) {
   let s = 0;
-  for (let j = 0; j < this.constants.n; j++) {
-    s += H[this.thread.y][j] * H[this.thread.x][j];
+  for (let u = 0; u < this.constants.${other(side).vectors}; u++) {
+    s += ${crossTerm(side, 'X', 'F', side.component, side.vector)};
   }
   return s;
 }`;
+}
 
-/** Hsum[r] = Σ_j H[r][j]; output [k]. */
-export const HSUM = `function (H) {
+/** A factor's Gram matrix, k × k: HHt[r][s] = Σ_j H[r][j]·H[s][j], WtW[r][s] = Σ_i W[i][r]·W[i][s]. */
+function gramOf(side: Side): string {
+  return `function (F) {
   let s = 0;
-  for (let j = 0; j < this.constants.n; j++) {
-    s += H[this.thread.x][j];
+  for (let u = 0; u < this.constants.${side.vectors}; u++) {
+    s += ${side.at('F', 'this.thread.y', 'u')} * ${side.at('F', 'this.thread.x', 'u')};
   }
   return s;
 }`;
+}
 
-/** WtX[r][j] = Σ_i W[i][r]·X[i][j]; output [n, k]. */
-export const WTX = `function (W, X) {
+/** A factor's k sums over its vectors: Hsum[r] = Σ_j H[r][j], Wsum[r] = Σ_i W[i][r]. */
+function sumsOf(side: Side): string {
+  return `function (F) {
   let s = 0;
-  for (let i = 0; i < this.constants.m; i++) {
-    s += W[i][this.thread.y] * X[i][this.thread.x];
+  for (let u = 0; u < this.constants.${side.vectors}; u++) {
+    s += ${side.at('F', 'this.thread.x', 'u')};
   }
   return s;
 }`;
-
-/** WtW[r][s] = Σ_i W[i][r]·W[i][s]; output [k, k]. */
-export const WTW = `function (W) {
-  let s = 0;
-  for (let i = 0; i < this.constants.m; i++) {
-    s += W[i][this.thread.y] * W[i][this.thread.x];
-  }
-  return s;
-}`;
-
-/** Wsum[r] = Σ_i W[i][r]; output [k]. */
-export const WSUM = `function (W) {
-  let s = 0;
-  for (let i = 0; i < this.constants.m; i++) {
-    s += W[i][this.thread.x];
-  }
-  return s;
-}`;
+}
 
 /** WH[i][j] = Σ_r W[i][r]·H[r][j]; output [n, m]. */
-export const WH = `function (W, H) {
+const WH = `function (W, H) {
   let s = 0;
   for (let r = 0; r < this.constants.k; r++) {
     s += W[this.thread.y][r] * H[r][this.thread.x];
@@ -115,41 +181,63 @@ const APPLY = `
   }
   return out;`;
 
-/** β = 2, W: num = XHt, den = W·HHt (scikit-learn's trick); output [k+1, m], violation column zeroed. */
-export const MU_W_FRO = `function (W, XHt, HHt, l1, l2, gamma, clip) {
-  const i = this.thread.y;
-  const r = this.thread.x;
+/**
+ * The multiplicative update of a factor F (written for W; H's is W's on transposes), in F's layout,
+ * the violation component zeroed. O is the other factor, u runs over its vectors.
+ *   β = 2: num = XHt (P), den = W·HHt (G, read in F's layout: H's is WtW·H, G on the left as in
+ *          crossTerm), scikit-learn's trick;
+ *   β = 1: num = V·Hᵀ, den = H's row sums; on W's side plus `shift` (scikit-learn's cached row sums
+ *          gain L1 at every W step while H is fixed; see the CPU backend), on H's side an empty
+ *          column's sum is 1 (scikit-learn's _multiplicative_update_h);
+ *   else:  num = V·Hᵀ, den = D·Hᵀ.
+ */
+function mu(side: Side, beta: number): string {
+  const o = other(side);
+  const shifted = beta === 1 && side === W;
+  const overO = (body: string) => `
+  for (let u = 0; u < this.constants.${o.vectors}; u++) {${body}
+  }`;
+  let args: string, terms: string;
+  if (beta === 2) {
+    args = 'P, G';
+    terms = `
+  const num = ${side.at('P', 'r', 'v')};
+  let d = 0;
+  for (let q = 0; q < this.constants.k; q++) {
+    d += ${side.at('G', 'r', 'q')} * ${side.at('F', 'q', 'v')};
+  }`;
+  } else if (beta === 1) {
+    args = 'V, sums, O';
+    terms = `
+  let num = 0;${overO(`
+    num += ${crossTerm(side, 'V', 'O', 'r', 'v')};`)}
+  let d = sums[r]${shifted ? ' + shift' : ''};${shifted ? '' : `
+  if (d == 0) {
+    d = 1;
+  }`}`;
+  } else {
+    args = 'V, D, O';
+    terms = `
+  let num = 0;
+  let d = 0;${overO(`
+    num += ${crossTerm(side, 'V', 'O', 'r', 'v')};
+    d += ${crossTerm(side, 'D', 'O', 'r', 'v')};`)}`;
+  }
+  return `function (F, ${args}, l1, l2, gamma, clip${shifted ? ', shift' : ''}) {
+  const r = ${side.component};
+  const v = ${side.vector};
   if (r == this.constants.k) {
     return 0;
   }
-  const a = W[i][r];
-  const num = XHt[i][r];
-  let d = 0;
-  for (let s = 0; s < this.constants.k; s++) {
-    d += W[i][s] * HHt[s][r];
-  }${APPLY}
+  const a = ${side.at('F', 'r', 'v')};${terms}${APPLY}
 }`;
-
-/** β = 2, H: num = WtX, den = WtW·H; output [n, k+1], violation row zeroed. */
-export const MU_H_FRO = `function (H, WtX, WtW, l1, l2, gamma, clip) {
-  const r = this.thread.y;
-  const j = this.thread.x;
-  if (r == this.constants.k) {
-    return 0;
-  }
-  const a = H[r][j];
-  const num = WtX[r][j];
-  let d = 0;
-  for (let s = 0; s < this.constants.k; s++) {
-    d += WtW[r][s] * H[s][j];
-  }${APPLY}
-}`;
+}
 
 /**
  * V = X ⊙ (WH)^(β−2), WH == 0 → EPSILON for β < 2 (scikit-learn's guard); zeros of X give 0 (as CSR
  * X's absent entries do, and as dense X's do wherever the power is finite). Output [n, m].
  */
-export function numeratorTerms(beta: number): string {
+function numeratorTerms(beta: number): string {
   const power = beta === 1 ? 'x / v' : beta === 0 ? '(1 / v) * (1 / v) * x' : `Math.pow(v, ${lit(beta - 2)}) * x`;
   return `function (X, WH) {
   const x = X[this.thread.y][this.thread.x];
@@ -165,7 +253,7 @@ export function numeratorTerms(beta: number): string {
 }
 
 /** D = (WH)^(β−1) (β ≠ 1), WH == 0 → EPSILON for β < 1. Output [n, m]. */
-export function denominatorTerms(beta: number): string {
+function denominatorTerms(beta: number): string {
   const power = beta === 0 ? '1 / v' : `Math.pow(v, ${lit(beta - 1)})`;
   return `function (WH) {
   let v = WH[this.thread.y][this.thread.x];${beta < 1 ? `
@@ -176,150 +264,52 @@ export function denominatorTerms(beta: number): string {
 }`;
 }
 
-/** β ≠ 2, W: num = V·Hᵀ, den = D·Hᵀ; output [k+1, m]. */
-export const MU_W_BETA = `function (W, V, D, H, l1, l2, gamma, clip) {
-  const i = this.thread.y;
-  const r = this.thread.x;
-  if (r == this.constants.k) {
-    return 0;
-  }
-  const a = W[i][r];
-  let num = 0;
-  let d = 0;
-  for (let j = 0; j < this.constants.n; j++) {
-    num += V[i][j] * H[r][j];
-    d += D[i][j] * H[r][j];
-  }${APPLY}
-}`;
-
 /**
- * β = 1, W: num = V·Hᵀ, den = H's row sums (plus `shift`: scikit-learn's cached row sums gain L1 at
- * every W step while H is fixed; see the CPU backend); output [k+1, m].
+ * One component t of a HALS sweep of a factor F (scikit-learn's _update_cdnmf_fast, written for W;
+ * its vectors are independent): grad = −(XHt − l1)[i][t] + Σ_r (HHt + l2·I)[t][r]·W[i][r],
+ * W[i][t] ← max(W[i][t] − grad/hess, 0). Component k accumulates |projected gradient| over the sweep
+ * (restarted when `first` is 1). P is XHt or WtX, G is HHt or WtW.
  */
-export const MU_W_KL = `function (W, V, Hsum, H, l1, l2, gamma, clip, shift) {
-  const i = this.thread.y;
-  const r = this.thread.x;
-  if (r == this.constants.k) {
-    return 0;
-  }
-  const a = W[i][r];
-  let num = 0;
-  for (let j = 0; j < this.constants.n; j++) {
-    num += V[i][j] * H[r][j];
-  }
-  let d = Hsum[r] + shift;${APPLY}
-}`;
-
-/** β ≠ 2, H: num = Wᵀ·V, den = Wᵀ·D; output [n, k+1]. */
-export const MU_H_BETA = `function (H, V, D, W, l1, l2, gamma, clip) {
-  const r = this.thread.y;
-  const j = this.thread.x;
-  if (r == this.constants.k) {
-    return 0;
-  }
-  const a = H[r][j];
-  let num = 0;
-  let d = 0;
-  for (let i = 0; i < this.constants.m; i++) {
-    num += W[i][r] * V[i][j];
-    d += W[i][r] * D[i][j];
-  }${APPLY}
-}`;
-
-/** β = 1, H: num = Wᵀ·V, den = W's column sums, an empty column's set to 1; output [n, k+1]. */
-export const MU_H_KL = `function (H, V, Wsum, W, l1, l2, gamma, clip) {
-  const r = this.thread.y;
-  const j = this.thread.x;
-  if (r == this.constants.k) {
-    return 0;
-  }
-  const a = H[r][j];
-  let num = 0;
-  for (let i = 0; i < this.constants.m; i++) {
-    num += W[i][r] * V[i][j];
-  }
-  let d = Wsum[r];
-  if (d == 0) {
-    d = 1;
-  }${APPLY}
-}`;
-
-/**
- * One component t of a HALS sweep of W (scikit-learn's _update_cdnmf_fast; rows are independent):
- * grad = −(XHt − l1)[i][t] + Σ_r (HHt + l2·I)[t][r]·W[i][r], W[i][t] ← max(W[i][t] − grad/hess, 0).
- * Column k accumulates |projected gradient| over the sweep (restarted when `first` is 1). Output [k+1, m].
- */
-export const HALS_W = `function (W, XHt, HHt, t, first, l1, l2) {
-  const i = this.thread.y;
-  const c = this.thread.x;
+function hals(side: Side): string {
+  return `function (F, P, G, t, first, l1, l2) {
+  const c = ${side.component};
+  const v = ${side.vector};
   if (c != t) {
     if (c != this.constants.k) {
-      return W[i][c];
+      return ${side.at('F', 'c', 'v')};
     }
   }
-  let grad = l1 - XHt[i][t];
-  for (let r = 0; r < this.constants.k; r++) {
-    grad += HHt[t][r] * W[i][r];
+  let grad = l1 - ${side.at('P', 't', 'v')};
+  for (let q = 0; q < this.constants.k; q++) {
+    grad += G[t][q] * ${side.at('F', 'q', 'v')};
   }
-  const w = W[i][t];
-  grad += l2 * w;
-  const hess = HHt[t][t] + l2;
+  const f = ${side.at('F', 't', 'v')};
+  grad += l2 * f;
+  const hess = G[t][t] + l2;
   if (c == t) {
     if (hess != 0) {
-      return Math.max(w - grad / hess, 0);
+      return Math.max(f - grad / hess, 0);
     }
-    return w;
+    return f;
   }
   let pg = grad;
-  if (w == 0) {
+  if (f == 0) {
     pg = Math.min(0, grad);
   }
   let acc = Math.abs(pg);
   if (first == 0) {
-    acc += W[i][this.constants.k];
+    acc += ${side.at('F', 'this.constants.k', 'v')};
   }
   return acc;
 }`;
-
-/** One component t of a HALS sweep of H (columns are independent); row k accumulates the violation. Output [n, k+1]. */
-export const HALS_H = `function (H, WtX, WtW, t, first, l1, l2) {
-  const r = this.thread.y;
-  const j = this.thread.x;
-  if (r != t) {
-    if (r != this.constants.k) {
-      return H[r][j];
-    }
-  }
-  let grad = l1 - WtX[t][j];
-  for (let s = 0; s < this.constants.k; s++) {
-    grad += WtW[t][s] * H[s][j];
-  }
-  const h = H[t][j];
-  grad += l2 * h;
-  const hess = WtW[t][t] + l2;
-  if (r == t) {
-    if (hess != 0) {
-      return Math.max(h - grad / hess, 0);
-    }
-    return h;
-  }
-  let pg = grad;
-  if (h == 0) {
-    pg = Math.min(0, grad);
-  }
-  let acc = Math.abs(pg);
-  if (first == 0) {
-    acc += H[this.constants.k][j];
-  }
-  return acc;
-}`;
+}
 
 /**
  * Per row i, Σ_j of the β-divergence's terms (scikit-learn's _beta_divergence, entry by entry): the
  * data terms only where X > EPSILON, WH == 0 → EPSILON there; Σ (WH)^β (β ∉ {0, 1, 2}) and Σ WH (β = 1)
  * over every entry. The host scales the total: /2 for β = 2, /(β(β−1)) for the general β. Output [m].
  */
-export function lossRows(beta: number): string {
+function lossRows(beta: number): string {
   let body: string;
   if (beta === 2) {
     body = `
@@ -373,7 +363,7 @@ export function lossRows(beta: number): string {
 }
 
 /** Σ of a vector of m values; output [1] (one thread: the final reduction of a per-row sum). */
-export const SUM_ROWS = `function (v) {
+const SUM_ROWS = `function (v) {
   let s = 0;
   for (let i = 0; i < this.constants.m; i++) {
     s += v[i];
@@ -382,7 +372,7 @@ export const SUM_ROWS = `function (v) {
 }`;
 
 /** The HALS violation: Σ of W's column k, plus (withH) Σ of H's row k; output [1]. */
-export const VIOLATION = `function (W, H, withH) {
+const VIOLATION = `function (W, H, withH) {
   let s = 0;
   for (let i = 0; i < this.constants.m; i++) {
     s += W[i][this.constants.k];
@@ -398,17 +388,8 @@ export const VIOLATION = `function (W, H, withH) {
 // ---- MiniBatchNMF (scikit-learn's _minibatch_step): H's numerator and denominator as k × n values,
 // then the running averages A, B and H = (A / B)^γ, each its own kernel (one output per kernel).
 
-/** Wᵀ·M for an m × n M (V or D): out[r][j] = Σ_i W[i][r]·M[i][j]; output [n, k]. */
-export const WT_M = `function (W, M) {
-  let s = 0;
-  for (let i = 0; i < this.constants.m; i++) {
-    s += W[i][this.thread.y] * M[i][this.thread.x];
-  }
-  return s;
-}`;
-
 /** WtW·H (β = 2's denominator of H); output [n, k]. */
-export const WTW_H = `function (WtW, H) {
+const WTW_H = `function (WtW, H) {
   let s = 0;
   for (let r = 0; r < this.constants.k; r++) {
     s += WtW[this.thread.y][r] * H[r][this.thread.x];
@@ -417,7 +398,7 @@ export const WTW_H = `function (WtW, H) {
 }`;
 
 /** β = 1's denominator of H: W's column sums broadcast along the row, an empty column's set to 1; output [n, k]. */
-export const WSUM_ROWS = `function (Wsum) {
+const WSUM_ROWS = `function (Wsum) {
   let s = Wsum[this.thread.y];
   if (s == 0) {
     s = 1;
@@ -425,8 +406,21 @@ export const WSUM_ROWS = `function (Wsum) {
   return s;
 }`;
 
-/** The denominator with L1, L2·H and the EPSILON guard, as the MU update takes it (applyAveragedUpdate). */
-const REGULARIZED_DEN = `
+/** A ← ρA + num ⊙ H^(1/γ); output [n, k]. */
+const AVG_A = `function (A, num, H, rho, gamma) {
+  const r = this.thread.y;
+  const j = this.thread.x;
+  let h = H[r][j];
+  if (gamma != 1) {
+    h = Math.pow(h, 1 / gamma);
+  }
+  return A[r][j] * rho + num[r][j] * h;
+}`;
+
+/** B ← ρB + den, with L1, L2·H and the EPSILON guard as the MU update takes it (applyAveragedUpdate); output [n, k]. */
+const AVG_B = `function (B, den, H, rho, l1, l2) {
+  const r = this.thread.y;
+  const j = this.thread.x;
   let d = den[r][j];
   const h = H[r][j];
   if (l1 > 0) {
@@ -437,28 +431,12 @@ const REGULARIZED_DEN = `
   }
   if (d == 0) {
     d = ${EPS};
-  }`;
-
-/** A ← ρA + num ⊙ H^(1/γ); output [n, k]. */
-export const AVG_A = `function (A, num, H, rho, gamma) {
-  const r = this.thread.y;
-  const j = this.thread.x;
-  let h = H[r][j];
-  if (gamma != 1) {
-    h = Math.pow(h, 1 / gamma);
   }
-  return A[r][j] * rho + num[r][j] * h;
-}`;
-
-/** B ← ρB + den (regularized, guarded); output [n, k]. */
-export const AVG_B = `function (B, den, H, rho, l1, l2) {
-  const r = this.thread.y;
-  const j = this.thread.x;${REGULARIZED_DEN}
   return B[r][j] * rho + d;
 }`;
 
 /** H ← (A / B)^γ, then (clip) entries below float64's eps to 0; output [n, k+1], violation row zeroed. */
-export const AVG_H = `function (A, B, gamma, clip) {
+const AVG_H = `function (A, B, gamma, clip) {
   const r = this.thread.y;
   const j = this.thread.x;
   if (r == this.constants.k) {
@@ -478,7 +456,7 @@ export const AVG_H = `function (A, B, gamma, clip) {
 }`;
 
 /** W[W < eps] = 0 (float64's eps); output [k+1, m]. */
-export const CLIP_W = `function (W) {
+const CLIP_W = `function (W) {
   const w = W[this.thread.y][this.thread.x];
   if (this.thread.x < this.constants.k) {
     if (w < ${F64EPS}) {
@@ -488,75 +466,48 @@ export const CLIP_W = `function (W) {
   return w;
 }`;
 
-/** [Σ (W − P)², Σ W²] over W's k columns; output [2]. */
-export const CHANGE_W = `function (W, P) {
-  let s = 0;
-  for (let i = 0; i < this.constants.m; i++) {
-    for (let r = 0; r < this.constants.k; r++) {
-      const w = W[i][r];
+/** [Σ (F − P)², Σ F²] over a factor's k components; output [2]. */
+function change(side: Side): string {
+  return `function (F, P) {
+  let s = 0;${side.walk(`
+      const f = ${side.at('F', 'r', 'v')};
       if (this.thread.x == 0) {
-        const d = w - P[i][r];
+        const d = f - ${side.at('P', 'r', 'v')};
         s += d * d;
       } else {
-        s += w * w;
-      }
-    }
-  }
+        s += f * f;
+      }`)}
   return s;
 }`;
-
-/** [Σ (H − P)², Σ H²] over H's k rows; output [2]. */
-export const CHANGE_H = `function (H, P) {
-  let s = 0;
-  for (let r = 0; r < this.constants.k; r++) {
-    for (let j = 0; j < this.constants.n; j++) {
-      const h = H[r][j];
-      if (this.thread.x == 0) {
-        const d = h - P[r][j];
-        s += d * d;
-      } else {
-        s += h * h;
-      }
-    }
-  }
-  return s;
-}`;
+}
 
 /** [Σ W, Σ W², Σ H, Σ H²]; output [4]. */
-export const FACTOR_SUMS = `function (W, H) {
+const FACTOR_SUMS = `function (W, H) {
   let s = 0;
-  if (this.thread.x < 2) {
-    for (let i = 0; i < this.constants.m; i++) {
-      for (let r = 0; r < this.constants.k; r++) {
-        const w = W[i][r];
-        if (this.thread.x == 0) {
-          s += w;
-        } else {
-          s += w * w;
-        }
-      }
-    }
-  } else {
-    for (let r = 0; r < this.constants.k; r++) {
-      for (let j = 0; j < this.constants.n; j++) {
-        const h = H[r][j];
-        if (this.thread.x == 2) {
-          s += h;
-        } else {
-          s += h * h;
-        }
-      }
-    }
+  if (this.thread.x < 2) {${W.walk(`
+      const f = ${W.at('W', 'r', 'v')};
+      if (this.thread.x == 0) {
+        s += f;
+      } else {
+        s += f * f;
+      }`)}
+  } else {${H.walk(`
+      const f = ${H.at('H', 'r', 'v')};
+      if (this.thread.x == 2) {
+        s += f;
+      } else {
+        s += f * f;
+      }`)}
   }
   return s;
 }`;
 
 // ---- solver 'pg' (scikit-learn 0.18's projected gradient). A factor F is W (vectors: rows i, k
-// entries W[i][r]) or H (vectors: columns j, k entries H[r][j]); its gradient ∇ (k × n or m × k)
-// has F's layout without the violation column/row.
+// entries W[i][r]) or H (vectors: columns j, k entries H[r][j]); its gradient ∇ (m × k or k × n)
+// has F's layout without the violation component.
 
 /** G = P + all·11ᵀ + diag·I (0.18's sparseness stacking as a change of the Gram matrix); output [k, k]. */
-export const GRAM = `function (P, diag, all) {
+const GRAM = `function (P, diag, all) {
   let g = P[this.thread.y][this.thread.x] + all;
   if (this.thread.x == this.thread.y) {
     g += diag;
@@ -564,95 +515,65 @@ export const GRAM = `function (P, diag, all) {
   return g;
 }`;
 
-/** ∇W = W·G − C (+ l1 + l2·W); output [k, m]. */
-export const GRAD_W = `function (W, G, C, l1, l2) {
-  const i = this.thread.y;
-  const r = this.thread.x;
+/** ∇W = W·G − C (+ l1 + l2·W), in F's layout (H's: G·H − C). */
+function gradient(side: Side): string {
+  return `function (F, G, C, l1, l2) {
+  const r = ${side.component};
+  const v = ${side.vector};
   let s = 0;
-  for (let t = 0; t < this.constants.k; t++) {
-    s += G[r][t] * W[i][t];
+  for (let q = 0; q < this.constants.k; q++) {
+    s += G[r][q] * ${side.at('F', 'q', 'v')};
   }
-  return s - C[i][r] + l1 + l2 * W[i][r];
+  return s - ${side.at('C', 'r', 'v')} + l1 + l2 * ${side.at('F', 'r', 'v')};
 }`;
+}
 
-/** ∇H = G·H − C (+ l1 + l2·H); output [n, k]. */
-export const GRAD_H = `function (H, G, C, l1, l2) {
-  const r = this.thread.y;
-  const j = this.thread.x;
-  let s = 0;
-  for (let t = 0; t < this.constants.k; t++) {
-    s += G[r][t] * H[t][j];
-  }
-  return s - C[r][j] + l1 + l2 * H[r][j];
-}`;
-
-/** F_trial = max(F − γ·∇, 0) in W's layout; output [k+1, m] (violation column zeroed). */
-export const TRIAL_W = `function (F, g, gamma) {
-  if (this.thread.x == this.constants.k) {
+/** F_trial = max(F − γ·∇, 0) in F's layout, the violation component zeroed. */
+function trial(side: Side): string {
+  return `function (F, g, gamma) {
+  if (${side.component} == this.constants.k) {
     return 0;
   }
   const v = F[this.thread.y][this.thread.x] - gamma * g[this.thread.y][this.thread.x];
   return Math.max(v, 0);
 }`;
-
-/** F_trial = max(F − γ·∇, 0) in H's layout; output [n, k+1]. */
-export const TRIAL_H = `function (F, g, gamma) {
-  if (this.thread.y == this.constants.k) {
-    return 0;
-  }
-  const v = F[this.thread.y][this.thread.x] - gamma * g[this.thread.y][this.thread.x];
-  return Math.max(v, 0);
-}`;
+}
 
 /**
  * Per-vector partial sums of a factor's gradient (stat 0: Σ ∇², 1: Σ ∇² where ∇ < 0 or F > 0, the
- * projected gradient's); W's vectors; output [2, m].
+ * projected gradient's); output [2, vectors].
  */
-export const NORMS_W = `function (F, g) {
-  const i = this.thread.y;
+function norms(side: Side): string {
+  return `function (F, g) {
+  const v = this.thread.y;
   let s = 0;
   for (let r = 0; r < this.constants.k; r++) {
-    const d = g[i][r];
+    const d = ${side.at('g', 'r', 'v')};
     if (this.thread.x == 0) {
       s += d * d;
     } else {
-      if (d < 0 || F[i][r] > 0) {
+      if (d < 0 || ${side.at('F', 'r', 'v')} > 0) {
         s += d * d;
       }
     }
   }
   return s;
 }`;
-
-/** Likewise for H's vectors (columns); output [2, n]. */
-export const NORMS_H = `function (F, g) {
-  const j = this.thread.y;
-  let s = 0;
-  for (let r = 0; r < this.constants.k; r++) {
-    const d = g[r][j];
-    if (this.thread.x == 0) {
-      s += d * d;
-    } else {
-      if (d < 0 || F[r][j] > 0) {
-        s += d * d;
-      }
-    }
-  }
-  return s;
-}`;
+}
 
 /**
  * Per-vector partials of one line-search trial (F, its trial T, the compared P, ∇, G), d = T − F:
- * stat 0: ‖P[∇]‖², 1: ⟨∇, d⟩, 2: ⟨d, G·d⟩, 3: entries where T ≠ P. W's vectors; output [4, m].
+ * stat 0: ‖P[∇]‖², 1: ⟨∇, d⟩, 2: ⟨d, G·d⟩, 3: entries where T ≠ P; output [4, vectors].
  */
-export const TRIAL_STATS_W = `function (F, T, P, g, G) {
-  const i = this.thread.y;
+function trialStats(side: Side): string {
+  return `function (F, T, P, g, G) {
+  const v = this.thread.y;
   const stat = this.thread.x;
   let s = 0;
   for (let r = 0; r < this.constants.k; r++) {
-    const f = F[i][r];
-    const t = T[i][r];
-    const d = g[i][r];
+    const f = ${side.at('F', 'r', 'v')};
+    const t = ${side.at('T', 'r', 'v')};
+    const d = ${side.at('g', 'r', 'v')};
     if (stat == 0) {
       if (d < 0 || f > 0) {
         s += d * d;
@@ -662,50 +583,21 @@ export const TRIAL_STATS_W = `function (F, T, P, g, G) {
     } else if (stat == 2) {
       let gd = 0;
       for (let q = 0; q < this.constants.k; q++) {
-        gd += G[r][q] * (T[i][q] - F[i][q]);
+        gd += G[r][q] * (${side.at('T', 'q', 'v')} - ${side.at('F', 'q', 'v')});
       }
       s += gd * (t - f);
     } else {
-      if (t != P[i][r]) {
+      if (t != ${side.at('P', 'r', 'v')}) {
         s += 1;
       }
     }
   }
   return s;
 }`;
-
-/** Likewise for H's vectors (columns); output [4, n]. */
-export const TRIAL_STATS_H = `function (F, T, P, g, G) {
-  const j = this.thread.y;
-  const stat = this.thread.x;
-  let s = 0;
-  for (let r = 0; r < this.constants.k; r++) {
-    const f = F[r][j];
-    const t = T[r][j];
-    const d = g[r][j];
-    if (stat == 0) {
-      if (d < 0 || f > 0) {
-        s += d * d;
-      }
-    } else if (stat == 1) {
-      s += d * (t - f);
-    } else if (stat == 2) {
-      let gd = 0;
-      for (let q = 0; q < this.constants.k; q++) {
-        gd += G[r][q] * (T[q][j] - F[q][j]);
-      }
-      s += gd * (t - f);
-    } else {
-      if (t != P[r][j]) {
-        s += 1;
-      }
-    }
-  }
-  return s;
-}`;
+}
 
 /** Column sums of per-vector partials S (count × stats, count = m or n); output [stats]. */
-export function sumColumns(count: 'm' | 'n'): string {
+function sumColumns(count: 'm' | 'n'): string {
   return `function (S) {
   let s = 0;
   for (let v = 0; v < this.constants.${count}; v++) {
@@ -714,3 +606,70 @@ export function sumColumns(count: 'm' | 'n'): string {
   return s;
 }`;
 }
+
+/** Multiply-adds per cell of a MU update: k for β = 2, a loop over the other factor's vectors otherwise (two sums for β ≠ 1). */
+function muWork(side: Side, p: Problem): number {
+  return p.beta === 2 ? p.k : (p.beta === 1 ? 1 : 2) * p[other(side).vectors];
+}
+
+/** Every kernel of the plan, by the name it runs it by; adding a kernel is adding an entry. */
+const table = {
+  // uploads of host rows, and copies
+  copyX: (p) => ({ source: COPY, output: [p.n, p.m], work: 1, upload: true }),
+  copyW: (p) => ({ source: COPY, output: W.output(p, p.k + 1), work: 1, upload: true }),
+  copyH: (p) => ({ source: COPY, output: H.output(p, p.k + 1), work: 1, upload: true }),
+  copyA: (p) => ({ source: COPY, output: H.output(p, p.k), work: 1, upload: true }),
+  copyB: (p) => ({ source: COPY, output: H.output(p, p.k), work: 1, upload: true }),
+  snapW: (p) => ({ source: COPY, output: W.output(p, p.k + 1), work: 1 }),
+  snapXHt: (p) => ({ source: COPY, output: W.output(p, p.k), work: 1 }),
+  // products of one factor, for the other's update
+  xht: (p) => ({ source: crossX(W), output: W.output(p, p.k), work: p.n }),
+  hht: (p) => ({ source: gramOf(H), output: [p.k, p.k], work: p.n }),
+  hsum: (p) => ({ source: sumsOf(H), output: [p.k], work: p.n }),
+  wtx: (p) => ({ source: crossX(H), output: H.output(p, p.k), work: p.m }),
+  wtw: (p) => ({ source: gramOf(W), output: [p.k, p.k], work: p.m }),
+  wsum: (p) => ({ source: sumsOf(W), output: [p.k], work: p.m }),
+  // β ≠ 2: W·H and its elementwise terms
+  wh: (p) => ({ source: WH, output: [p.n, p.m], work: p.k }),
+  num: (p) => ({ source: numeratorTerms(p.beta), output: [p.n, p.m], work: 1 }),
+  den: (p) => ({ source: denominatorTerms(p.beta), output: [p.n, p.m], work: 1 }),
+  // the updates, the violation and the loss
+  muW: (p) => ({ source: mu(W, p.beta), output: W.output(p, p.k + 1), work: muWork(W, p) }),
+  muH: (p) => ({ source: mu(H, p.beta), output: H.output(p, p.k + 1), work: muWork(H, p) }),
+  halsW: (p) => ({ source: hals(W), output: W.output(p, p.k + 1), work: p.k }),
+  halsH: (p) => ({ source: hals(H), output: H.output(p, p.k + 1), work: p.k }),
+  violation: (p) => ({ source: VIOLATION, output: [1], work: p.m + p.n, pipeline: false }),
+  lossRows: (p) => ({ source: lossRows(p.beta), output: [p.m], work: p.n * p.k }),
+  sumRows: (p) => ({ source: SUM_ROWS, output: [1], work: p.m, pipeline: false }),
+  // MiniBatchNMF: H's numerator Wᵀ·V and denominator (β = 2: WtW·H, β = 1: W's column sums, else Wᵀ·D)
+  numH: (p) => ({ source: crossX(H), output: H.output(p, p.k), work: p.m }),
+  denH: (p) => {
+    const [source, work] = p.beta === 2 ? [WTW_H, p.k] : p.beta === 1 ? [WSUM_ROWS, 1] : [crossX(H), p.m];
+    return { source, output: H.output(p, p.k), work };
+  },
+  avgA: (p) => ({ source: AVG_A, output: H.output(p, p.k), work: 1 }),
+  avgB: (p) => ({ source: AVG_B, output: H.output(p, p.k), work: 1 }),
+  avgH: (p) => ({ source: AVG_H, output: H.output(p, p.k + 1), work: 1 }),
+  clipW: (p) => ({ source: CLIP_W, output: W.output(p, p.k + 1), work: 1 }),
+  changeW: (p) => ({ source: change(W), output: [2], work: p.m * p.k, pipeline: false }),
+  changeH: (p) => ({ source: change(H), output: [2], work: p.n * p.k, pipeline: false }),
+  factorSums: (p) => ({ source: FACTOR_SUMS, output: [4], work: (p.m + p.n) * p.k, pipeline: false }),
+  // solver 'pg'
+  gram: (p) => ({ source: GRAM, output: [p.k, p.k], work: 1 }),
+  gradW: (p) => ({ source: gradient(W), output: W.output(p, p.k), work: p.k }),
+  gradH: (p) => ({ source: gradient(H), output: H.output(p, p.k), work: p.k }),
+  trialW: (p) => ({ source: trial(W), output: W.output(p, p.k + 1), work: 1 }),
+  trialH: (p) => ({ source: trial(H), output: H.output(p, p.k + 1), work: 1 }),
+  normsW: (p) => ({ source: norms(W), output: [2, p.m], work: p.k }),
+  normsH: (p) => ({ source: norms(H), output: [2, p.n], work: p.k }),
+  statsW: (p) => ({ source: trialStats(W), output: [4, p.m], work: p.k * p.k }),
+  statsH: (p) => ({ source: trialStats(H), output: [4, p.n], work: p.k * p.k }),
+  sum2m: (p) => ({ source: sumColumns('m'), output: [2], work: p.m, pipeline: false }),
+  sum2n: (p) => ({ source: sumColumns('n'), output: [2], work: p.n, pipeline: false }),
+  sum4m: (p) => ({ source: sumColumns('m'), output: [4], work: p.m, pipeline: false }),
+  sum4n: (p) => ({ source: sumColumns('n'), output: [4], work: p.n, pipeline: false }),
+} satisfies Record<string, (p: Problem) => KernelSpec>;
+
+export type KernelName = keyof typeof table;
+
+export const KERNELS: Readonly<Record<KernelName, (p: Problem) => KernelSpec>> = table;

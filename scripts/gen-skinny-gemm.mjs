@@ -13,7 +13,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 
 export const gemmFile = new URL('../shaders/gemm.wgsl', import.meta.url);
-/** Accumulators per kernel: the skinny kernels serve k ≤ K_MAX (= SKINNY_MAX_K in src/backend/webgpu/kernels/gemm.ts). */
+/** Accumulators per kernel: the skinny kernels serve k ≤ K_MAX (= SKINNY_MAX_K in src/backend/webgpu/programs/gemm.ts). */
 export const K_MAX = 32;
 
 const ks = [...Array(K_MAX).keys()];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { F32_KERNEL_TOL, kernelContext, randomArray, readFloats, relativeError, testDevice, withValidation } from './setup.js';
-import { gemmLaunch, skinnyLaunch, SKINNY_MAX_K } from '../../src/backend/webgpu/kernels/gemm.js';
+import { gemmLaunch, skinnyLaunch, SKINNY_MAX_K } from '../../src/backend/webgpu/programs/gemm.js';
 import { encodePass } from '../../src/backend/webgpu/dispatch.js';
 import { liveBufferCount } from '../../src/backend/webgpu/buffers.js';
 

@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { shaderModuleText, target } from '../../scripts/build-shaders.mjs';
 // @ts-expect-error: a plain .mjs build script without types
 import { gemmFile, K_MAX, regenerate, skinnyGemmText } from '../../scripts/gen-skinny-gemm.mjs';
-import { SKINNY_MAX_K } from '../../src/backend/webgpu/kernels/gemm.js';
+import { SKINNY_MAX_K } from '../../src/backend/webgpu/programs/gemm.js';
 
 it('src/backend/webgpu/shader-sources.ts is up to date with shaders/*.wgsl (npm run build:shaders)', async () => {
   expect(await readFile(target, 'utf8')).toBe(await shaderModuleText());

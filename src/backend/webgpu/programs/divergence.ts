@@ -36,7 +36,7 @@ export function denseDivergenceLaunch(ctx: KernelContext, s: DenseDivergenceSpec
     traffic: [...(s.x ? [once(4 * s.rows * s.n)] : []), reread(4 * s.rows * s.k, grid[0]), reread(4 * s.k * s.n, grid[1])],
   };
   return makeLaunch(ctx, 'divergence', 'divergenceDense', constants, s.label, values,
-    { 1: s.x ?? s.dummy, 2: s.w, 3: s.h, 4: s.partials }, grid, cost);
+    { x: s.x ?? s.dummy, w: s.w, h: s.h, partials: s.partials }, grid, cost);
 }
 
 export function sparseDivergenceWorkgroups(nnz: number): number {
@@ -58,7 +58,7 @@ export function sparseDivergenceLaunch(ctx: KernelContext, s: SparseDivergenceSp
   const grid = linearGrid(sparseDivergenceWorkgroups(s.nnz), ctx.maxPerDim, s.label);
   const cost = { invocations: SPARSE_WORKGROUP, trips: 1, flops: 6 * s.nnz, traffic: [once(8 * s.nnz)] };
   return makeLaunch(ctx, 'divergence', 'divergenceSparse', { BETA_CLASS: betaClass(s.beta) }, s.label, values,
-    { 1: s.data, 4: s.partials, 5: s.wh }, grid, cost);
+    { x: s.data, partials: s.partials, wh: s.wh }, grid, cost);
 }
 
 /** Weighted NMF: Σ weights·d_β(X | WH) over the observed entries (the stored entries of the plan's CSR X). */
@@ -66,5 +66,5 @@ export function weightedDivergenceLaunch(ctx: KernelContext, s: SparseDivergence
   const values = { rows: 0, n: 0, k: 0, rowStart: 0, count: s.nnz, partialBase: s.partialBase, beta: s.beta };
   const grid = linearGrid(sparseDivergenceWorkgroups(s.nnz), ctx.maxPerDim, s.label);
   return makeLaunch(ctx, 'divergence', 'divergenceWeighted', { BETA_CLASS: betaClass(s.beta), HAS_X: true }, s.label, values,
-    { 1: s.data, 4: s.partials, 5: s.wh, 6: s.weights }, grid);
+    { x: s.data, partials: s.partials, wh: s.wh, weights: s.weights }, grid);
 }

@@ -48,13 +48,13 @@ function gemmCost(s: GemmSpec, extra: Access[] = []) {
 
 export async function gemmLaunch(ctx: KernelContext, s: GemmSpec): Promise<Launch> {
   const values = { aOffset: s.aOffset ?? 0, bOffset: s.bOffset ?? 0, cOffset: s.cOffset ?? 0, accumulate: !!s.accumulate };
-  return makeLaunch(ctx, 'gemm', 'main', gemmConstants(s), s.label, values, { 1: s.a, 2: s.b, 3: s.c }, gemmGrid(ctx, s.M, s.N, s.label), gemmCost(s));
+  return makeLaunch(ctx, 'gemm', 'main', gemmConstants(s), s.label, values, { a: s.a, b: s.b, c: s.c }, gemmGrid(ctx, s.M, s.N, s.label), gemmCost(s));
 }
 
 /** C = X ⊘ (op(A)·op(B)) for a block of rows of X (row stride ldc, from xOffset), WH == 0 → EPSILON. */
 export async function divideXLaunch(ctx: KernelContext, s: GemmSpec & { x: GPUBuffer; xOffset: number }): Promise<Launch> {
   const values = { aOffset: s.aOffset ?? 0, bOffset: s.bOffset ?? 0, cOffset: s.cOffset ?? 0, xOffset: s.xOffset };
-  return makeLaunch(ctx, 'gemm', 'divideX', gemmConstants(s), s.label, values, { 1: s.a, 2: s.b, 3: s.c, 4: s.x }, gemmGrid(ctx, s.M, s.N, s.label), gemmCost(s, [once(4 * s.M * s.N)]));
+  return makeLaunch(ctx, 'gemm', 'divideX', gemmConstants(s), s.label, values, { a: s.a, b: s.b, c: s.c, x: s.x }, gemmGrid(ctx, s.M, s.N, s.label), gemmCost(s, [once(4 * s.M * s.N)]));
 }
 
 /** gemm.wgsl's skinnyNT / skinnyTN unroll at most this many components. */
@@ -109,7 +109,7 @@ export function skinnyLaunch(ctx: KernelContext, s: SkinnySpec): Promise<Launch>
     ? { aOffset: 0, bOffset: 0, cOffset: s.rowStart * k, xOffset: s.rowStart * k, accumulate: false }
     : { aOffset: s.rowStart * k, bOffset: 0, cOffset: 0, xOffset: 0, accumulate: s.accumulate };
   // NT: a4 = X, b4 = H, f = W (WH);  TN: a = W (a4 the same, for vec4 loads when k % 4 == 0), b4 = X, f4 = H (WH)
-  const bindings: Record<number, GPUBuffer> = nt ? { 3: s.c, 5: s.x, 6: s.h, 7: s.w } : { 1: s.w, 3: s.c, 5: s.w, 6: s.x, 8: s.h };
+  const bindings: Record<string, GPUBuffer> = nt ? { c: s.c, a4: s.x, b4: s.h, f: s.w } : { a: s.w, c: s.c, a4: s.w, b4: s.x, f4: s.h };
   // NT: an invocation walks a row block's n columns in vec4s; TN: its columns' rows, one at a time
   // X read once; the skinny factor by every invocation (NT: all of H; TN: all rows of W)
   const traffic = [

@@ -43,7 +43,7 @@ export function muProductsLaunch(ctx: KernelContext, s: MuProductsSpec): Promise
   const constants = { BETA_CLASS: betaClass(s.beta), HAS_X: s.x !== null, WG_M: shape.WG_M, WG_N: shape.WG_N, TILE_K: 8 };
   const values = { rows: s.rows, n: s.n, k: s.k, rowStart: s.rowStart, accumulate: s.accumulate, beta: s.beta };
   const grid = tileGrid(Math.ceil(N / (shape.WG_N * R)), Math.ceil(M / (shape.WG_M * R)), ctx.maxPerDim, s.label);
-  const bindings = { 1: s.x ?? s.dummy, 2: s.w, 3: s.h, 4: s.num, 5: s.den };
+  const bindings = { x: s.x ?? s.dummy, w: s.w, h: s.h, num: s.num, den: s.den };
   // each workgroup walks the whole reduction (n for W, this block's rows for H) TILE_K at a time, WH recomputed per entry
   // WH recomputed per entry of each tile from a row of W and a column of H (2k loads), by every tile across the output
   const products = (s.x ? 1 : 0) + (s.beta !== 1 ? 1 : 0);
@@ -80,5 +80,5 @@ export function muApplyLaunch(ctx: KernelContext, s: MuApplySpec): Promise<Launc
   };
   const grid = linearGrid(Math.ceil(s.count / 256), ctx.maxPerDim, s.label);
   const cost = { invocations: 256, trips: 1, flops: 6 * s.count, traffic: [once(16 * s.count)] };
-  return makeLaunch(ctx, 'mu', 'muApply', { BETA_CLASS: s.denFromBuffer ? 3 : betaClass(s.beta) }, s.label, values, { 6: s.f, 7: s.num, 8: s.den, 9: s.sums }, grid, cost);
+  return makeLaunch(ctx, 'mu', 'muApply', { BETA_CLASS: s.denFromBuffer ? 3 : betaClass(s.beta) }, s.label, values, { f: s.f, numIn: s.num, denIn: s.den, sums: s.sums }, grid, cost);
 }

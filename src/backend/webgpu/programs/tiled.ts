@@ -104,7 +104,7 @@ export async function tiledLaunches(ctx: KernelContext, s: TiledSpec): Promise<L
       traffic: [reread(4 * s.M * K, tilesN), reread(4 * K * s.N, tilesM), once(4 * s.M * s.N * (passSplits > 1 ? passSplits : accumulate ? 2 : 1))],
     };
     const partials = { buffer: s.partials, size: 4 * (passSplits > 1 ? passSplits * s.M * s.N : 1) };
-    out.push(makeLaunch(ctx, 'tiled', 'tiledGemm', constants, `${s.label}${sfx}`, values, { 1: s.a, 2: s.b, 3: s.c, 4: partials },
+    out.push(makeLaunch(ctx, 'tiled', 'tiledGemm', constants, `${s.label}${sfx}`, values, { a: s.a, b: s.b, c: s.c, partials },
       linearGrid(workgroups, ctx.maxPerDim, s.label), cost));
     if (passSplits > 1) out.push(sumSplitsLaunch(ctx, `${s.label}${sfx} Σsplits`, s.M, s.N, passSplits, 0, s.partials, s.c, s.cOffset ?? 0, s.ldc, accumulate));
   }
@@ -121,5 +121,5 @@ export function sumSplitsLaunch(ctx: KernelContext, label: string, M: number, N:
   const cost = { invocations: 64, trips: Math.ceil(splits / lanes), flops: outputs * splits, traffic: [once(4 * outputs * splits), once(4 * outputs * (accumulate ? 2 : 1))] };
   // the slice of the partials it sums: bound alone
   const slice = { buffer: partials, size: 4 * (base + splits * outputs) };
-  return makeLaunch(ctx, 'tiled', 'sumSplits', {}, label, values, { 3: c, 4: slice }, linearGrid(workgroups, ctx.maxPerDim, label), cost);
+  return makeLaunch(ctx, 'tiled', 'sumSplits', {}, label, values, { c, partials: slice }, linearGrid(workgroups, ctx.maxPerDim, label), cost);
 }

@@ -1,27 +1,23 @@
-// Embeds shaders/*.wgsl (the WGSL sources, one file per kernel family) into
-// src/backend/webgpu/shader-sources.ts, so the WebGPU backend loads its shaders the same way under
-// any bundler, in Node from source (tsx) and from dist/. Rerun `npm run build:shaders` after editing
-// a .wgsl file (test/webgpu/shader-sources.test.ts fails while they disagree). It first regenerates
-// the unrolled lines of gemm.wgsl's skinny kernels (scripts/gen-skinny-gemm.mjs).
+// Embeds the WGSL sources (shaders/*.wgsl, hand-written, one file per kernel family, and
+// shaders/generated/*.wgsl) into src/backend/webgpu/shader-sources.ts, so the WebGPU backend loads its
+// shaders the same way under any bundler, in Node from source (tsx) and from dist/. Written by
+// scripts/generate.mjs (npm run build:generated) after the generated shaders.
 
-import { readFile, readdir, writeFile } from 'node:fs/promises';
-import { writeSkinnyGemm } from './gen-skinny-gemm.mjs';
+export const target = 'src/backend/webgpu/shader-sources.ts';
 
-export const shaderDir = new URL('../shaders/', import.meta.url);
-export const target = new URL('../src/backend/webgpu/shader-sources.ts', import.meta.url);
-
-/** The generated module's text for the current .wgsl files. */
-export async function shaderModuleText() {
-  const files = (await readdir(shaderDir)).filter((f) => f.endsWith('.wgsl')).sort();
-  const entries = await Promise.all(files.map(async (f) => `  ${f.replace(/\.wgsl$/, '')}: ${JSON.stringify(await readFile(new URL(f, shaderDir), 'utf8'))},`));
+/** shader-sources.ts's text; `list(dir)` and `read(path)` see the repository as generate.mjs has it. */
+export async function shaderModuleText(list, read) {
+  const files = [...(await list('shaders/')), ...(await list('shaders/generated/'))].filter((f) => f.endsWith('.wgsl'));
+  const names = new Map();
+  for (const f of files) {
+    const name = f.replace(/^.*\//, '').replace(/\.wgsl$/, '');
+    if (names.has(name)) throw new Error(`${f} and ${names.get(name)} would both be shader '${name}'`);
+    names.set(name, f);
+  }
+  const sorted = [...names].sort(([a], [b]) => (a < b ? -1 : 1));
+  const entries = await Promise.all(sorted.map(async ([name, f]) => `  ${name}: ${JSON.stringify(await read(f))},`));
   return (
-    '// Generated from shaders/*.wgsl by `npm run build:shaders` (scripts/build-shaders.mjs). Do not edit.\n\n' +
+    '// Generated from shaders/*.wgsl and shaders/generated/*.wgsl by `npm run build:generated` (scripts/generate.mjs). Do not edit.\n\n' +
     `export const SHADERS = {\n${entries.join('\n')}\n} as const;\n\nexport type ShaderName = keyof typeof SHADERS;\n`
   );
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  if (await writeSkinnyGemm()) console.log('shaders/gemm.wgsl: skinny kernels regenerated');
-  await writeFile(target, await shaderModuleText());
-  console.log(`shaders/*.wgsl → ${target.pathname.split('/').slice(-3).join('/')}`);
 }

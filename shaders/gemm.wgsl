@@ -43,7 +43,6 @@ override LDC: u32;
 override WG: u32 = 64u;
 override RM: u32 = 8u; // rows per invocation: 8, or 4 (rows 4 … 7 are dead code then)
 override CW: u32 = 8u; // columns per invocation: 8, or 4 (columns 4 … 7 are dead code then)
-const EPSILON: f32 = 1.1920928955078125e-7; // float32 eps, scikit-learn's EPSILON
 
 /** A(i, q … q+3) */
 fn rowA(i: u32, q: u32) -> vec4f {
@@ -183,7 +182,7 @@ fn block(i0: u32, j0: u32) -> Block {
 
 /** This invocation's block (row, column of its top-left entry), or none past the end. */
 fn origin(wg: vec3u, nwg: vec3u, li: u32) -> vec2u {
-  let t = (wg.y * nwg.x + wg.x) * WG + li;
+  let t = workgroupIndex(wg, nwg) * WG + li;
   let blocksPerRow = (N + CW - 1u) / CW;
   return vec2u((t / blocksPerRow) * RM, (t % blocksPerRow) * CW);
 }

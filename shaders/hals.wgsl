@@ -37,7 +37,7 @@ var<workgroup> red: array<f32, WG>;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) li: u32) {
-  let group = wg.y * nwg.x + wg.x;
+  let group = workgroupIndex(wg, nwg);
   let i = group * WG + li;
   var violation = 0.0;
   if (i < p.rows) {
@@ -88,7 +88,7 @@ fn stage(i0: u32, li: u32, toShared: bool) {
 @compute @workgroup_size(TEAM_WG)
 fn sweepTeam(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
              @builtin(local_invocation_index) li: u32) {
-  let group = wg.y * nwg.x + wg.x;
+  let group = workgroupIndex(wg, nwg);
   let local = li / TEAM;
   let lane = li % TEAM;
   let i0 = group * TEAM_ROWS;

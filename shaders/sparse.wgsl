@@ -33,7 +33,6 @@ override VALUE: u32 = 0u;
 override WEIGHTED: bool = false;
 override DEN: bool = false;
 const WG: u32 = 64u;
-const EPSILON: f32 = 1.1920928955078125e-7;
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> rowIdx: array<u32>;  // COO row of each stored entry
@@ -60,7 +59,7 @@ override SLOTS: u32 = 1u;  // components per lane: ⌈k / TEAM⌉ ≤ 4
 override VEC4: bool = false;
 
 fn linearId(wg: vec3u, nwg: vec3u, li: u32) -> u32 {
-  return (wg.y * nwg.x + wg.x) * WG + li;
+  return workgroupIndex(wg, nwg) * WG + li;
 }
 
 /** v_p as two factors (t, s), v_p = t·s, applied as (t·other)·s; weighted by entry `e` (CSR order). */
@@ -140,7 +139,7 @@ var<workgroup> tileT: array<f32, 16 * 33>;
 @compute @workgroup_size(64)
 fn transposeH(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
               @builtin(local_invocation_index) li: u32) {
-  let id = wg.y * nwg.x + wg.x;
+  let id = workgroupIndex(wg, nwg);
   let tilesJ = (p.n + 31u) / 32u;
   let j0 = (id % tilesJ) * 32u;
   let r0 = (id / tilesJ) * 16u;
@@ -180,11 +179,11 @@ fn sampleWHt(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec
 /** Σ over one row's or column's entries for the lane's components r, r + TEAM, …; acc[slot]. */
 fn teamSlots(lane: u32) -> u32 { return min(SLOTS, (p.k + TEAM - 1u - lane) / TEAM); }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn csrRowsHt(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
              @builtin(local_invocation_index) li: u32) {
   let lane = li % TEAM;
-  let i = (wg.y * nwg.x + wg.x) * (64u / TEAM) + li / TEAM;
+  let i = workgroupIndex(wg, nwg) * (WG / TEAM) + li / TEAM;
   if (i >= p.m || lane >= p.k) { return; }
   let slots = teamSlots(lane);
   var acc = vec4f(0.0);
@@ -199,11 +198,11 @@ fn csrRowsHt(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec
   for (var slot = 0u; slot < slots; slot++) { out[(p.rowStart + i) * p.k + lane + slot * TEAM] = acc[slot]; }
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn cscColsW(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
             @builtin(local_invocation_index) li: u32) {
   let lane = li % TEAM;
-  let j = (wg.y * nwg.x + wg.x) * (64u / TEAM) + li / TEAM;
+  let j = workgroupIndex(wg, nwg) * (WG / TEAM) + li / TEAM;
   if (j >= p.n || lane >= p.k) { return; }
   let slots = teamSlots(lane);
   var acc = vec4f(0.0);

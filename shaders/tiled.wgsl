@@ -81,7 +81,7 @@ fn storeRow(s: u32, i: u32, j: u32, v: vec4f) {
 @compute @workgroup_size(WG_X, WG_Y)
 fn tiledGemm(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
              @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
-  let id = wg.y * nwg.x + wg.x;
+  let id = workgroupIndex(wg, nwg);
   let tiles = p.tilesM * p.tilesN;
   let s = id / tiles;
   if (s >= p.splits) { return; } // past the end of a folded grid (the whole workgroup)
@@ -140,7 +140,7 @@ var<workgroup> red: array<f32, SUM_WG>;
 fn sumSplits(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
              @builtin(local_invocation_index) li: u32) {
   let lanes = p.lanes;
-  let q = (wg.y * nwg.x + wg.x) * (SUM_WG / lanes) + li / lanes;
+  let q = workgroupIndex(wg, nwg) * (SUM_WG / lanes) + li / lanes;
   let lane = li % lanes;
   let count = p.M * p.N;
   var sum = 0.0;

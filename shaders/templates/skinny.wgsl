@@ -38,7 +38,6 @@ override DIVIDE: bool = false;
 override SWG: u32 = 64u;
 override TN_COLS: u32 = 8u; // skinnyTN: columns per invocation, 4 or 8
 override NT_ROWS: u32 = 8u; // skinnyNT: rows per invocation, 4 or 8 (8 not with DIVIDE)
-const EPSILON: f32 = 1.1920928955078125e-7; // float32 eps, scikit-learn's EPSILON
 
 fn guarded(wh: vec4f) -> vec4f { return select(wh, vec4f(EPSILON), wh == vec4f(0.0)); }
 
@@ -50,7 +49,7 @@ fn storeC(idx: u32, v: f32) {
 
 @compute @workgroup_size(SWG)
 fn skinnyNT(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) li: u32) {
-  let i0 = ((wg.y * nwg.x + wg.x) * SWG + li) * NT_ROWS;
+  let i0 = (workgroupIndex(wg, nwg) * SWG + li) * NT_ROWS;
   if (i0 >= M) { return; }
   let rows = min(vec4u(i0, i0 + 1u, i0 + 2u, i0 + 3u), vec4u(M - 1u));
   let more = min(vec4u(i0 + 4u, i0 + 5u, i0 + 6u, i0 + 7u), vec4u(M - 1u));
@@ -112,7 +111,7 @@ fn storeRows(idx: vec4u, live: vec4u, v: vec4f) {
 
 @compute @workgroup_size(SWG)
 fn skinnyTN(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) li: u32) {
-  let j0 = ((wg.y * nwg.x + wg.x) * SWG + li) * TN_COLS;
+  let j0 = (workgroupIndex(wg, nwg) * SWG + li) * TN_COLS;
   if (j0 >= N) { return; }
   let wide = TN_COLS == 8u && j0 + 4u < N; // columns j0 + 4 … j0 + 7 exist
   let xb = p.bOffset / 4u + j0 / 4u;

@@ -2,8 +2,9 @@
 
 import { linearGrid, once, reread, type Launch } from '../dispatch.js';
 import { makeLaunch, workgroupLimits, type KernelContext } from './context.js';
+import { shaderConstant } from '../shader-constants.js';
 
-export const HALS_WORKGROUP = 64;
+export const HALS_WORKGROUP = shaderConstant('hals', 'WG');
 
 export interface HalsSpec {
   label: string;

@@ -3,13 +3,17 @@
 import { linearGrid, once, tileGrid, type Launch } from '../dispatch.js';
 import { FLOAT64_EPS, clipsAfterMu } from '../../../numerics.js';
 import { makeLaunch, type KernelContext } from './context.js';
+import { shaderConstant } from '../shader-constants.js';
 
 /** The β-class override: scikit-learn special-cases β = 2, 1 and 0; any other β is class 3. */
 export function betaClass(beta: number): 0 | 1 | 2 | 3 {
   return beta === 2 ? 2 : beta === 1 ? 1 : beta === 0 ? 0 : 3;
 }
 
-const R = 4; // mu.wgsl's register block
+/** mu.wgsl's register block: RM × RN entries per invocation */
+const RM = shaderConstant('mu', 'RM'), RN = shaderConstant('mu', 'RN');
+/** muApply's invocations per workgroup */
+const APPLY_WG = shaderConstant('mu', 'APPLY_WG');
 
 /** Threads per workgroup side: 64 threads, shaped to the output (a row of k components is short). */
 function tileShape(M: number, N: number): { WG_M: number; WG_N: number } {
@@ -42,7 +46,7 @@ export function muProductsLaunch(ctx: KernelContext, s: MuProductsSpec): Promise
   const shape = tileShape(M, N);
   const constants = { BETA_CLASS: betaClass(s.beta), HAS_X: s.x !== null, WG_M: shape.WG_M, WG_N: shape.WG_N, TILE_K: 8 };
   const values = { rows: s.rows, n: s.n, k: s.k, rowStart: s.rowStart, accumulate: s.accumulate, beta: s.beta };
-  const grid = tileGrid(Math.ceil(N / (shape.WG_N * R)), Math.ceil(M / (shape.WG_M * R)), ctx.maxPerDim, s.label);
+  const grid = tileGrid(Math.ceil(N / (shape.WG_N * RN)), Math.ceil(M / (shape.WG_M * RM)), ctx.maxPerDim, s.label);
   const bindings = { x: s.x ?? s.dummy, w: s.w, h: s.h, num: s.num, den: s.den };
   // each workgroup walks the whole reduction (n for W, this block's rows for H) TILE_K at a time, WH recomputed per entry
   // WH recomputed per entry of each tile from a row of W and a column of H (2k loads), by every tile across the output
@@ -78,7 +82,7 @@ export function muApplyLaunch(ctx: KernelContext, s: MuApplySpec): Promise<Launc
     count: s.count, n: s.n, k: s.k, sumDiv: s.side === 'W' ? 1 : s.n, sumZeroToOne: s.side === 'H',
     clip, l1: 0, l2: 0, gamma: 1, sumShift: 0,
   };
-  const grid = linearGrid(Math.ceil(s.count / 256), ctx.maxPerDim, s.label);
-  const cost = { invocations: 256, trips: 1, flops: 6 * s.count, traffic: [once(16 * s.count)] };
+  const grid = linearGrid(Math.ceil(s.count / APPLY_WG), ctx.maxPerDim, s.label);
+  const cost = { invocations: APPLY_WG, trips: 1, flops: 6 * s.count, traffic: [once(16 * s.count)] };
   return makeLaunch(ctx, 'mu', 'muApply', { BETA_CLASS: s.denFromBuffer ? 3 : betaClass(s.beta) }, s.label, values, { f: s.f, numIn: s.num, denIn: s.den, sums: s.sums }, grid, cost);
 }

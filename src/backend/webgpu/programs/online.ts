@@ -4,8 +4,9 @@ import { linearGrid, type Launch } from '../dispatch.js';
 import { makeLaunch, type KernelContext } from './context.js';
 import { FLOAT64_EPS, clipsAfterMu } from '../../../numerics.js';
 import { betaClass } from './mu.js';
+import { shaderConstant } from '../shader-constants.js';
 
-const WG = 256;
+const WG = shaderConstant('online', 'WG');
 
 export interface AveragedApplySpec {
   beta: number;

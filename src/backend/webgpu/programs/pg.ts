@@ -2,8 +2,9 @@
 
 import { linearGrid, type Launch } from '../dispatch.js';
 import { makeLaunch, type KernelContext } from './context.js';
+import { shaderConstant } from '../shader-constants.js';
 
-export const PG_WORKGROUP = 64;
+export const PG_WORKGROUP = shaderConstant('pg', 'WG');
 /** Partial slots: 0 ‖P[∇]‖², 1 ⟨∇, d⟩, 2 dᵀGd, 3 entries that differ, 4/5 ‖∇W‖²/‖∇H‖², 6/7 ‖P[∇W]‖²/‖P[∇H]‖² */
 export const PG_SLOTS = 8;
 export const PG_SLOT = { projected: 0, gradd: 1, dQd: 2, differ: 3, full: { W: 4, H: 5 }, outer: { W: 6, H: 7 } } as const;

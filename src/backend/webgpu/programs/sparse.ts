@@ -4,8 +4,9 @@
 import { gathered, linearGrid, once, reread, type Launch } from '../dispatch.js';
 import type { GpuCsr } from '../x-upload.js';
 import { makeLaunch, type KernelContext } from './context.js';
+import { shaderConstant } from '../shader-constants.js';
 
-const WORKGROUP = 64;
+const WORKGROUP = shaderConstant('sparse', 'WG');
 
 /** sparse.wgsl's VALUE override: what multiplies H (or W) for each stored entry. */
 export function numeratorValue(beta: number | null): 0 | 1 | 2 | 3 {
@@ -104,14 +105,14 @@ function teamCost(X: GpuCsr, d: Dims, side: 'rows' | 'columns') {
   const traffic = side === 'rows'
     ? [once(12 * X.nnz), { footprint: operand, moved: 4 * d.k * X.nnz }, once(4 * X.rows * d.k)]
     : [once(12 * X.nnz), gathered(4 * X.nnz, X.nnz), { footprint: operand, moved: 4 * d.k * X.nnz }, gathered(4 * d.k * d.n, d.k * d.n * (X.rowStart > 0 ? 2 : 1))];
-  return { invocations: 64, trips: Math.ceil(X.nnz / Math.max(1, lines)), flops: 2 * X.nnz * d.k, traffic };
+  return { invocations: WORKGROUP, trips: Math.ceil(X.nnz / Math.max(1, lines)), flops: 2 * X.nnz * d.k, traffic };
 }
 
 /** out (m × k) = V·Hᵀ through Hᵀ: TEAM lanes per row of X, each a component. */
 export function csrRowsHtLaunch(ctx: KernelContext, label: string, X: GpuCsr, d: Dims, numeratorOf: number | null, ht: GPUBuffer, out: GPUBuffer, wt?: Weighting): Promise<Launch> {
   const team = sparseTeam(d.k);
   const weighted = weighting(X, wt);
-  const workgroups = Math.ceil(X.rows / (64 / team.TEAM));
+  const workgroups = Math.ceil(X.rows / (WORKGROUP / team.TEAM));
   return makeLaunch(ctx, 'sparse', 'csrRowsHt', { VALUE: numeratorValue(numeratorOf), ...team, ...weighted.constants }, label, values(X, d),
     { indptr: X.indptr, colIdx: X.indices, data: X.data, whIn: X.wh, ht, out, weights: weighted.buffer }, linearGrid(workgroups, ctx.maxPerDim, label), teamCost(X, d, 'rows'));
 }
@@ -120,7 +121,7 @@ export function csrRowsHtLaunch(ctx: KernelContext, label: string, X: GpuCsr, d:
 export function cscColsWLaunch(ctx: KernelContext, label: string, X: GpuCsr, d: Dims, numeratorOf: number | null, w: GPUBuffer, out: GPUBuffer, wt?: Weighting): Promise<Launch> {
   const team = sparseTeam(d.k);
   const weighted = weighting(X, wt);
-  const workgroups = Math.ceil(d.n / (64 / team.TEAM));
+  const workgroups = Math.ceil(d.n / (WORKGROUP / team.TEAM));
   return makeLaunch(ctx, 'sparse', 'cscColsW', { VALUE: numeratorValue(numeratorOf), ...team, ...weighted.constants }, label, values(X, d),
     { cscPtr: X.cscPtr, cscRow: X.cscRow, cscData: X.cscData, cscPerm: X.cscPerm, whIn: X.wh, w, out, weights: weighted.buffer }, linearGrid(workgroups, ctx.maxPerDim, label), teamCost(X, d, 'columns'));
 }

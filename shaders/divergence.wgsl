@@ -79,13 +79,8 @@ fn sparseTerm(xv: f32, whv: f32) -> f32 {
 
 /** Sum `value` over the THREADS threads; thread 0 writes it as this workgroup's partial. */
 fn writePartial(value: f32, li: u32, group: u32) {
-  red[li] = value;
-  workgroupBarrier();
-  for (var stride = THREADS / 2u; stride > 0u; stride /= 2u) {
-    if (li < stride) { red[li] += red[li + stride]; }
-    workgroupBarrier();
-  }
-  if (li == 0u) { partials[p.partialBase + group] = red[0]; }
+  let sum = treeSum(value, li, THREADS);
+  if (li == 0u) { partials[p.partialBase + group] = sum; }
 }
 
 fn wAt(i: u32, r: u32) -> f32 {

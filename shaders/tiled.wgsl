@@ -147,15 +147,7 @@ fn sumSplits(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec
   if (q < count) {
     for (var s = lane; s < p.splits; s += lanes) { sum += partials[p.bOffset + s * count + q]; }
   }
-  if (lanes > 1u) {
-    red[li] = sum;
-    workgroupBarrier();
-    for (var stride = lanes / 2u; stride > 0u; stride /= 2u) {
-      if (lane < stride) { red[li] += red[li + stride]; }
-      workgroupBarrier();
-    }
-    sum = red[li];
-  }
+  if (lanes > 1u) { sum = treeSum(sum, li, lanes); }
   if (q < count && lane == 0u) {
     let idx = p.cOffset + (q / p.N) * p.ldc + q % p.N;
     c[idx] = select(sum, sum + c[idx], p.accumulate != 0u);

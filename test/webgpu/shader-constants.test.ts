@@ -5,7 +5,7 @@ import { EPSILON } from '../../src/numerics.js';
 import { shaderConstant } from '../../src/backend/webgpu/shader-constants.js';
 import { SHADERS, type ShaderName } from '../../src/backend/webgpu/shader-sources.js';
 // @ts-expect-error: a plain .mjs build script without types
-import { preludeNames, withPrelude } from '../../scripts/build-shaders.mjs';
+import { withPrelude } from '../../scripts/build-shaders.mjs';
 
 describe('constants shared with the shaders', () => {
   it("the shaders' EPSILON (prelude.wgsl) is src/numerics.ts's", () => {
@@ -14,17 +14,18 @@ describe('constants shared with the shaders', () => {
     for (const s of users) expect(shaderConstant(s, 'EPSILON'), s).toBe(EPSILON);
   });
 
-  it('each shader declares EPSILON, safePow and workgroupIndex once at most (the prelude, never a copy)', () => {
+  it("each shader declares the prelude's names once at most (the prelude's, never a copy)", () => {
     for (const [s, wgsl] of Object.entries(SHADERS)) {
-      for (const decl of [/const EPSILON\b/g, /fn safePow\b/g, /fn workgroupIndex\b/g]) expect((wgsl.match(decl) ?? []).length, `${s} ${decl}`).toBeLessThanOrEqual(1);
+      for (const decl of [/const EPSILON\b/g, /fn safePow\b/g, /fn workgroupIndex\b/g, /fn treeSum\b/g]) expect((wgsl.match(decl) ?? []).length, `${s} ${decl}`).toBeLessThanOrEqual(1);
     }
   });
 
-  it('the prelude goes in front of a shader that names one of its declarations, and only then', () => {
-    const prelude = '// p\nconst EPSILON: f32 = 1e-7;\nfn safePow(v: f32, e: f32) -> f32 { return pow(v, e); }\n';
-    expect(preludeNames(prelude)).toEqual(['EPSILON', 'safePow']);
-    expect(withPrelude('fn f() -> f32 { return safePow(2.0, 3.0); }', prelude)).toBe(`${prelude}\nfn f() -> f32 { return safePow(2.0, 3.0); }`);
-    expect(withPrelude('// EPSILON in a comment only\nfn f() {}', prelude)).toBe('// EPSILON in a comment only\nfn f() {}');
+  it("a shader gets the prelude's declarations it names, and those they name, nothing when it names none", () => {
+    const prelude = '// the prelude\n\nconst LIMIT: f32 = 2.0;\n\n/** doc */\nfn clamped(v: f32) -> f32 { return min(v, LIMIT); }\n\nfn unused() {}\n';
+    expect(withPrelude('fn f() -> f32 { return clamped(3.0); }', prelude)).toBe(
+      '// the prelude\n\nconst LIMIT: f32 = 2.0;\n\n/** doc */\nfn clamped(v: f32) -> f32 { return min(v, LIMIT); }\n\nfn f() -> f32 { return clamped(3.0); }',
+    );
+    expect(withPrelude('// LIMIT in a comment only\nfn f() {}', prelude)).toBe('// LIMIT in a comment only\nfn f() {}');
   });
 
   it('reads a literal constant or override default, and says which shader lacks one', () => {

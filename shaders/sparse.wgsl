@@ -134,28 +134,30 @@ fn cscWtTimes(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: ve
   putColumn(q, s);
 }
 
-var<workgroup> tileT: array<f32, 16 * 33>;
+const T_ROWS: u32 = 16u; // transposeH: a workgroup's tile of H, T_ROWS rows × T_COLS columns
+const T_COLS: u32 = 32u;
+var<workgroup> tileT: array<f32, T_ROWS * (T_COLS + 1u)>; // rows padded by one: the stores walk down columns
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn transposeH(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
               @builtin(local_invocation_index) li: u32) {
   let id = workgroupIndex(wg, nwg);
-  let tilesJ = (p.n + 31u) / 32u;
-  let j0 = (id % tilesJ) * 32u;
-  let r0 = (id / tilesJ) * 16u;
+  let tilesJ = (p.n + T_COLS - 1u) / T_COLS;
+  let j0 = (id % tilesJ) * T_COLS;
+  let r0 = (id / tilesJ) * T_ROWS;
   if (r0 >= p.k) { return; } // past the end of a folded grid (the whole workgroup)
-  for (var e = li; e < 512u; e += 64u) {
-    let jj = e % 32u;
-    let rr = e / 32u;
+  for (var e = li; e < T_ROWS * T_COLS; e += WG) {
+    let jj = e % T_COLS;
+    let rr = e / T_COLS;
     var v = 0.0;
     if (j0 + jj < p.n && r0 + rr < p.k) { v = h[(r0 + rr) * p.n + j0 + jj]; }
-    tileT[rr * 33u + jj] = v;
+    tileT[rr * (T_COLS + 1u) + jj] = v;
   }
   workgroupBarrier();
-  for (var e = li; e < 512u; e += 64u) {
-    let rr = e % 16u;
-    let jj = e / 16u;
-    if (j0 + jj < p.n && r0 + rr < p.k) { htOut[(j0 + jj) * p.k + r0 + rr] = tileT[rr * 33u + jj]; }
+  for (var e = li; e < T_ROWS * T_COLS; e += WG) {
+    let rr = e % T_ROWS;
+    let jj = e / T_ROWS;
+    if (j0 + jj < p.n && r0 + rr < p.k) { htOut[(j0 + jj) * p.k + r0 + rr] = tileT[rr * (T_COLS + 1u) + jj]; }
   }
 }
 

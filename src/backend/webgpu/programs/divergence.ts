@@ -8,6 +8,8 @@ import { shaderConstant } from '../shader-constants.js';
 /** divergence.wgsl's WG × WG invocations, each an R × R block of WH (divergenceDense); one per entry otherwise */
 const WG = shaderConstant('divergence', 'WG'), R = shaderConstant('divergence', 'R');
 const TILE = WG * R;
+/** divergenceDense's step along k (its TILE_K override) */
+const TILE_K = 8;
 const THREADS = WG * WG;
 
 export interface DenseDivergenceSpec {
@@ -31,11 +33,11 @@ export function denseDivergenceWorkgroups(rows: number, n: number): number {
 }
 
 export function denseDivergenceLaunch(ctx: KernelContext, s: DenseDivergenceSpec): Promise<Launch> {
-  const constants = { BETA_CLASS: betaClass(s.beta), HAS_X: s.x !== null, TILE_K: 8 };
+  const constants = { BETA_CLASS: betaClass(s.beta), HAS_X: s.x !== null, TILE_K };
   const values = { rows: s.rows, n: s.n, k: s.k, rowStart: s.rowStart, count: 0, partialBase: s.partialBase, beta: s.beta };
   const grid = tileGrid(Math.ceil(s.n / TILE), Math.ceil(s.rows / TILE), ctx.maxPerDim, s.label);
   const cost = {
-    invocations: THREADS, trips: Math.ceil(s.k / 8), flops: s.rows * s.n * (2 * s.k + 6),
+    invocations: THREADS, trips: Math.ceil(s.k / TILE_K), flops: s.rows * s.n * (2 * s.k + 6),
     traffic: [...(s.x ? [once(4 * s.rows * s.n)] : []), reread(4 * s.rows * s.k, grid[0]), reread(4 * s.k * s.n, grid[1])],
   };
   return makeLaunch(ctx, 'divergence', 'divergenceDense', constants, s.label, values,

@@ -14,6 +14,8 @@ export function betaClass(beta: number): 0 | 1 | 2 | 3 {
 const RM = shaderConstant('mu', 'RM'), RN = shaderConstant('mu', 'RN');
 /** muApply's invocations per workgroup */
 const APPLY_WG = shaderConstant('mu', 'APPLY_WG');
+/** the products' step along the reduction (their TILE_K override) */
+const TILE_K = 8;
 
 /** Threads per workgroup side: 64 threads, shaped to the output (a row of k components is short). */
 function tileShape(M: number, N: number): { WG_M: number; WG_N: number } {
@@ -44,7 +46,7 @@ export interface MuProductsSpec {
 export function muProductsLaunch(ctx: KernelContext, s: MuProductsSpec): Promise<Launch> {
   const [M, N] = s.side === 'W' ? [s.rows, s.k] : [s.k, s.n];
   const shape = tileShape(M, N);
-  const constants = { BETA_CLASS: betaClass(s.beta), HAS_X: s.x !== null, WG_M: shape.WG_M, WG_N: shape.WG_N, TILE_K: 8 };
+  const constants = { BETA_CLASS: betaClass(s.beta), HAS_X: s.x !== null, WG_M: shape.WG_M, WG_N: shape.WG_N, TILE_K };
   const values = { rows: s.rows, n: s.n, k: s.k, rowStart: s.rowStart, accumulate: s.accumulate, beta: s.beta };
   const grid = tileGrid(Math.ceil(N / (shape.WG_N * RN)), Math.ceil(M / (shape.WG_M * RM)), ctx.maxPerDim, s.label);
   const bindings = { x: s.x ?? s.dummy, w: s.w, h: s.h, num: s.num, den: s.den };
@@ -53,7 +55,7 @@ export function muProductsLaunch(ctx: KernelContext, s: MuProductsSpec): Promise
   const products = (s.x ? 1 : 0) + (s.beta !== 1 ? 1 : 0);
   const entries = s.rows * s.n * (s.side === 'W' ? grid[0] : grid[1]); // each tile across k recomputes its entries
   const cost = {
-    invocations: shape.WG_M * shape.WG_N, trips: Math.ceil((s.side === 'W' ? s.n : s.rows) / 8), flops: 2 * s.rows * s.n * s.k * (1 + products),
+    invocations: shape.WG_M * shape.WG_N, trips: Math.ceil((s.side === 'W' ? s.n : s.rows) / TILE_K), flops: 2 * s.rows * s.n * s.k * (1 + products),
     traffic: [...(s.x ? [once(4 * s.rows * s.n)] : []), { footprint: 4 * s.rows * s.k, moved: 4 * s.k * entries }, { footprint: 4 * s.k * s.n, moved: 4 * s.k * entries }, once(4 * M * N * products)],
   };
   return makeLaunch(ctx, 'mu', s.side === 'W' ? 'muProductsW' : 'muProductsH', constants, s.label, values, bindings, grid, cost);

@@ -78,10 +78,13 @@ export function sparseTeam(k: number): { TEAM: number; SLOTS: number } {
 /** The hardware plan's sparse kernels hold at most 4 components per lane: k ≤ 256. */
 export const SPARSE_TEAM_MAX_K = 256;
 
-/** ht (n × k) ← Hᵀ, in 32 × 16 tiles through shared memory. */
+/** transposeH's tile of H: T_ROWS rows × T_COLS columns per workgroup */
+const T_ROWS = shaderConstant('sparse', 'T_ROWS'), T_COLS = shaderConstant('sparse', 'T_COLS');
+
+/** ht (n × k) ← Hᵀ, in T_ROWS × T_COLS tiles through shared memory. */
 export function transposeHLaunch(ctx: KernelContext, label: string, d: Dims, h: GPUBuffer, ht: GPUBuffer): Promise<Launch> {
-  const workgroups = Math.ceil(d.n / 32) * Math.ceil(d.k / 16);
-  const cost = { invocations: 64, trips: 8, flops: 0, traffic: [once(8 * d.k * d.n)] };
+  const workgroups = Math.ceil(d.n / T_COLS) * Math.ceil(d.k / T_ROWS);
+  const cost = { invocations: WORKGROUP, trips: (T_ROWS * T_COLS) / WORKGROUP, flops: 0, traffic: [once(8 * d.k * d.n)] };
   return makeLaunch(ctx, 'sparse', 'transposeH', {}, label, { m: d.m, n: d.n, k: d.k, nnz: 0, beta: d.beta, rowStart: 0, accumulate: 0 }, { h, htOut: ht },
     linearGrid(workgroups, ctx.maxPerDim, label), cost);
 }

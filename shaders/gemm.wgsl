@@ -5,14 +5,14 @@
 // skinny kernels (generated/skinny.wgsl) do not fit (k > 32, or rows of X not a multiple of 4 floats).
 // divideX: C = X ⊘ (A·B) (Kullback-Leibler's X / WH for a block of rows, WH == 0 → EPSILON), likewise.
 //
-// Shaped for SwiftShader (and other CPU-like WebGPU), where it beats a workgroup-memory tiling 3–4×:
+// Shaped for SwiftShader (and other CPU-like WebGPU), rather than a workgroup-memory tiling:
 // every invocation computes an RM × CW block of C (8 or 4 each: 4 when that side is small) straight
 // from storage, no workgroup memory and no barrier (SwiftShader runs a workgroup's invocations 4 at a
 // time and a barrier switches between them), the inner loop unrolled over 4 steps of p, vec4f
 // accumulators (no function-scope array indexed in a loop, which SwiftShader keeps in memory). Each
-// load costs SwiftShader a per-lane memory access, so the larger the block, the fewer per product. The sizes are override constants,
-// so the compiler sees constant strides and trip counts (up to 1.2–1.3× over the same code reading them
-// from a uniform on SwiftShader: bench/webgpu/override-shapes.ts); pipelines are cached per shape (the
+// load costs SwiftShader a per-lane memory access, so the larger the block, the fewer per product.
+// The sizes are override constants, so the compiler sees constant strides and trip counts
+// (bench/webgpu/override-shapes.ts weighs them against uniforms); pipelines are cached per shape (the
 // device's cache is bounded), and a fit has a handful of shapes. This is the 'software' plan's GEMM;
 // the 'hardware' plan's is tiled.wgsl (shapes as uniforms).
 // Out-of-range rows and columns are clamped for loading (no bounds test inside the loop) and

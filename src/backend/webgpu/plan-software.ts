@@ -1,7 +1,8 @@
 // The 'software' kernel plan: dispatches shaped for CPU-emulated adapters (SwiftShader runs a
 // workgroup 4 lanes at a time on a few threads, every memory access per lane): few, large invocations,
 // no shared memory, the products with X reading it once (skinny.wgsl's kernels), sizes baked in
-// as override constants (measured 2–3× faster than uniforms there). What SwiftShader users get.
+// as override constants (constant strides and trip counts; bench/webgpu/override-shapes.ts weighs them
+// against uniforms). What SwiftShader users get.
 
 import type { Launch } from './dispatch.js';
 import { muProductsLaunch, muApplyLaunch } from './programs/mu.js';

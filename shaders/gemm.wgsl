@@ -182,7 +182,7 @@ fn block(i0: u32, j0: u32) -> Block {
 
 /** This invocation's block (row, column of its top-left entry), or none past the end. */
 fn origin(wg: vec3u, nwg: vec3u, li: u32) -> vec2u {
-  let t = workgroupIndex(wg, nwg) * WG + li;
+  let t = linearId(wg, nwg, li);
   let blocksPerRow = (N + CW - 1u) / CW;
   return vec2u((t / blocksPerRow) * RM, (t % blocksPerRow) * CW);
 }

@@ -37,10 +37,6 @@ const WG: u32 = 256u;
 
 var<workgroup> red: array<vec3f, WG>;
 
-fn linearId(wg: vec3u, nwg: vec3u, li: u32) -> u32 {
-  return workgroupIndex(wg, nwg) * WG + li;
-}
-
 /** Σ of `v` over the workgroup's threads (valid in thread 0). */
 fn workgroupSum(v: vec3f, li: u32) -> vec3f {
   red[li] = v;

@@ -16,6 +16,11 @@ fn workgroupIndex(wg: vec3u, nwg: vec3u) -> u32 {
   return wg.y * nwg.x + wg.x;
 }
 
+/** The invocation's index in a 1-D dispatch of the shader's own WG invocations per workgroup. */
+fn linearId(wg: vec3u, nwg: vec3u, li: u32) -> u32 {
+  return workgroupIndex(wg, nwg) * WG + li;
+}
+
 /**
  * Σ of `value` over each run of `lanes` invocations (a power of two dividing the workgroup), summed
  * pairwise in the shader's own `var<workgroup> red: array<f32, …>` (one entry per invocation); the

@@ -58,10 +58,6 @@ override TEAM: u32 = 32u;  // csrRowsHt, cscColsW: lanes per row (column), one c
 override SLOTS: u32 = 1u;  // components per lane: ⌈k / TEAM⌉ ≤ 4
 override VEC4: bool = false;
 
-fn linearId(wg: vec3u, nwg: vec3u, li: u32) -> u32 {
-  return workgroupIndex(wg, nwg) * WG + li;
-}
-
 /** v_p as two factors (t, s), v_p = t·s, applied as (t·other)·s; weighted by entry `e` (CSR order). */
 fn value(xv: f32, whv: f32, e: u32) -> vec2f {
   var v = termOf(xv, whv);

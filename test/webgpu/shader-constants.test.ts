@@ -16,7 +16,7 @@ describe('constants shared with the shaders', () => {
 
   it("each shader declares the prelude's names once at most (the prelude's, never a copy)", () => {
     for (const [s, wgsl] of Object.entries(SHADERS)) {
-      for (const decl of [/const EPSILON\b/g, /fn safePow\b/g, /fn workgroupIndex\b/g, /fn treeSum\b/g]) expect((wgsl.match(decl) ?? []).length, `${s} ${decl}`).toBeLessThanOrEqual(1);
+      for (const decl of [/const EPSILON\b/g, /fn safePow\b/g, /fn workgroupIndex\b/g, /fn treeSum\b/g, /fn linearId\b/g]) expect((wgsl.match(decl) ?? []).length, `${s} ${decl}`).toBeLessThanOrEqual(1);
     }
   });
 

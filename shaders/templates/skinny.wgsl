@@ -11,6 +11,8 @@
 //   skinnyTN (Wᵀ·X): C[r, j] (+)= Σ_i W[i, r]·X(i, j), TN_COLS (8) columns j per invocation
 //             W = w from aOffset (row stride LDA = KC; wv when KC % 4 == 0);  X = xv (row stride LDB);
 //             DIVIDE: X(i, j) = X[i, j] / Σ_r W[i, r]·H[r, j], H = hv (k × N, row stride LDC)
+// Edit shaders/templates/skinny.wgsl, whose {{name}} lines scripts/gen-skinny.mjs fills with the
+// unrolled per-k lines, then run npm run build:generated.
 
 struct Params {
   aOffset: u32,

@@ -1,8 +1,8 @@
 // Assembles the CPU backend's WebAssembly kernels (src/backend/cpu/*.wat, SIMD) into one module,
 // written to src/backend/cpu/gemm-wasm.ts as base64 strings the backend compiles at run time. The
-// output is committed, so building the library needs no wabt; rerun `npm run build:wasm` after
-// editing a .wat file. With `--check` nothing is written: the exit code says whether gemm-wasm.ts is
-// up to date (test/cpu-gemm.test.ts runs it).
+// output is committed, so building the library needs no wabt; rerun `npm run build:generated` (or its
+// alias `npm run build:wasm`) after editing a .wat file: scripts/generate.mjs writes it, and its
+// `--check` (test/generated.test.ts) says whether gemm-wasm.ts is up to date.
 //
 // The one rule: the module is `(module (import "env" "memory" …) PARTS…)`, the parts in the order
 // below. A part that mentions {T} is written once per float type, its placeholders replaced:
@@ -20,7 +20,6 @@
 //                            workspace whose kernels run on worker threads. The only change is the
 //                            import; the functions are byte-for-byte the same.
 
-import { readFile, writeFile } from 'node:fs/promises';
 import wabt from 'wabt';
 
 const PARTS = ['gemm.wat', 'lanes.wat', 'sparse.wat', 'sample.wat', 'hals.wat', 'mu.wat', 'la.wat'];
@@ -32,7 +31,8 @@ const MEMORY_IMPORT = '(import "env" "memory" (memory 1))';
 /** A shared memory must declare a maximum: 65536 pages is wasm32's whole 4 GiB. */
 const SHARED_MEMORY_IMPORT = '(import "env" "memory" (memory 1 65536 shared))';
 
-const root = new URL('../src/backend/cpu/', import.meta.url);
+const root = 'src/backend/cpu/';
+export const target = `${root}gemm-wasm.ts`;
 
 /** A part as written, or once per float type when it is generic. */
 function expand(name, text) {
@@ -46,13 +46,8 @@ function expand(name, text) {
   }).join('\n');
 }
 
-const parts = await Promise.all(PARTS.map(async (name) => expand(name, await readFile(new URL(name, root), 'utf8'))));
-const source = (memoryImport) => `(module\n${memoryImport}\n${parts.join('\n')}\n)\n`;
-
-const assembler = await wabt();
-
 /** The module's bytes; no name section, so they depend only on the code, not on local names. */
-function assemble(text, features) {
+function assemble(assembler, text, features) {
   const module = assembler.parseWat('kernels.wat', text, features);
   try {
     module.resolveNames();
@@ -63,23 +58,17 @@ function assemble(text, features) {
   }
 }
 
-const plain = assemble(source(MEMORY_IMPORT), { simd: true });
-const shared = assemble(source(SHARED_MEMORY_IMPORT), { simd: true, threads: true });
-const out =
-  `// Generated from ${PARTS.join(', ')} by \`npm run build:wasm\` (scripts/build-wasm.mjs). Do not edit.\n` +
-  `// WebAssembly (SIMD), base64: ${plain.length} bytes importing a plain memory, ${shared.length} a shared one.\n\n` +
-  `export const GEMM_WASM_BASE64 =\n  '${plain.toString('base64')}';\n\n` +
-  `export const GEMM_WASM_SHARED_BASE64 =\n  '${shared.toString('base64')}';\n`;
-const target = new URL('gemm-wasm.ts', root);
-
-if (process.argv.includes('--check')) {
-  const current = await readFile(target, 'utf8').catch(() => '');
-  if (current !== out) {
-    console.error('gemm-wasm.ts is out of date with the .wat parts: run `npm run build:wasm`');
-    process.exit(1);
-  }
-  console.log('gemm-wasm.ts is up to date');
-} else {
-  await writeFile(target, out);
-  console.log(`${PARTS.join(' + ')} → gemm-wasm.ts (${plain.length} bytes; shared-memory variant ${shared.length} bytes)`);
+/** gemm-wasm.ts's text for the current .wat parts; `read(path)` reads a file relative to the repository root. */
+export async function wasmModuleText(read) {
+  const parts = await Promise.all(PARTS.map(async (name) => expand(name, await read(`${root}${name}`))));
+  const source = (memoryImport) => `(module\n${memoryImport}\n${parts.join('\n')}\n)\n`;
+  const assembler = await wabt();
+  const plain = assemble(assembler, source(MEMORY_IMPORT), { simd: true });
+  const shared = assemble(assembler, source(SHARED_MEMORY_IMPORT), { simd: true, threads: true });
+  return (
+    `// Generated from ${PARTS.join(', ')} by \`npm run build:wasm\` (scripts/build-wasm.mjs). Do not edit.\n` +
+    `// WebAssembly (SIMD), base64: ${plain.length} bytes importing a plain memory, ${shared.length} a shared one.\n\n` +
+    `export const GEMM_WASM_BASE64 =\n  '${plain.toString('base64')}';\n\n` +
+    `export const GEMM_WASM_SHARED_BASE64 =\n  '${shared.toString('base64')}';\n`
+  );
 }

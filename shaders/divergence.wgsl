@@ -30,7 +30,7 @@ override TILE_K: u32 = 8u;
 const WG: u32 = 8u;            // 8 × 8 threads; each an R × R block of WH
 const R: u32 = 4u;
 const TILE: u32 = WG * R;
-const EPSILON: f32 = 1.1920928955078125e-7;
+const THREADS: u32 = WG * WG; // every entry point's invocations (divergenceSparse, divergenceWeighted: one per entry)
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -43,12 +43,7 @@ const EPSILON: f32 = 1.1920928955078125e-7;
 // four vec4f accumulators and unrolled: no function-scope array indexed in a loop (see gemm.wgsl).
 var<workgroup> wTile: array<vec4f, TILE_K * WG>; // wTile[r·WG + ty][u] = W(row0 + ty + u·WG, r0 + r)
 var<workgroup> hTile: array<vec4f, TILE_K * WG>; // hTile[r·WG + tx][v] = H(r0 + r, col0 + tx + v·WG)
-var<workgroup> red: array<f32, 64>;
-
-fn safePow(v: f32, e: f32) -> f32 {
-  if (v == 0.0) { return select(0.0, 1.0, e == 0.0); }
-  return pow(v, e);
-}
+var<workgroup> red: array<f32, THREADS>;
 
 /** The data term of one entry with X > EPSILON (β ≠ 2), WH already guarded. */
 fn dataTerm(xv: f32, safe: f32) -> f32 {
@@ -82,15 +77,10 @@ fn sparseTerm(xv: f32, whv: f32) -> f32 {
   return -select(0.0, 1.0, BETA_CLASS == 0u);
 }
 
-/** Sum `value` over the 64 threads; thread 0 writes it as this workgroup's partial. */
+/** Sum `value` over the THREADS threads; thread 0 writes it as this workgroup's partial. */
 fn writePartial(value: f32, li: u32, group: u32) {
-  red[li] = value;
-  workgroupBarrier();
-  for (var stride = 32u; stride > 0u; stride /= 2u) {
-    if (li < stride) { red[li] += red[li + stride]; }
-    workgroupBarrier();
-  }
-  if (li == 0u) { partials[p.partialBase + group] = red[0]; }
+  let sum = treeSum(value, li, THREADS);
+  if (li == 0u) { partials[p.partialBase + group] = sum; }
 }
 
 fn wAt(i: u32, r: u32) -> f32 {
@@ -157,14 +147,14 @@ fn divergenceDense(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nw
   s += rowTerms(i + WG, j, acc1);
   s += rowTerms(i + 2u * WG, j, acc2);
   s += rowTerms(i + 3u * WG, j, acc3);
-  writePartial(s, li, wg.y * nwg.x + wg.x);
+  writePartial(s, li, workgroupIndex(wg, nwg));
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(THREADS)
 fn divergenceSparse(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
                     @builtin(local_invocation_index) li: u32) {
-  let group = wg.y * nwg.x + wg.x;
-  let q = group * 64u + li;
+  let group = workgroupIndex(wg, nwg);
+  let q = group * THREADS + li;
   var s = 0.0;
   if (q < p.count) { s = sparseTerm(x[q], wh[q]); }
   writePartial(s, li, group);
@@ -174,11 +164,11 @@ fn divergenceSparse(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) n
 // entry weights[q] times divergenceDense's term; the host finishes the sum as for dense X.
 @group(0) @binding(6) var<storage, read> weights: array<f32>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(THREADS)
 fn divergenceWeighted(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
                       @builtin(local_invocation_index) li: u32) {
-  let group = wg.y * nwg.x + wg.x;
-  let q = group * 64u + li;
+  let group = workgroupIndex(wg, nwg);
+  let q = group * THREADS + li;
   var s = 0.0;
   if (q < p.count) {
     s = weights[q] * denseTerm(x[q], wh[q]);

@@ -37,7 +37,7 @@ var<workgroup> red: array<f32, WG>;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) li: u32) {
-  let group = wg.y * nwg.x + wg.x;
+  let group = workgroupIndex(wg, nwg);
   let i = group * WG + li;
   var violation = 0.0;
   if (i < p.rows) {
@@ -54,27 +54,20 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
       if (hess != 0.0) { f[ft] = max(ftv - grad / hess, 0.0); }
     }
   }
-  red[li] = violation;
-  workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (li < stride) { red[li] += red[li + stride]; }
-    workgroupBarrier();
-  }
-  if (li == 0u) { partials[p.partialBase + group] = red[0]; }
+  let sum = treeSum(violation, li, WG);
+  if (li == 0u) { partials[p.partialBase + group] = sum; }
 }
 
 override TEAM: u32 = 8u;  // sweepTeam: lanes per row
 override KCAP: u32 = 32u; // sweepTeam: k ≤ KCAP
-const TEAM_WG: u32 = 64u;
-override TEAM_ROWS: u32 = TEAM_WG / TEAM;
+override TEAM_ROWS: u32 = WG / TEAM;
 override FS: u32 = KCAP + 1u; // row stride in shared memory (padded: teams read the same component)
 var<workgroup> rowsF: array<f32, TEAM_ROWS * FS>;
-var<workgroup> teamRed: array<f32, TEAM_WG>;
 
 /** rowsF ↔ F for this workgroup's rows, lanes along F's contiguous dimension. */
 fn stage(i0: u32, li: u32, toShared: bool) {
   let rowMajor = p.fCompStride == 1u;
-  for (var e = li; e < TEAM_ROWS * p.k; e += TEAM_WG) {
+  for (var e = li; e < TEAM_ROWS * p.k; e += WG) {
     var v: u32;
     var r: u32;
     if (rowMajor) { v = e / p.k; r = e % p.k; } else { r = e / TEAM_ROWS; v = e % TEAM_ROWS; }
@@ -85,10 +78,10 @@ fn stage(i0: u32, li: u32, toShared: bool) {
   }
 }
 
-@compute @workgroup_size(TEAM_WG)
+@compute @workgroup_size(WG)
 fn sweepTeam(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
              @builtin(local_invocation_index) li: u32) {
-  let group = wg.y * nwg.x + wg.x;
+  let group = workgroupIndex(wg, nwg);
   let local = li / TEAM;
   let lane = li % TEAM;
   let i0 = group * TEAM_ROWS;
@@ -100,15 +93,10 @@ fn sweepTeam(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec
     let t = order[s];
     var part = 0.0;
     for (var r = lane; r < p.k; r += TEAM) { part = fma(m[t * p.k + r], rowsF[local * FS + r], part); }
-    teamRed[li] = part;
-    workgroupBarrier();
-    for (var stride = TEAM / 2u; stride > 0u; stride /= 2u) {
-      if (lane < stride) { teamRed[li] += teamRed[li + stride]; }
-      workgroupBarrier();
-    }
+    let rowDot = treeSum(part, li, TEAM);
     if (lane == 0u && i < p.rows) {
       let ftv = rowsF[local * FS + t];
-      var grad = -(g[i * p.gRowStride + t * p.gCompStride] - p.l1) + teamRed[li];
+      var grad = -(g[i * p.gRowStride + t * p.gCompStride] - p.l1) + rowDot;
       grad += p.l2 * ftv;
       violation += abs(select(grad, min(0.0, grad), ftv == 0.0));
       let hess = m[t * p.k + t] + p.l2;
@@ -117,11 +105,6 @@ fn sweepTeam(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec
     workgroupBarrier();
   }
   stage(i0, li, false);
-  teamRed[li] = violation;
-  workgroupBarrier();
-  for (var stride = TEAM_WG / 2u; stride > 0u; stride /= 2u) {
-    if (li < stride) { teamRed[li] += teamRed[li + stride]; }
-    workgroupBarrier();
-  }
-  if (li == 0u) { partials[p.partialBase + group] = teamRed[0]; }
+  let sum = treeSum(violation, li, WG);
+  if (li == 0u) { partials[p.partialBase + group] = sum; }
 }

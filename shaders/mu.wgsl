@@ -40,7 +40,6 @@ const RM: u32 = 4u;
 const RN: u32 = 4u;
 override TILE_M: u32 = WG_M * RM;
 override TILE_N: u32 = WG_N * RN;
-const EPSILON: f32 = 1.1920928955078125e-7; // float32 eps, scikit-learn's EPSILON
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -65,11 +64,6 @@ var<workgroup> b2: array<vec4f, TILE_K * WG_N>;
 var<workgroup> b3: array<vec4f, TILE_K * WG_N>;
 
 /** v^e for v ≥ 0, with 0^e = 0 for e > 0 and 1 for e = 0 (WGSL's pow is undefined at 0). */
-fn safePow(v: f32, e: f32) -> f32 {
-  if (v == 0.0) { return select(0.0, 1.0, e == 0.0); }
-  return pow(v, e);
-}
-
 /** (WH)_ij for a row of W (global index) and a column of H. */
 fn whAt(row: u32, j: u32) -> f32 {
   var s = 0.0;
@@ -256,10 +250,12 @@ fn muProductsH(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l
   storeRowH(r + 3u * WG_M, j, accN3, accD3);
 }
 
-@compute @workgroup_size(256)
+const APPLY_WG: u32 = 256u;
+
+@compute @workgroup_size(APPLY_WG)
 fn muApply(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
            @builtin(local_invocation_index) li: u32) {
-  let q = (wg.y * nwg.x + wg.x) * 256u + li;
+  let q = workgroupIndex(wg, nwg) * APPLY_WG + li;
   if (q >= p.count) { return; }
   let fq = f[q];
   var d: f32;

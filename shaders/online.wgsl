@@ -24,7 +24,6 @@ override BETA_CLASS: u32 = 3u; // as mu.wgsl: 1 takes the denominator from W's c
 override COPY: bool = false;
 
 const WG: u32 = 256u;
-const EPSILON: f32 = 1.1920928955078125e-7;
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> f: array<f32>;
@@ -37,10 +36,6 @@ const EPSILON: f32 = 1.1920928955078125e-7;
 @group(0) @binding(9) var<storage, read_write> out: array<f32>;
 
 var<workgroup> red: array<vec3f, WG>;
-
-fn linearId(wg: vec3u, nwg: vec3u, li: u32) -> u32 {
-  return (wg.y * nwg.x + wg.x) * WG + li;
-}
 
 /** Σ of `v` over the workgroup's threads (valid in thread 0). */
 fn workgroupSum(v: vec3f, li: u32) -> vec3f {
@@ -83,7 +78,7 @@ fn averagedApply(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg:
 @compute @workgroup_size(WG)
 fn norms(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
          @builtin(local_invocation_index) li: u32) {
-  let w = wg.y * nwg.x + wg.x;
+  let w = workgroupIndex(wg, nwg);
   let q = w * WG + li;
   var s = vec3f(0.0);
   if (q < p.count) {

@@ -79,7 +79,7 @@ fn reduce3(li: u32) {
 @compute @workgroup_size(WG)
 fn gradient(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
             @builtin(local_invocation_index) li: u32) {
-  let group = wg.y * nwg.x + wg.x;
+  let group = workgroupIndex(wg, nwg);
   let v = group * (WG / TEAM) + li / TEAM;
   let lane = li % TEAM;
   var projected = 0.0;
@@ -112,7 +112,7 @@ fn gradient(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3
 @compute @workgroup_size(WG)
 fn trial(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
          @builtin(local_invocation_index) li: u32) {
-  let group = wg.y * nwg.x + wg.x;
+  let group = workgroupIndex(wg, nwg);
   let v = group * (WG / TEAM) + li / TEAM;
   let lane = li % TEAM;
   var gradd = 0.0;
@@ -152,7 +152,7 @@ fn trial(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
 @compute @workgroup_size(WG)
 fn projnorm(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
             @builtin(local_invocation_index) li: u32) {
-  let group = wg.y * nwg.x + wg.x;
+  let group = workgroupIndex(wg, nwg);
   let v = group * (WG / TEAM) + li / TEAM;
   let lane = li % TEAM;
   var projected = 0.0;

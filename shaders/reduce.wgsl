@@ -19,11 +19,6 @@ var<workgroup> red: array<f32, WG>;
 fn main(@builtin(local_invocation_index) li: u32) {
   var s = 0.0;
   for (var i = li; i < p.count; i += WG) { s = fma(a[i], b[i], s); }
-  red[li] = s;
-  workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (li < stride) { red[li] += red[li + stride]; }
-    workgroupBarrier();
-  }
-  if (li == 0u) { out[p.outIndex] = red[0]; }
+  let sum = treeSum(s, li, WG);
+  if (li == 0u) { out[p.outIndex] = sum; }
 }

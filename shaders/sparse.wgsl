@@ -33,7 +33,6 @@ override VALUE: u32 = 0u;
 override WEIGHTED: bool = false;
 override DEN: bool = false;
 const WG: u32 = 64u;
-const EPSILON: f32 = 1.1920928955078125e-7;
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> rowIdx: array<u32>;  // COO row of each stored entry
@@ -58,10 +57,6 @@ const EPSILON: f32 = 1.1920928955078125e-7;
 override TEAM: u32 = 32u;  // csrRowsHt, cscColsW: lanes per row (column), one component each
 override SLOTS: u32 = 1u;  // components per lane: ⌈k / TEAM⌉ ≤ 4
 override VEC4: bool = false;
-
-fn linearId(wg: vec3u, nwg: vec3u, li: u32) -> u32 {
-  return (wg.y * nwg.x + wg.x) * WG + li;
-}
 
 /** v_p as two factors (t, s), v_p = t·s, applied as (t·other)·s; weighted by entry `e` (CSR order). */
 fn value(xv: f32, whv: f32, e: u32) -> vec2f {
@@ -135,28 +130,30 @@ fn cscWtTimes(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: ve
   putColumn(q, s);
 }
 
-var<workgroup> tileT: array<f32, 16 * 33>;
+const T_ROWS: u32 = 16u; // transposeH: a workgroup's tile of H, T_ROWS rows × T_COLS columns
+const T_COLS: u32 = 32u;
+var<workgroup> tileT: array<f32, T_ROWS * (T_COLS + 1u)>; // rows padded by one: the stores walk down columns
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn transposeH(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
               @builtin(local_invocation_index) li: u32) {
-  let id = wg.y * nwg.x + wg.x;
-  let tilesJ = (p.n + 31u) / 32u;
-  let j0 = (id % tilesJ) * 32u;
-  let r0 = (id / tilesJ) * 16u;
+  let id = workgroupIndex(wg, nwg);
+  let tilesJ = (p.n + T_COLS - 1u) / T_COLS;
+  let j0 = (id % tilesJ) * T_COLS;
+  let r0 = (id / tilesJ) * T_ROWS;
   if (r0 >= p.k) { return; } // past the end of a folded grid (the whole workgroup)
-  for (var e = li; e < 512u; e += 64u) {
-    let jj = e % 32u;
-    let rr = e / 32u;
+  for (var e = li; e < T_ROWS * T_COLS; e += WG) {
+    let jj = e % T_COLS;
+    let rr = e / T_COLS;
     var v = 0.0;
     if (j0 + jj < p.n && r0 + rr < p.k) { v = h[(r0 + rr) * p.n + j0 + jj]; }
-    tileT[rr * 33u + jj] = v;
+    tileT[rr * (T_COLS + 1u) + jj] = v;
   }
   workgroupBarrier();
-  for (var e = li; e < 512u; e += 64u) {
-    let rr = e % 16u;
-    let jj = e / 16u;
-    if (j0 + jj < p.n && r0 + rr < p.k) { htOut[(j0 + jj) * p.k + r0 + rr] = tileT[rr * 33u + jj]; }
+  for (var e = li; e < T_ROWS * T_COLS; e += WG) {
+    let rr = e % T_ROWS;
+    let jj = e / T_ROWS;
+    if (j0 + jj < p.n && r0 + rr < p.k) { htOut[(j0 + jj) * p.k + r0 + rr] = tileT[rr * (T_COLS + 1u) + jj]; }
   }
 }
 
@@ -180,11 +177,11 @@ fn sampleWHt(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec
 /** Σ over one row's or column's entries for the lane's components r, r + TEAM, …; acc[slot]. */
 fn teamSlots(lane: u32) -> u32 { return min(SLOTS, (p.k + TEAM - 1u - lane) / TEAM); }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn csrRowsHt(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
              @builtin(local_invocation_index) li: u32) {
   let lane = li % TEAM;
-  let i = (wg.y * nwg.x + wg.x) * (64u / TEAM) + li / TEAM;
+  let i = workgroupIndex(wg, nwg) * (WG / TEAM) + li / TEAM;
   if (i >= p.m || lane >= p.k) { return; }
   let slots = teamSlots(lane);
   var acc = vec4f(0.0);
@@ -199,11 +196,11 @@ fn csrRowsHt(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec
   for (var slot = 0u; slot < slots; slot++) { out[(p.rowStart + i) * p.k + lane + slot * TEAM] = acc[slot]; }
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn cscColsW(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
             @builtin(local_invocation_index) li: u32) {
   let lane = li % TEAM;
-  let j = (wg.y * nwg.x + wg.x) * (64u / TEAM) + li / TEAM;
+  let j = workgroupIndex(wg, nwg) * (WG / TEAM) + li / TEAM;
   if (j >= p.n || lane >= p.k) { return; }
   let slots = teamSlots(lane);
   var acc = vec4f(0.0);

@@ -81,7 +81,7 @@ fn storeRow(s: u32, i: u32, j: u32, v: vec4f) {
 @compute @workgroup_size(WG_X, WG_Y)
 fn tiledGemm(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
              @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
-  let id = wg.y * nwg.x + wg.x;
+  let id = workgroupIndex(wg, nwg);
   let tiles = p.tilesM * p.tilesN;
   let s = id / tiles;
   if (s >= p.splits) { return; } // past the end of a folded grid (the whole workgroup)
@@ -140,22 +140,14 @@ var<workgroup> red: array<f32, SUM_WG>;
 fn sumSplits(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
              @builtin(local_invocation_index) li: u32) {
   let lanes = p.lanes;
-  let q = (wg.y * nwg.x + wg.x) * (SUM_WG / lanes) + li / lanes;
+  let q = workgroupIndex(wg, nwg) * (SUM_WG / lanes) + li / lanes;
   let lane = li % lanes;
   let count = p.M * p.N;
   var sum = 0.0;
   if (q < count) {
     for (var s = lane; s < p.splits; s += lanes) { sum += partials[p.bOffset + s * count + q]; }
   }
-  if (lanes > 1u) {
-    red[li] = sum;
-    workgroupBarrier();
-    for (var stride = lanes / 2u; stride > 0u; stride /= 2u) {
-      if (lane < stride) { red[li] += red[li + stride]; }
-      workgroupBarrier();
-    }
-    sum = red[li];
-  }
+  if (lanes > 1u) { sum = treeSum(sum, li, lanes); }
   if (q < count && lane == 0u) {
     let idx = p.cOffset + (q / p.N) * p.ldc + q % p.N;
     c[idx] = select(sum, sum + c[idx], p.accumulate != 0u);

@@ -44,7 +44,6 @@ override VEC4: bool = false;
 override KV: u32 = KC / 4u;
 override THREADS: u32 = (TM / RM) * KV;
 override VS: u32 = TM + 1u;    // row stride of the V tiles (padded: lanes write along either side)
-const EPSILON: f32 = 1.1920928955078125e-7;
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -66,11 +65,6 @@ var<workgroup> Vd: array<f32, TK * VS>;
 
 fn needWH() -> bool { return BETA_CLASS != 2u || !HAS_X; }
 fn twoFactors() -> bool { return BETA_CLASS == 0u || BETA_CLASS == 3u; }
-
-fn safePow(v: f32, e: f32) -> f32 {
-  if (v == 0.0) { return select(0.0, 1.0, e == 0.0); }
-  return pow(v, e);
-}
 
 /** (t, s, d) of one entry: numerator factors and denominator term (mu.wgsl's numFactors, denTerm). */
 fn terms(xv: f32, wh: f32) -> vec3f {
@@ -183,7 +177,7 @@ fn splitRange(s: u32, total: u32) -> vec2u {
 
 @compute @workgroup_size(THREADS)
 fn xht(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) li: u32) {
-  let id = wg.y * nwg.x + wg.x;
+  let id = workgroupIndex(wg, nwg);
   let s = id / p.tiles;
   if (s >= p.splits) { return; } // past the end of a folded grid (the whole workgroup)
   let row0 = (id % p.tiles) * TM;
@@ -249,7 +243,7 @@ fn xht(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @b
 
 @compute @workgroup_size(THREADS)
 fn wtx(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) li: u32) {
-  let id = wg.y * nwg.x + wg.x;
+  let id = workgroupIndex(wg, nwg);
   let s = id / p.tiles;
   if (s >= p.splits) { return; }
   let col0 = (id % p.tiles) * TM;

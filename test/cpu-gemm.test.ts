@@ -384,13 +384,6 @@ describe('worker threads', () => {
   });
 });
 
-describe('gemm-wasm.ts', () => {
-  it('is up to date with the .wat parts (npm run build:wasm)', () => {
-    const script = new URL('../scripts/build-wasm.mjs', import.meta.url).pathname;
-    expect(() => execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
-  });
-});
-
 describe('float32 kernels (f32x4)', () => {
   afterEach(() => {
     forceJsKernels(false);

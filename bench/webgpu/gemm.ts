@@ -5,8 +5,8 @@
 // interference only ever adds time.
 
 import { BufferSet } from '../../src/backend/webgpu/buffers.js';
-import type { KernelContext } from '../../src/backend/webgpu/kernels/context.js';
-import { gemmLaunch } from '../../src/backend/webgpu/kernels/gemm.js';
+import type { KernelContext } from '../../src/backend/webgpu/programs/context.js';
+import { gemmLaunch } from '../../src/backend/webgpu/programs/gemm.js';
 import { relativeDiff } from './problem.js';
 import { submitLatency, timeDispatch, type Dispatch } from './profile.js';
 import type { SharedGpu } from './env.js';
@@ -76,7 +76,7 @@ export async function gemmFigures(gpu: SharedGpu, N: number, rounds: number): Pr
       dispose: () => undefined,
     });
     candidates.push(
-      onDevice('webnmf gemm.wgsl (src/backend/webgpu/kernels/gemm.ts)', launch),
+      onDevice('webnmf gemm.wgsl (src/backend/webgpu/programs/gemm.ts)', launch),
     );
 
     // jax-js: eager np.matmul, waited for with blockUntilReady.

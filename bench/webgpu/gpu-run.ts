@@ -5,9 +5,9 @@
 // with jax-js's jit MU on the same device beside it. Figures, not a test.
 
 import { BufferSet } from '../../src/backend/webgpu/buffers.js';
-import type { KernelContext } from '../../src/backend/webgpu/kernels/context.js';
-import { gemmLaunch } from '../../src/backend/webgpu/kernels/gemm.js';
-import { planTiled, tiledLaunches, tiledPartialFloats } from '../../src/backend/webgpu/kernels/tiled.js';
+import type { KernelContext } from '../../src/backend/webgpu/programs/context.js';
+import { gemmLaunch } from '../../src/backend/webgpu/programs/gemm.js';
+import { planTiled, tiledLaunches, tiledPartialFloats } from '../../src/backend/webgpu/programs/tiled.js';
 import type { GpuProfile } from '../../src/params.js';
 import type { SharedGpu } from './env.js';
 import { jaxRunner, webnmfRunner, type Loss, type MuRunner } from './mu-libraries.js';

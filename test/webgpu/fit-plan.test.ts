@@ -61,7 +61,7 @@ describe.each(PLANS.flatMap((plan) => [false, true].map((sparse) => [plan, spars
     }
   }
   if (!sparse) {
-    // n % 4 == 0 and k ≤ 32: X·Hᵀ, Wᵀ·X and KL's numerators go through gemm.wgsl's skinny kernels
+    // n % 4 == 0 and k ≤ 32: X·Hᵀ, Wᵀ·X and KL's numerators go through skinny.wgsl's kernels
     for (const beta of [2, 1]) {
       it(`mu β=${beta} regularized, n = 20 (one pass over X per product)`, async () => {
         const problem = makeProblem({ m: 23, n: 20, k: 5, beta });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { F32_KERNEL_TOL, kernelContext, randomArray, readFloats, relativeError, testDevice, withValidation } from './setup.js';
-import { gemmLaunch, skinnyLaunch, SKINNY_MAX_K } from '../../src/backend/webgpu/kernels/gemm.js';
+import { gemmLaunch, skinnyLaunch, SKINNY_MAX_K } from '../../src/backend/webgpu/programs/gemm.js';
 import { encodePass } from '../../src/backend/webgpu/dispatch.js';
 import { liveBufferCount } from '../../src/backend/webgpu/buffers.js';
 
@@ -74,7 +74,7 @@ function skinnyReference(kind: 'NT' | 'TN', divide: boolean, r0: number, rows: n
   return out;
 }
 
-describe('gemm.wgsl skinny products (X read once: X·Hᵀ, Wᵀ·X, and with divide X ⊘ WH in place of X)', () => {
+describe('skinny.wgsl products (X read once: X·Hᵀ, Wᵀ·X, and with divide X ⊘ WH in place of X)', () => {
   // rows not a multiple of 8; n a multiple of 4 but not always of 8; k below, at and above a multiple of 4, up to the limit
   const shapes: [number, number, number][] = [[13, 12, 3], [37, 20, 4], [9, 8, 13], [70, 36, SKINNY_MAX_K], [5, 4, 1]];
   for (const [rows, n, k] of shapes) {

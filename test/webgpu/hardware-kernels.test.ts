@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { F32_KERNEL_TOL, kernelContext, randomArray, readFloats, relativeError, testDevice, withValidation } from './setup.js';
 import { encodePass, type Launch } from '../../src/backend/webgpu/dispatch.js';
-import type { KernelContext } from '../../src/backend/webgpu/kernels/context.js';
-import { planTiled, tiledLaunches, tiledPartialFloats } from '../../src/backend/webgpu/kernels/tiled.js';
-import { planXProduct, xproductLaunches, xproductPartialFloats } from '../../src/backend/webgpu/kernels/xproducts.js';
-import { cscColsWLaunch, csrRowsHtLaunch, sampleWHtLaunch, transposeHLaunch } from '../../src/backend/webgpu/kernels/sparse.js';
+import type { KernelContext } from '../../src/backend/webgpu/programs/context.js';
+import { planTiled, tiledLaunches, tiledPartialFloats } from '../../src/backend/webgpu/programs/tiled.js';
+import { planXProduct, xproductLaunches, xproductPartialFloats } from '../../src/backend/webgpu/programs/xproducts.js';
+import { cscColsWLaunch, csrRowsHtLaunch, sampleWHtLaunch, transposeHLaunch } from '../../src/backend/webgpu/programs/sparse.js';
 import { uploadX } from '../../src/backend/webgpu/x-upload.js';
 import { liveBufferCount } from '../../src/backend/webgpu/buffers.js';
 import { toCsr } from './fit-helpers.js';

@@ -2,12 +2,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { F32_KERNEL_TOL, kernelContext, randomArray, readFloats, relativeError, testDevice, withValidation } from './setup.js';
 import { encodePass, type Launch } from '../../src/backend/webgpu/dispatch.js';
-import type { KernelContext } from '../../src/backend/webgpu/kernels/context.js';
-import { muApplyLaunch, muProductsLaunch } from '../../src/backend/webgpu/kernels/mu.js';
-import { halsLaunch, halsTeamLaunch, halsWorkgroups } from '../../src/backend/webgpu/kernels/hals.js';
-import { denseDivergenceLaunch, denseDivergenceWorkgroups, sparseDivergenceLaunch, sparseDivergenceWorkgroups } from '../../src/backend/webgpu/kernels/divergence.js';
-import { reduceLaunch } from '../../src/backend/webgpu/kernels/reduce.js';
-import { cscWtTimesLaunch, csrTimesHtLaunch, sampleWHLaunch } from '../../src/backend/webgpu/kernels/sparse.js';
+import type { KernelContext } from '../../src/backend/webgpu/programs/context.js';
+import { muApplyLaunch, muProductsLaunch } from '../../src/backend/webgpu/programs/mu.js';
+import { halsLaunch, halsTeamLaunch, halsWorkgroups } from '../../src/backend/webgpu/programs/hals.js';
+import { denseDivergenceLaunch, denseDivergenceWorkgroups, sparseDivergenceLaunch, sparseDivergenceWorkgroups } from '../../src/backend/webgpu/programs/divergence.js';
+import { reduceLaunch } from '../../src/backend/webgpu/programs/reduce.js';
+import { cscWtTimesLaunch, csrTimesHtLaunch, sampleWHLaunch } from '../../src/backend/webgpu/programs/sparse.js';
 import { uploadX } from '../../src/backend/webgpu/x-upload.js';
 import { liveBufferCount } from '../../src/backend/webgpu/buffers.js';
 import { toCsr } from './fit-helpers.js';

@@ -4,7 +4,7 @@
 import { expect } from 'vitest';
 import { acquireDevice } from '../../src/backend/webgpu/device.js';
 import { BufferSet, MAP_READ_MODE, Usage } from '../../src/backend/webgpu/buffers.js';
-import type { KernelContext } from '../../src/backend/webgpu/kernels/context.js';
+import type { KernelContext } from '../../src/backend/webgpu/programs/context.js';
 
 // VK_ICD_FILENAMES (SwiftShader when there is no GPU) is set by test/setup-env.ts before any test file.
 

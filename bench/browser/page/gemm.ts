@@ -6,8 +6,8 @@
 
 import { BufferSet, MAP_READ_MODE } from '../../../src/backend/webgpu/buffers.js';
 import { encodePass } from '../../../src/backend/webgpu/dispatch.js';
-import { gemmLaunch } from '../../../src/backend/webgpu/kernels/gemm.js';
-import type { KernelContext } from '../../../src/backend/webgpu/kernels/context.js';
+import { gemmLaunch } from '../../../src/backend/webgpu/programs/gemm.js';
+import type { KernelContext } from '../../../src/backend/webgpu/programs/context.js';
 import { spread } from '../stats.js';
 import type { GemmResult } from '../page-api.js';
 
@@ -57,7 +57,7 @@ export async function gemmCase(device: GPUDevice, N: number, rounds: number): Pr
       worst = Math.max(worst, Math.abs(c[i * N + j] - ref));
       scale = Math.max(scale, Math.abs(ref));
     }
-    return { n: N, reps, ms, gflops: (2 * N ** 3) / (ms.median * 1e6), error: worst / scale, kernel: "webnmf's gemm.wgsl (src/backend/webgpu/kernels/gemm.ts)" };
+    return { n: N, reps, ms, gflops: (2 * N ** 3) / (ms.median * 1e6), error: worst / scale, kernel: "webnmf's gemm.wgsl (src/backend/webgpu/programs/gemm.ts)" };
   } finally {
     set.destroyAll();
   }

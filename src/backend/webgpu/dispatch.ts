@@ -93,12 +93,12 @@ export function tileGrid(x: number, y: number, maxPerDim: number, what: string):
 /** A binding: a whole buffer, or its first `size` bytes (a dispatch that reads a slice binds that slice). */
 export type Binding = GPUBuffer | { buffer: GPUBuffer; size: number };
 
-export function bindGroup(device: GPUDevice, label: string, pipeline: GPUComputePipeline, buffers: Record<number, Binding>): GPUBindGroup {
+export function bindGroup(device: GPUDevice, label: string, pipeline: GPUComputePipeline, buffers: ReadonlyMap<number, Binding>): GPUBindGroup {
   return device.createBindGroup({
     label,
     layout: pipeline.getBindGroupLayout(0),
-    entries: Object.entries(buffers).map(([binding, b]) => ({
-      binding: Number(binding),
+    entries: [...buffers].map(([binding, b]) => ({
+      binding,
       resource: 'size' in b && 'buffer' in b ? { buffer: b.buffer, size: Math.min(b.buffer.size, Math.max(16, Math.ceil(b.size / 16) * 16)) } : { buffer: b as GPUBuffer },
     })),
   });

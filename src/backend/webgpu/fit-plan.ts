@@ -9,7 +9,7 @@ import type { DenseMatrix } from '../../matrix/matrix.js';
 import { isCsr } from '../../matrix/matrix.js';
 import { MAP_READ_MODE } from './buffers.js';
 import { encodePass, whenLost, type Launch } from './dispatch.js';
-import type { KernelContext } from './kernels/context.js';
+import type { KernelContext } from './programs/context.js';
 import { buildPlanResources, type PlanResources } from './plan-resources.js';
 import { FLOAT64_EPS } from '../../numerics.js';
 import { clipsAfterMu, divergenceFromEntrySum, errorFromDivergence } from '../../loss.js';

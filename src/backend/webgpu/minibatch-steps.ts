@@ -7,8 +7,8 @@
 import type { FitProblem, HAverages, MiniBatchSteps, MuStep } from '../backend.js';
 import type { DenseMatrix } from '../../matrix/matrix.js';
 import type { Launch } from './dispatch.js';
-import type { KernelContext } from './kernels/context.js';
-import { averagedApplyLaunch, clipBelowLaunch, normsLaunches, normsWorkgroups } from './kernels/online.js';
+import type { KernelContext } from './programs/context.js';
+import { averagedApplyLaunch, clipBelowLaunch, normsLaunches, normsWorkgroups } from './programs/online.js';
 import type { PlanResources } from './plan-resources.js';
 
 /** What the steps need from their plan: submitting launches and reading floats back, serialized with its other reads. */

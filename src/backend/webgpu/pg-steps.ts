@@ -6,8 +6,8 @@
 
 import type { FitProblem, PgSteps, PgSubproblem, PgTrial } from '../backend.js';
 import { encodePass, type Launch } from './dispatch.js';
-import type { KernelContext } from './kernels/context.js';
-import { PG_SLOT, PG_SLOTS, pgFactorLaunches, pgPartialStride, pgSumsLaunch, type PgFactorLaunches } from './kernels/pg.js';
+import type { KernelContext } from './programs/context.js';
+import { PG_SLOT, PG_SLOTS, pgFactorLaunches, pgPartialStride, pgSumsLaunch, type PgFactorLaunches } from './programs/pg.js';
 import type { PlanAccess } from './minibatch-steps.js';
 import type { PlanResources } from './plan-resources.js';
 

@@ -2,8 +2,7 @@
 // so every fit on a device shares them and losing the device frees them. The cache holds at most
 // MAX_CACHED_PIPELINES, dropping the least recently used: the 'hardware' plan keys pipelines by tile
 // shapes only (its shapes are uniforms), but the 'software' plan bakes sizes into its GEMMs (constant
-// strides and trip counts run 2–3× faster on SwiftShader), so fits of ever new shapes would grow it
-// without bound. A dropped pipeline lives on in the plans that hold it.
+// strides and trip counts, for SwiftShader), so fits of ever new shapes would grow it without bound. A dropped pipeline lives on in the plans that hold it.
 
 import { SHADERS, type ShaderName } from './shader-sources.js';
 

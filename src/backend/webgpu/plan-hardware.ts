@@ -11,12 +11,12 @@
 // Shapes are uniforms everywhere: pipelines depend on tile shapes, capacities and β-classes only.
 
 import type { Launch } from './dispatch.js';
-import { halsTeamLaunch } from './kernels/hals.js';
-import { muApplyLaunch, muProductsLaunch } from './kernels/mu.js';
-import { reduceLaunch } from './kernels/reduce.js';
-import { cscColsWLaunch, cscWtTimesLaunch, csrRowsHtLaunch, csrTimesHtLaunch, sampleWHLaunch, sampleWHtLaunch, SPARSE_TEAM_MAX_K, transposeHLaunch } from './kernels/sparse.js';
-import { planTiled, tiledLaunches, tiledPartialFloats, type TiledSpec } from './kernels/tiled.js';
-import { planXProduct, xproductLaunches, xproductPartialFloats, xproductsFit, type XProductSpec } from './kernels/xproducts.js';
+import { halsTeamLaunch } from './programs/hals.js';
+import { muApplyLaunch, muProductsLaunch } from './programs/mu.js';
+import { reduceLaunch } from './programs/reduce.js';
+import { cscColsWLaunch, cscWtTimesLaunch, csrRowsHtLaunch, csrTimesHtLaunch, sampleWHLaunch, sampleWHtLaunch, SPARSE_TEAM_MAX_K, transposeHLaunch } from './programs/sparse.js';
+import { planTiled, tiledLaunches, tiledPartialFloats, type TiledSpec } from './programs/tiled.js';
+import { planXProduct, xproductLaunches, xproductPartialFloats, xproductsFit, type XProductSpec } from './programs/xproducts.js';
 import { lossLaunches, type LaunchInputs, type PlanLaunches } from './plan-resources.js';
 import { ratioChunks } from './plan-software.js';
 import { weightedLaunches } from './weighted.js';

@@ -5,10 +5,10 @@
 
 import type { FitProblem } from '../backend.js';
 import type { Launch } from './dispatch.js';
-import { type KernelContext } from './kernels/context.js';
-import { denseDivergenceLaunch, denseDivergenceWorkgroups, sparseDivergenceLaunch, sparseDivergenceWorkgroups } from './kernels/divergence.js';
-import { halsWorkgroups } from './kernels/hals.js';
-import { reduceLaunch } from './kernels/reduce.js';
+import { type KernelContext } from './programs/context.js';
+import { denseDivergenceLaunch, denseDivergenceWorkgroups, sparseDivergenceLaunch, sparseDivergenceWorkgroups } from './programs/divergence.js';
+import { halsWorkgroups } from './programs/hals.js';
+import { reduceLaunch } from './programs/reduce.js';
 import { hardwareLaunches } from './plan-hardware.js';
 import { softwareLaunches } from './plan-software.js';
 import { observedCsr } from './weighted.js';

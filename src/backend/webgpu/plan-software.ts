@@ -1,14 +1,15 @@
 // The 'software' kernel plan: dispatches shaped for CPU-emulated adapters (SwiftShader runs a
 // workgroup 4 lanes at a time on a few threads, every memory access per lane): few, large invocations,
-// no shared memory, the products with X reading it once (gemm.wgsl's skinny kernels), sizes baked in
-// as override constants (measured 2–3× faster than uniforms there). What SwiftShader users get.
+// no shared memory, the products with X reading it once (skinny.wgsl's kernels), sizes baked in
+// as override constants (constant strides and trip counts; bench/webgpu/override-shapes.ts weighs them
+// against uniforms). What SwiftShader users get.
 
 import type { Launch } from './dispatch.js';
-import { muProductsLaunch, muApplyLaunch } from './kernels/mu.js';
-import { divideXLaunch, gemmLaunch, skinnyFits, skinnyLaunch, type GemmSpec } from './kernels/gemm.js';
-import { halsLaunch } from './kernels/hals.js';
-import { reduceLaunch } from './kernels/reduce.js';
-import { cscWtTimesLaunch, csrTimesHtLaunch, sampleWHLaunch } from './kernels/sparse.js';
+import { muProductsLaunch, muApplyLaunch } from './programs/mu.js';
+import { divideXLaunch, gemmLaunch, skinnyFits, skinnyLaunch, type GemmSpec } from './programs/gemm.js';
+import { halsLaunch } from './programs/hals.js';
+import { reduceLaunch } from './programs/reduce.js';
+import { cscWtTimesLaunch, csrTimesHtLaunch, sampleWHLaunch } from './programs/sparse.js';
 import { lossLaunches, type LaunchInputs, type PlanLaunches } from './plan-resources.js';
 import { weightedLaunches } from './weighted.js';
 import { rowsPerBlock } from './x-upload.js';

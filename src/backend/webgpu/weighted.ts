@@ -6,11 +6,11 @@
 import type { FitProblem, WeightedEntries } from '../backend.js';
 import type { CsrMatrix } from '../../matrix/matrix.js';
 import type { Launch } from './dispatch.js';
-import type { KernelContext } from './kernels/context.js';
-import { sparseDivergenceWorkgroups, weightedDivergenceLaunch } from './kernels/divergence.js';
-import { muApplyLaunch } from './kernels/mu.js';
-import { reduceLaunch } from './kernels/reduce.js';
-import { cscColsWLaunch, cscWtTimesLaunch, csrRowsHtLaunch, csrTimesHtLaunch, sampleWHLaunch, sampleWHtLaunch, SPARSE_TEAM_MAX_K, transposeHLaunch } from './kernels/sparse.js';
+import type { KernelContext } from './programs/context.js';
+import { sparseDivergenceWorkgroups, weightedDivergenceLaunch } from './programs/divergence.js';
+import { muApplyLaunch } from './programs/mu.js';
+import { reduceLaunch } from './programs/reduce.js';
+import { cscColsWLaunch, cscWtTimesLaunch, csrRowsHtLaunch, csrTimesHtLaunch, sampleWHLaunch, sampleWHtLaunch, SPARSE_TEAM_MAX_K, transposeHLaunch } from './programs/sparse.js';
 import type { GpuCsr } from './x-upload.js';
 
 /** The observed entries as the CSR matrix the plan uploads in place of X. */

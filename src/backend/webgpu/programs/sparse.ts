@@ -4,8 +4,9 @@
 import { gathered, linearGrid, once, reread, type Launch } from '../dispatch.js';
 import type { GpuCsr } from '../x-upload.js';
 import { makeLaunch, type KernelContext } from './context.js';
+import { shaderConstant } from '../shader-constants.js';
 
-const WORKGROUP = 64;
+const WORKGROUP = shaderConstant('sparse', 'WG');
 
 /** sparse.wgsl's VALUE override: what multiplies H (or W) for each stored entry. */
 export function numeratorValue(beta: number | null): 0 | 1 | 2 | 3 {
@@ -29,7 +30,7 @@ export function sampleWHLaunch(ctx: KernelContext, label: string, X: GpuCsr, d: 
   const grid = linearGrid(Math.ceil(X.nnz / WORKGROUP), ctx.maxPerDim, label);
   // a lane per entry: its row of W (k contiguous floats) and its column of H (k-strided: gathered)
   const cost = { invocations: WORKGROUP, trips: d.k, flops: 2 * X.nnz * d.k, traffic: [once(12 * X.nnz), { footprint: 4 * X.rows * d.k, moved: 4 * d.k * X.nnz }, gathered(4 * d.k * d.n, d.k * X.nnz)] };
-  return makeLaunch(ctx, 'sparse', 'sampleWH', {}, label, values(X, d), { 1: X.rowIdx, 2: X.indices, 3: w, 4: h, 5: X.wh }, grid, cost);
+  return makeLaunch(ctx, 'sparse', 'sampleWH', {}, label, values(X, d), { rowIdx: X.rowIdx, colIdx: X.indices, w, h, whOut: X.wh }, grid, cost);
 }
 
 /** Weighted NMF: each entry's value times its weight, and the denominator's term instead of the numerator's. */
@@ -49,7 +50,7 @@ export function csrTimesHtLaunch(ctx: KernelContext, label: string, X: GpuCsr, d
   // an invocation per (row, component), lanes along the components: each entry's H[r, col] read n apart (gathered)
   const cost = { invocations: WORKGROUP, trips: Math.ceil(X.nnz / Math.max(1, X.rows)), flops: 2 * X.nnz * d.k, traffic: [once(12 * X.nnz), gathered(4 * d.k * d.n, d.k * X.nnz), once(4 * X.rows * d.k)] };
   return makeLaunch(ctx, 'sparse', 'csrTimesHt', { VALUE: numeratorValue(numeratorOf), ...weighted.constants }, label, values(X, d),
-    { 6: X.indptr, 2: X.indices, 7: X.data, 8: X.wh, 4: h, 9: out, 14: weighted.buffer }, grid, cost);
+    { indptr: X.indptr, colIdx: X.indices, data: X.data, whIn: X.wh, h, out, weights: weighted.buffer }, grid, cost);
 }
 
 /** out (k×n) = Wᵀ·V, through the CSC copy of X. */
@@ -63,7 +64,7 @@ export function cscWtTimesLaunch(ctx: KernelContext, label: string, X: GpuCsr, d
     traffic: [{ footprint: 12 * X.nnz, moved: 12 * X.nnz * d.k }, gathered(4 * X.nnz, d.k * X.nnz), gathered(4 * X.rows * d.k, d.k * X.nnz), once(4 * d.k * d.n * (X.rowStart > 0 ? 2 : 1))],
   };
   return makeLaunch(ctx, 'sparse', 'cscWtTimes', { VALUE: numeratorValue(numeratorOf), ...weighted.constants }, label, values(X, d),
-    { 10: X.cscPtr, 11: X.cscRow, 12: X.cscData, 13: X.cscPerm, 8: X.wh, 3: w, 9: out, 14: weighted.buffer }, grid, cost);
+    { cscPtr: X.cscPtr, cscRow: X.cscRow, cscData: X.cscData, cscPerm: X.cscPerm, whIn: X.wh, w, out, weights: weighted.buffer }, grid, cost);
 }
 
 // ── the 'hardware' plan: Hᵀ kept beside H, lanes over the components ─────────────────────────────
@@ -77,11 +78,14 @@ export function sparseTeam(k: number): { TEAM: number; SLOTS: number } {
 /** The hardware plan's sparse kernels hold at most 4 components per lane: k ≤ 256. */
 export const SPARSE_TEAM_MAX_K = 256;
 
-/** ht (n × k) ← Hᵀ, in 32 × 16 tiles through shared memory. */
+/** transposeH's tile of H: T_ROWS rows × T_COLS columns per workgroup */
+const T_ROWS = shaderConstant('sparse', 'T_ROWS'), T_COLS = shaderConstant('sparse', 'T_COLS');
+
+/** ht (n × k) ← Hᵀ, in T_ROWS × T_COLS tiles through shared memory. */
 export function transposeHLaunch(ctx: KernelContext, label: string, d: Dims, h: GPUBuffer, ht: GPUBuffer): Promise<Launch> {
-  const workgroups = Math.ceil(d.n / 32) * Math.ceil(d.k / 16);
-  const cost = { invocations: 64, trips: 8, flops: 0, traffic: [once(8 * d.k * d.n)] };
-  return makeLaunch(ctx, 'sparse', 'transposeH', {}, label, { m: d.m, n: d.n, k: d.k, nnz: 0, beta: d.beta, rowStart: 0, accumulate: 0 }, { 4: h, 16: ht },
+  const workgroups = Math.ceil(d.n / T_COLS) * Math.ceil(d.k / T_ROWS);
+  const cost = { invocations: WORKGROUP, trips: (T_ROWS * T_COLS) / WORKGROUP, flops: 0, traffic: [once(8 * d.k * d.n)] };
+  return makeLaunch(ctx, 'sparse', 'transposeH', {}, label, { m: d.m, n: d.n, k: d.k, nnz: 0, beta: d.beta, rowStart: 0, accumulate: 0 }, { h, htOut: ht },
     linearGrid(workgroups, ctx.maxPerDim, label), cost);
 }
 
@@ -89,7 +93,7 @@ export function transposeHLaunch(ctx: KernelContext, label: string, d: Dims, h: 
 export function sampleWHtLaunch(ctx: KernelContext, label: string, X: GpuCsr, d: Dims, w: GPUBuffer, ht: GPUBuffer): Promise<Launch> {
   // a lane per entry: its row of W (neighbouring lanes share it: entries in row order) and its row of Hᵀ
   const cost = { invocations: WORKGROUP, trips: d.k % 4 === 0 ? d.k / 4 : d.k, flops: 2 * X.nnz * d.k, traffic: [once(12 * X.nnz), reread(4 * X.rows * d.k, 2), { footprint: 4 * d.n * d.k, moved: 4 * d.k * X.nnz }] };
-  return makeLaunch(ctx, 'sparse', 'sampleWHt', { VEC4: d.k % 4 === 0 }, label, values(X, d), { 1: X.rowIdx, 2: X.indices, 3: w, 5: X.wh, 15: ht, 17: w, 18: ht },
+  return makeLaunch(ctx, 'sparse', 'sampleWHt', { VEC4: d.k % 4 === 0 }, label, values(X, d), { rowIdx: X.rowIdx, colIdx: X.indices, w, whOut: X.wh, ht, w4: w, ht4: ht },
     linearGrid(Math.ceil(X.nnz / WORKGROUP), ctx.maxPerDim, label), cost);
 }
 
@@ -104,23 +108,23 @@ function teamCost(X: GpuCsr, d: Dims, side: 'rows' | 'columns') {
   const traffic = side === 'rows'
     ? [once(12 * X.nnz), { footprint: operand, moved: 4 * d.k * X.nnz }, once(4 * X.rows * d.k)]
     : [once(12 * X.nnz), gathered(4 * X.nnz, X.nnz), { footprint: operand, moved: 4 * d.k * X.nnz }, gathered(4 * d.k * d.n, d.k * d.n * (X.rowStart > 0 ? 2 : 1))];
-  return { invocations: 64, trips: Math.ceil(X.nnz / Math.max(1, lines)), flops: 2 * X.nnz * d.k, traffic };
+  return { invocations: WORKGROUP, trips: Math.ceil(X.nnz / Math.max(1, lines)), flops: 2 * X.nnz * d.k, traffic };
 }
 
 /** out (m × k) = V·Hᵀ through Hᵀ: TEAM lanes per row of X, each a component. */
 export function csrRowsHtLaunch(ctx: KernelContext, label: string, X: GpuCsr, d: Dims, numeratorOf: number | null, ht: GPUBuffer, out: GPUBuffer, wt?: Weighting): Promise<Launch> {
   const team = sparseTeam(d.k);
   const weighted = weighting(X, wt);
-  const workgroups = Math.ceil(X.rows / (64 / team.TEAM));
+  const workgroups = Math.ceil(X.rows / (WORKGROUP / team.TEAM));
   return makeLaunch(ctx, 'sparse', 'csrRowsHt', { VALUE: numeratorValue(numeratorOf), ...team, ...weighted.constants }, label, values(X, d),
-    { 6: X.indptr, 2: X.indices, 7: X.data, 8: X.wh, 15: ht, 9: out, 14: weighted.buffer }, linearGrid(workgroups, ctx.maxPerDim, label), teamCost(X, d, 'rows'));
+    { indptr: X.indptr, colIdx: X.indices, data: X.data, whIn: X.wh, ht, out, weights: weighted.buffer }, linearGrid(workgroups, ctx.maxPerDim, label), teamCost(X, d, 'rows'));
 }
 
 /** out (k × n) = Wᵀ·V through the CSC copy: TEAM lanes per column of X, each a component. */
 export function cscColsWLaunch(ctx: KernelContext, label: string, X: GpuCsr, d: Dims, numeratorOf: number | null, w: GPUBuffer, out: GPUBuffer, wt?: Weighting): Promise<Launch> {
   const team = sparseTeam(d.k);
   const weighted = weighting(X, wt);
-  const workgroups = Math.ceil(d.n / (64 / team.TEAM));
+  const workgroups = Math.ceil(d.n / (WORKGROUP / team.TEAM));
   return makeLaunch(ctx, 'sparse', 'cscColsW', { VALUE: numeratorValue(numeratorOf), ...team, ...weighted.constants }, label, values(X, d),
-    { 10: X.cscPtr, 11: X.cscRow, 12: X.cscData, 13: X.cscPerm, 8: X.wh, 3: w, 9: out, 14: weighted.buffer }, linearGrid(workgroups, ctx.maxPerDim, label), teamCost(X, d, 'columns'));
+    { cscPtr: X.cscPtr, cscRow: X.cscRow, cscData: X.cscData, cscPerm: X.cscPerm, whIn: X.wh, w, out, weights: weighted.buffer }, linearGrid(workgroups, ctx.maxPerDim, label), teamCost(X, d, 'columns'));
 }

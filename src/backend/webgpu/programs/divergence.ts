@@ -3,9 +3,14 @@
 import { linearGrid, once, reread, tileGrid, type Launch } from '../dispatch.js';
 import { makeLaunch, type KernelContext } from './context.js';
 import { betaClass } from '../../../loss.js';
+import { shaderConstant } from '../shader-constants.js';
 
-const TILE = 32; // divergence.wgsl: 8 × 8 threads, 4 × 4 entries each
-const SPARSE_WORKGROUP = 64;
+/** divergence.wgsl's WG × WG invocations, each an R × R block of WH (divergenceDense); one per entry otherwise */
+const WG = shaderConstant('divergence', 'WG'), R = shaderConstant('divergence', 'R');
+const TILE = WG * R;
+/** divergenceDense's step along k (its TILE_K override) */
+const TILE_K = 8;
+const THREADS = WG * WG;
 
 export interface DenseDivergenceSpec {
   label: string;
@@ -28,19 +33,19 @@ export function denseDivergenceWorkgroups(rows: number, n: number): number {
 }
 
 export function denseDivergenceLaunch(ctx: KernelContext, s: DenseDivergenceSpec): Promise<Launch> {
-  const constants = { BETA_CLASS: betaClass(s.beta), HAS_X: s.x !== null, TILE_K: 8 };
+  const constants = { BETA_CLASS: betaClass(s.beta), HAS_X: s.x !== null, TILE_K };
   const values = { rows: s.rows, n: s.n, k: s.k, rowStart: s.rowStart, count: 0, partialBase: s.partialBase, beta: s.beta };
   const grid = tileGrid(Math.ceil(s.n / TILE), Math.ceil(s.rows / TILE), ctx.maxPerDim, s.label);
   const cost = {
-    invocations: 64, trips: Math.ceil(s.k / 8), flops: s.rows * s.n * (2 * s.k + 6),
+    invocations: THREADS, trips: Math.ceil(s.k / TILE_K), flops: s.rows * s.n * (2 * s.k + 6),
     traffic: [...(s.x ? [once(4 * s.rows * s.n)] : []), reread(4 * s.rows * s.k, grid[0]), reread(4 * s.k * s.n, grid[1])],
   };
   return makeLaunch(ctx, 'divergence', 'divergenceDense', constants, s.label, values,
-    { 1: s.x ?? s.dummy, 2: s.w, 3: s.h, 4: s.partials }, grid, cost);
+    { x: s.x ?? s.dummy, w: s.w, h: s.h, partials: s.partials }, grid, cost);
 }
 
 export function sparseDivergenceWorkgroups(nnz: number): number {
-  return Math.max(1, Math.ceil(nnz / SPARSE_WORKGROUP));
+  return Math.max(1, Math.ceil(nnz / THREADS));
 }
 
 export interface SparseDivergenceSpec {
@@ -56,9 +61,9 @@ export interface SparseDivergenceSpec {
 export function sparseDivergenceLaunch(ctx: KernelContext, s: SparseDivergenceSpec): Promise<Launch> {
   const values = { rows: 0, n: 0, k: 0, rowStart: 0, count: s.nnz, partialBase: s.partialBase, beta: s.beta };
   const grid = linearGrid(sparseDivergenceWorkgroups(s.nnz), ctx.maxPerDim, s.label);
-  const cost = { invocations: SPARSE_WORKGROUP, trips: 1, flops: 6 * s.nnz, traffic: [once(8 * s.nnz)] };
+  const cost = { invocations: THREADS, trips: 1, flops: 6 * s.nnz, traffic: [once(8 * s.nnz)] };
   return makeLaunch(ctx, 'divergence', 'divergenceSparse', { BETA_CLASS: betaClass(s.beta) }, s.label, values,
-    { 1: s.data, 4: s.partials, 5: s.wh }, grid, cost);
+    { x: s.data, partials: s.partials, wh: s.wh }, grid, cost);
 }
 
 /** Weighted NMF: Σ weights·d_β(X | WH) over the observed entries (the stored entries of the plan's CSR X). */
@@ -66,5 +71,5 @@ export function weightedDivergenceLaunch(ctx: KernelContext, s: SparseDivergence
   const values = { rows: 0, n: 0, k: 0, rowStart: 0, count: s.nnz, partialBase: s.partialBase, beta: s.beta };
   const grid = linearGrid(sparseDivergenceWorkgroups(s.nnz), ctx.maxPerDim, s.label);
   return makeLaunch(ctx, 'divergence', 'divergenceWeighted', { BETA_CLASS: betaClass(s.beta), HAS_X: true }, s.label, values,
-    { 1: s.data, 4: s.partials, 5: s.wh, 6: s.weights }, grid);
+    { x: s.data, partials: s.partials, wh: s.wh, weights: s.weights }, grid);
 }

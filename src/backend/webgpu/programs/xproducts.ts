@@ -144,7 +144,7 @@ export async function xproductLaunches(ctx: KernelContext, s: XProductSpec): Pro
     const cost = { invocations: plan.threads, trips: Math.ceil(chunk / TK), flops: 2 * (xht ? s.rows * span : span * s.n) * s.k * (products + (needWH ? 1 : 0)), traffic };
     // unused bindings: X's get H (read-only here too), the unused output the dummy (never both outputs)
     const partials = { buffer: s.partials, size: 4 * (passSplits > 1 ? passSplits * outputs * products : 1) };
-    const bindings = { 1: s.x ?? s.h, 2: s.x ?? s.h, 3: s.w, 4: s.h, 5: s.c ?? s.dummy, 6: s.den ?? s.dummy, 7: partials };
+    const bindings = { x: s.x ?? s.h, x4: s.x ?? s.h, w: s.w, h: s.h, c: s.c ?? s.dummy, den: s.den ?? s.dummy, partials };
     out.push(makeLaunch(ctx, 'xproducts', s.kind, constants, `${s.label}${sfx}`, values, bindings, linearGrid(tiles * passSplits, ctx.maxPerDim, s.label), cost));
     if (passSplits > 1) {
       if (hasX) out.push(sumSplitsLaunch(ctx, `${s.label}${sfx} Σsplits`, M, N, passSplits, 0, s.partials, s.c!, cOffset, ldc, accumulate));

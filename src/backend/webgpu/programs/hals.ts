@@ -2,8 +2,9 @@
 
 import { linearGrid, once, reread, type Launch } from '../dispatch.js';
 import { makeLaunch, workgroupLimits, type KernelContext } from './context.js';
+import { shaderConstant } from '../shader-constants.js';
 
-export const HALS_WORKGROUP = 64;
+export const HALS_WORKGROUP = shaderConstant('hals', 'WG');
 
 export interface HalsSpec {
   label: string;
@@ -56,7 +57,7 @@ export function halsTeamLaunch(ctx: KernelContext, s: HalsSpec): Promise<Launch>
     invocations: HALS_WORKGROUP, trips: s.k * (Math.ceil(s.k / team) + Math.log2(team) + 1), flops: 2 * rows * s.k * (s.k + 2),
     traffic: [once(8 * rows * s.k), once(4 * rows * s.k), reread(4 * s.k * s.k, workgroups)],
   };
-  return makeLaunch(ctx, 'hals', 'sweepTeam', { TEAM: team, KCAP }, s.label, values, { 1: s.f, 2: s.g, 3: s.gram, 4: s.order, 5: s.partials },
+  return makeLaunch(ctx, 'hals', 'sweepTeam', { TEAM: team, KCAP }, s.label, values, { f: s.f, g: s.g, m: s.gram, order: s.order, partials: s.partials },
     linearGrid(workgroups, ctx.maxPerDim, s.label), cost);
 }
 
@@ -72,5 +73,5 @@ export function halsLaunch(ctx: KernelContext, s: HalsSpec): Promise<Launch> {
     invocations: HALS_WORKGROUP, trips: s.k * s.k, flops: 2 * rows * s.k * (s.k + 2),
     traffic: [once(8 * rows * s.k), once(4 * rows * s.k), reread(4 * s.k * s.k, Math.ceil(rows / HALS_WORKGROUP))],
   };
-  return makeLaunch(ctx, 'hals', 'main', {}, s.label, values, { 1: s.f, 2: s.g, 3: s.gram, 4: s.order, 5: s.partials }, grid, cost);
+  return makeLaunch(ctx, 'hals', 'main', {}, s.label, values, { f: s.f, g: s.g, m: s.gram, order: s.order, partials: s.partials }, grid, cost);
 }

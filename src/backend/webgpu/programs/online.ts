@@ -4,8 +4,9 @@ import { linearGrid, type Launch } from '../dispatch.js';
 import { makeLaunch, type KernelContext } from './context.js';
 import { FLOAT64_EPS } from '../../../numerics.js';
 import { betaClass, clipsAfterMu } from '../../../loss.js';
+import { shaderConstant } from '../shader-constants.js';
 
-const WG = 256;
+const WG = shaderConstant('online', 'WG');
 
 export interface AveragedApplySpec {
   beta: number;
@@ -25,7 +26,7 @@ export function averagedApplyLaunch(ctx: KernelContext, s: AveragedApplySpec): P
   const count = s.k * s.n;
   const values = { count, n: s.n, l1: 0, l2: 0, gamma: 1, rho: 1, clip: clipsAfterMu('H', s.beta) ? FLOAT64_EPS : 0 };
   const grid = linearGrid(Math.ceil(count / WG), ctx.maxPerDim, 'averagedApply');
-  return makeLaunch(ctx, 'online', 'averagedApply', { BETA_CLASS: betaClass(s.beta) }, 'H averaged', values, { 1: s.h, 2: s.num, 3: s.den, 4: s.sums, 5: s.ab }, grid);
+  return makeLaunch(ctx, 'online', 'averagedApply', { BETA_CLASS: betaClass(s.beta) }, 'H averaged', values, { f: s.h, numIn: s.num, denIn: s.den, sums: s.sums, ab: s.ab }, grid);
 }
 
 export function normsWorkgroups(count: number): number {
@@ -40,11 +41,11 @@ export async function normsLaunches(ctx: KernelContext, label: string, count: nu
   const nwg = normsWorkgroups(count);
   const grid = linearGrid(nwg, ctx.maxPerDim, label);
   return Promise.all([
-    makeLaunch(ctx, 'online', 'norms', { COPY: copy }, `${label} partials`, { count, partials: nwg }, { 1: f, 7: prev, 8: partials }, grid),
-    makeLaunch(ctx, 'online', 'finish', {}, `${label} finish`, { partials: nwg, outOffset }, { 8: partials, 9: out }, [1, 1]),
+    makeLaunch(ctx, 'online', 'norms', { COPY: copy }, `${label} partials`, { count, partials: nwg }, { f, prev, partials }, grid),
+    makeLaunch(ctx, 'online', 'finish', {}, `${label} finish`, { partials: nwg, outOffset }, { partials, out }, [1, 1]),
   ]);
 }
 
 export function clipBelowLaunch(ctx: KernelContext, label: string, count: number, f: GPUBuffer): Promise<Launch> {
-  return makeLaunch(ctx, 'online', 'clipBelow', {}, label, { count, clip: FLOAT64_EPS }, { 1: f }, linearGrid(Math.ceil(count / WG), ctx.maxPerDim, label));
+  return makeLaunch(ctx, 'online', 'clipBelow', {}, label, { count, clip: FLOAT64_EPS }, { f }, linearGrid(Math.ceil(count / WG), ctx.maxPerDim, label));
 }

@@ -1,6 +1,6 @@
 // Launchers for gemm.wgsl: C = op(A)·op(B) (+ C), and KL's X ⊘ (WH). One invocation per 8 × 8, 8 × 4,
 // 4 × 8 or 4 × 4 block of C, so the skinny products of NMF (k × n, m × k, sums) waste few rows or columns.
-// The products with X, for k ≤ 32 and rows of X in vec4s, go through skinnyLaunch: X read once each.
+// The products with X, for k ≤ 32 and rows of X in vec4s, go through skinnyLaunch (generated/skinny.wgsl): X read once each.
 
 import { linearGrid, once, reread, type Access, type Launch } from '../dispatch.js';
 import { makeLaunch, type KernelContext } from './context.js';
@@ -48,16 +48,16 @@ function gemmCost(s: GemmSpec, extra: Access[] = []) {
 
 export async function gemmLaunch(ctx: KernelContext, s: GemmSpec): Promise<Launch> {
   const values = { aOffset: s.aOffset ?? 0, bOffset: s.bOffset ?? 0, cOffset: s.cOffset ?? 0, accumulate: !!s.accumulate };
-  return makeLaunch(ctx, 'gemm', 'main', gemmConstants(s), s.label, values, { 1: s.a, 2: s.b, 3: s.c }, gemmGrid(ctx, s.M, s.N, s.label), gemmCost(s));
+  return makeLaunch(ctx, 'gemm', 'main', gemmConstants(s), s.label, values, { a: s.a, b: s.b, c: s.c }, gemmGrid(ctx, s.M, s.N, s.label), gemmCost(s));
 }
 
 /** C = X ⊘ (op(A)·op(B)) for a block of rows of X (row stride ldc, from xOffset), WH == 0 → EPSILON. */
 export async function divideXLaunch(ctx: KernelContext, s: GemmSpec & { x: GPUBuffer; xOffset: number }): Promise<Launch> {
   const values = { aOffset: s.aOffset ?? 0, bOffset: s.bOffset ?? 0, cOffset: s.cOffset ?? 0, xOffset: s.xOffset };
-  return makeLaunch(ctx, 'gemm', 'divideX', gemmConstants(s), s.label, values, { 1: s.a, 2: s.b, 3: s.c, 4: s.x }, gemmGrid(ctx, s.M, s.N, s.label), gemmCost(s, [once(4 * s.M * s.N)]));
+  return makeLaunch(ctx, 'gemm', 'divideX', gemmConstants(s), s.label, values, { a: s.a, b: s.b, c: s.c, x: s.x }, gemmGrid(ctx, s.M, s.N, s.label), gemmCost(s, [once(4 * s.M * s.N)]));
 }
 
-/** gemm.wgsl's skinnyNT / skinnyTN unroll at most this many components. */
+/** skinny.wgsl's skinnyNT / skinnyTN unroll at most this many components (K_MAX in scripts/gen-skinny.mjs). */
 export const SKINNY_MAX_K = 32;
 
 /** skinnyNT's rows per invocation: 8 (each vec4 of H loaded serves 8 rows); 4 when it also forms X ⊘ WH (registers) */
@@ -108,8 +108,8 @@ export function skinnyLaunch(ctx: KernelContext, s: SkinnySpec): Promise<Launch>
   const values = nt
     ? { aOffset: 0, bOffset: 0, cOffset: s.rowStart * k, xOffset: s.rowStart * k, accumulate: false }
     : { aOffset: s.rowStart * k, bOffset: 0, cOffset: 0, xOffset: 0, accumulate: s.accumulate };
-  // NT: a4 = X, b4 = H, f = W (WH);  TN: a = W (a4 the same, for vec4 loads when k % 4 == 0), b4 = X, f4 = H (WH)
-  const bindings: Record<number, GPUBuffer> = nt ? { 3: s.c, 5: s.x, 6: s.h, 7: s.w } : { 1: s.w, 3: s.c, 5: s.w, 6: s.x, 8: s.h };
+  // wv, W read in vec4s, only where TN loads W's rows (NT reads W only to form WH, entry by entry)
+  const bindings = { c: s.c, xv: s.x, hv: s.h, w: s.w, ...(nt ? {} : { wv: s.w }) };
   // NT: an invocation walks a row block's n columns in vec4s; TN: its columns' rows, one at a time
   // X read once; the skinny factor by every invocation (NT: all of H; TN: all rows of W)
   const traffic = [
@@ -119,5 +119,5 @@ export function skinnyLaunch(ctx: KernelContext, s: SkinnySpec): Promise<Launch>
     once(4 * (nt ? rows * k : k * n * (s.accumulate ? 2 : 1))),
   ];
   const cost = { invocations: SWG, trips: nt ? Math.ceil(n / 4) : rows, flops: 2 * rows * n * k * (s.divide ? 2 : 1), traffic };
-  return makeLaunch(ctx, 'gemm', nt ? 'skinnyNT' : 'skinnyTN', constants, s.label, values, bindings, linearGrid(Math.ceil(invocations / SWG), ctx.maxPerDim, s.label), cost);
+  return makeLaunch(ctx, 'skinny', nt ? 'skinnyNT' : 'skinnyTN', constants, s.label, values, bindings, linearGrid(Math.ceil(invocations / SWG), ctx.maxPerDim, s.label), cost);
 }

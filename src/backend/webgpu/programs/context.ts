@@ -1,5 +1,6 @@
 // What every kernel launcher needs: the device, the fit's buffer set, the grid limit, debug output.
 
+import { resolveBindings } from '../bindings.js';
 import type { BufferSet } from '../buffers.js';
 import { bindGroup, registerLaunch, type Binding, type Launch, type LaunchCost } from '../dispatch.js';
 import { getPipeline, type Constants } from '../pipelines.js';
@@ -31,7 +32,7 @@ export function params(ctx: KernelContext, shader: ShaderName, label: string, va
   return block;
 }
 
-/** One prepared dispatch: pipeline from the cache, its own uniforms, a bind group built once. */
+/** One prepared dispatch: pipeline from the cache, its own uniforms, a bind group built once from `bindings` by WGSL name. */
 export async function makeLaunch(
   ctx: KernelContext,
   shader: ShaderName,
@@ -39,13 +40,14 @@ export async function makeLaunch(
   constants: Constants,
   label: string,
   values: Record<string, number | boolean>,
-  bindings: Record<number, Binding>,
+  bindings: Readonly<Record<string, Binding>>,
   grid: [number, number],
   cost?: LaunchCost,
 ): Promise<Launch> {
   const pipe = await pipeline(ctx, shader, entry, constants);
   const u = params(ctx, shader, label, values);
-  return registerLaunch({ label, params: u, pipeline: pipe, bindGroup: bindGroup(ctx.device, label, pipe, { 0: u.buffer, ...bindings }), grid, cost });
+  const entries = resolveBindings(SHADERS[shader], shader, entry, bindings, u.buffer);
+  return registerLaunch({ label, params: u, pipeline: pipe, bindGroup: bindGroup(ctx.device, label, pipe, entries), grid, cost });
 }
 
 /** The device limits the hardware plan sizes its tiles from. */

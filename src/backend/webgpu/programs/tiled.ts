@@ -5,6 +5,7 @@
 import { linearGrid, once, reread, type Launch } from '../dispatch.js';
 import { makeLaunch, workgroupLimits, type KernelContext } from './context.js';
 import type { GemmSpec } from './gemm.js';
+import { shaderConstant } from '../shader-constants.js';
 
 /**
  * Workgroups a product over W or H should launch at least: 64 keeps every SM of a 46–84 SM GPU busy
@@ -14,6 +15,8 @@ export const FACTOR_WORKGROUPS = 64;
 /** Splits of one pass, and the most K one split covers: the partials stay ≤ 64 outputs' worth, a workgroup's loop bounded. */
 export const MAX_SPLITS = 64;
 const MAX_CHUNK = 4096;
+/** sumSplits' invocations per workgroup */
+const SUM_WG = shaderConstant('tiled', 'SUM_WG');
 
 export interface TileShape {
   wgX: number;
@@ -104,7 +107,7 @@ export async function tiledLaunches(ctx: KernelContext, s: TiledSpec): Promise<L
       traffic: [reread(4 * s.M * K, tilesN), reread(4 * K * s.N, tilesM), once(4 * s.M * s.N * (passSplits > 1 ? passSplits : accumulate ? 2 : 1))],
     };
     const partials = { buffer: s.partials, size: 4 * (passSplits > 1 ? passSplits * s.M * s.N : 1) };
-    out.push(makeLaunch(ctx, 'tiled', 'tiledGemm', constants, `${s.label}${sfx}`, values, { 1: s.a, 2: s.b, 3: s.c, 4: partials },
+    out.push(makeLaunch(ctx, 'tiled', 'tiledGemm', constants, `${s.label}${sfx}`, values, { a: s.a, b: s.b, c: s.c, partials },
       linearGrid(workgroups, ctx.maxPerDim, s.label), cost));
     if (passSplits > 1) out.push(sumSplitsLaunch(ctx, `${s.label}${sfx} Σsplits`, s.M, s.N, passSplits, 0, s.partials, s.c, s.cOffset ?? 0, s.ldc, accumulate));
   }
@@ -115,11 +118,11 @@ export async function tiledLaunches(ctx: KernelContext, s: TiledSpec): Promise<L
 export function sumSplitsLaunch(ctx: KernelContext, label: string, M: number, N: number, splits: number, base: number, partials: GPUBuffer, c: GPUBuffer, cOffset: number, ldc: number, accumulate: boolean): Promise<Launch> {
   const outputs = M * N;
   let lanes = 1;
-  while (lanes < 16 && lanes < splits && Math.ceil((outputs * lanes) / 64) < FACTOR_WORKGROUPS) lanes *= 2;
+  while (lanes < 16 && lanes < splits && Math.ceil((outputs * lanes) / SUM_WG) < FACTOR_WORKGROUPS) lanes *= 2;
   const values = { M, N, K: 0, lda: 0, ldb: 0, ldc, aOffset: 0, bOffset: base, cOffset, chunk: 0, splits, tilesM: 0, tilesN: 0, accumulate, lanes };
-  const workgroups = Math.ceil((outputs * lanes) / 64);
-  const cost = { invocations: 64, trips: Math.ceil(splits / lanes), flops: outputs * splits, traffic: [once(4 * outputs * splits), once(4 * outputs * (accumulate ? 2 : 1))] };
+  const workgroups = Math.ceil((outputs * lanes) / SUM_WG);
+  const cost = { invocations: SUM_WG, trips: Math.ceil(splits / lanes), flops: outputs * splits, traffic: [once(4 * outputs * splits), once(4 * outputs * (accumulate ? 2 : 1))] };
   // the slice of the partials it sums: bound alone
   const slice = { buffer: partials, size: 4 * (base + splits * outputs) };
-  return makeLaunch(ctx, 'tiled', 'sumSplits', {}, label, values, { 3: c, 4: slice }, linearGrid(workgroups, ctx.maxPerDim, label), cost);
+  return makeLaunch(ctx, 'tiled', 'sumSplits', {}, label, values, { c, partials: slice }, linearGrid(workgroups, ctx.maxPerDim, label), cost);
 }

@@ -2,8 +2,9 @@
 
 import { linearGrid, type Launch } from '../dispatch.js';
 import { makeLaunch, type KernelContext } from './context.js';
+import { shaderConstant } from '../shader-constants.js';
 
-export const PG_WORKGROUP = 64;
+export const PG_WORKGROUP = shaderConstant('pg', 'WG');
 /** Partial slots: 0 ‖P[∇]‖², 1 ⟨∇, d⟩, 2 dᵀGd, 3 entries that differ, 4/5 ‖∇W‖²/‖∇H‖², 6/7 ‖P[∇W]‖²/‖P[∇H]‖² */
 export const PG_SLOTS = 8;
 export const PG_SLOT = { projected: 0, gradd: 1, dQd: 2, differ: 3, full: { W: 4, H: 5 }, outer: { W: 6, H: 7 } } as const;
@@ -63,19 +64,19 @@ export async function pgFactorLaunches(ctx: KernelContext, s: PgFactorSpec): Pro
   const team = { TEAM: pgTeam(ctx, layout.count, k) };
   const label = (what: string) => `pg:${what}${s.factor}`;
   const [gram, gradient, trial, projnorm] = await Promise.all([
-    makeLaunch(ctx, 'pg', 'gram', {}, label('gram'), { ...base, fullSlot: 0 }, { 3: s.g, 8: s.gram0 },
+    makeLaunch(ctx, 'pg', 'gram', {}, label('gram'), { ...base, fullSlot: 0 }, { g: s.g, gram0: s.gram0 },
       linearGrid(Math.ceil((k * k) / PG_WORKGROUP), ctx.maxPerDim, label('gram'))),
     makeLaunch(ctx, 'pg', 'gradient', team, label('gradient'), { ...base, fullSlot: PG_SLOT.full[s.factor] },
-      { 1: s.f, 2: s.c, 3: s.g, 4: s.grad, 7: s.partials }, perVector),
+      { f: s.f, c: s.c, g: s.g, grad: s.grad, partials: s.partials }, perVector),
     makeLaunch(ctx, 'pg', 'trial', team, label('trial'), { ...base, fullSlot: 0 },
-      { 1: s.f, 3: s.g, 4: s.grad, 5: s.trial, 6: s.previous, 7: s.partials }, perVector),
+      { f: s.f, g: s.g, grad: s.grad, ft: s.trial, fp: s.previous, partials: s.partials }, perVector),
     makeLaunch(ctx, 'pg', 'projnorm', team, label('projnorm'), { ...base, fullSlot: PG_SLOT.outer[s.factor] },
-      { 1: s.f, 4: s.grad, 7: s.partials }, perVector),
+      { f: s.f, grad: s.grad, partials: s.partials }, perVector),
   ]);
   return { gram, gradient, trial, projnorm };
 }
 
 /** out[s] = Σ of slot s's partials, for every slot. */
 export function pgSumsLaunch(ctx: KernelContext, m: number, n: number, k: number, partials: GPUBuffer, out: GPUBuffer): Promise<Launch> {
-  return makeLaunch(ctx, 'pg', 'sums', {}, 'pg:sums', { partialStride: pgPartialStride(ctx, m, n, k) }, { 7: partials, 9: out }, [PG_SLOTS, 1]);
+  return makeLaunch(ctx, 'pg', 'sums', {}, 'pg:sums', { partialStride: pgPartialStride(ctx, m, n, k) }, { partials, out }, [PG_SLOTS, 1]);
 }

@@ -23,13 +23,22 @@
 // thread yields): a worker joins a team's calls once its ACK shows it holds the team's memory.
 //
 // Releasing a memory: a worker that drops its instance still holds the memory until its own garbage
-// collector runs, which an idle worker may never do. So a worker left with no team is terminated
-// (and a later team starts a new one); a worker shared with another live team drops the instance.
+// collector runs, which an idle worker may never do. So a worker left with no team is terminated,
+// and a fresh one that never held a memory takes its place (a spare: unref'd like every worker, so
+// it never keeps a Node process alive); the next team starts on it without waiting for a thread to
+// boot (about 40 ms on 2 cores, a tenth of a small fit). A spare no team has taken for
+// SPARE_WORKER_MS ends too. A worker shared with another live team drops the instance.
 
 /** At most this many threads per workspace, however many cores there are. */
 export const MAX_THREADS = 8;
 /** At most this many chunks per call. */
 export const MAX_CHUNKS = 64;
+/**
+ * A spare worker (one that replaced a worker whose memories were all released) ends after this
+ * long without a team. Long enough that fits separated by other work (a benchmark's rounds, an
+ * application's requests) find their threads started; an idle thread costs no CPU.
+ */
+export const SPARE_WORKER_MS = 60_000;
 
 type Kernels = Record<string, (...args: number[]) => number | void>;
 
@@ -119,6 +128,8 @@ interface PoolWorker {
 const workers: (PoolWorker | null)[] = [];
 /** Chunks run by workers since terminated (for workerChunks). */
 let retiredChunks = 0;
+/** Worker threads started so far (for workerThreads). */
+let spawned = 0;
 
 const nodeBuiltin = <T extends 'node:worker_threads' | 'node:os'>(name: T) =>
   typeof process === 'object' && typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule(name) : undefined;
@@ -139,6 +150,25 @@ export function defaultThreads(): number {
 /** For tests and benchmarks only: chunks run by worker threads (not the calling thread) so far. */
 export function workerChunks(): number {
   return workers.reduce((sum, w) => sum + (w === null ? 0 : Atomics.load(w.slot, COUNT)), retiredChunks);
+}
+
+/**
+ * For tests and benchmarks only: worker threads running now (`live`), those of them holding no
+ * memory (`spare`), and how many were ever started (`started`).
+ */
+export function workerThreads(): { live: number; spare: number; started: number } {
+  const live = workers.filter((w): w is PoolWorker => w !== null && !w.dead);
+  return { live: live.length, spare: live.filter((w) => w.teams === 0).length, started: spawned };
+}
+
+/** For tests only: ends the spare workers now (as SPARE_WORKER_MS without a team would). */
+export function endSpareWorkers(): void {
+  for (const [position, worker] of workers.entries()) {
+    if (worker !== null && worker.teams === 0) {
+      workers[position] = null;
+      retire(worker);
+    }
+  }
 }
 
 let blockingAllowed: boolean | undefined;
@@ -194,9 +224,22 @@ function spawn(position: number): PoolWorker {
   } catch {
     worker.dead = true; // e.g. a content security policy without blob: workers
   }
+  spawned++;
   workers[position] = worker;
   send(worker, { slot: worker.slot.buffer });
   return worker;
+}
+
+/** Replaces a worker just retired by a fresh one that holds no memory, ended if no team takes it in time. */
+function spawnSpare(position: number): void {
+  const spare = spawn(position);
+  const timer = setTimeout(() => {
+    if (spare.teams === 0 && workers[position] === spare) {
+      workers[position] = null;
+      retire(spare);
+    }
+  }, SPARE_WORKER_MS);
+  (timer as { unref?: () => void }).unref?.(); // a spare never keeps a Node process alive
 }
 
 /** The worker threads of one workspace. */
@@ -306,8 +349,11 @@ export function createTeam(owner: object, threads: number): Team {
         for (const [position, worker] of members.entries()) {
           if (--worker.teams > 0) send(worker, { team: id });
           else {
-            if (workers[position] === worker) workers[position] = null;
+            const current = workers[position] === worker;
+            if (current) workers[position] = null;
+            const healthy = !worker.dead;
             retire(worker);
+            if (current && healthy) spawnSpare(position);
           }
         }
       }

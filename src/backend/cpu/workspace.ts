@@ -5,15 +5,17 @@
 //
 // Memory is reused, then released: a workspace takes an idle memory of the same thread count when
 // one exists (growing it if it is too small) and gives it back on destroy(); a memory idle for
-// IDLE_RELEASE_MS is dropped, its worker threads terminated, so the garbage collector frees it. Fits
+// IDLE_RELEASE_MS is dropped, its worker threads terminated (threads.ts starts fresh ones in their
+// place that hold no memory, kept a while for the next fit), so the garbage collector frees it. Fits
 // back to back (the nndsvd start then the fit, a benchmark's rounds, MiniBatchNMF's steps) reuse one
-// memory and one set of warm workers; a process that stops fitting holds no WebAssembly memory a
-// moment later. Concurrent fits each hold their own.
+// memory and one set of warm workers; fits further apart get a new memory but find their threads
+// started; a process that stops fitting holds no WebAssembly memory a moment later. Concurrent fits
+// each hold their own.
 
 import { GEMM_WASM_BASE64, GEMM_WASM_SHARED_BASE64 } from './gemm-wasm.js';
 import { createTeam, defaultThreads, MAX_CHUNKS, MAX_THREADS, threadsSupported, type Team } from './threads.js';
 
-export { workerChunks } from './threads.js';
+export { endSpareWorkers, SPARE_WORKER_MS, workerChunks, workerThreads } from './threads.js';
 
 export type FloatArray = Float64Array | Float32Array;
 export type KernelArray = FloatArray | Int32Array;
@@ -69,7 +71,7 @@ const READ_SLACK = 16;
 const WASM_PAGE_BYTES = 65536;
 /** wasm32 addresses 4 GiB at most; a larger workspace falls back to a plain buffer and JS loops. */
 const MAX_WASM_PAGES = 65536;
-/** An idle memory is dropped (and its workers terminated) after this long. */
+/** An idle memory is dropped (and its workers terminated, spare ones started in their place) after this long. */
 export const IDLE_RELEASE_MS = 2000;
 
 const roundUp = (bytes: number): number => Math.ceil(bytes / ALIGN_BYTES) * ALIGN_BYTES;
@@ -188,7 +190,8 @@ function scheduleRelease(): void {
 
 /**
  * Drops the memories idle for at least `olderThanMs` (default: all of them) and terminates their
- * worker threads. Called by the idle timer; tests call it to release at once.
+ * worker threads (spares that hold no memory take their place). Called by the idle timer; tests
+ * call it to release at once.
  */
 export function releaseIdleMemory(olderThanMs = 0): void {
   const now = Date.now();

@@ -123,12 +123,12 @@ describe('gpujs: bad input', () => {
     await expect(nonNegativeFactorization([[1, -1], [2, 3]], { nComponents: 1, backend: 'gpujs' })).rejects.toThrow(/[Nn]egative/);
   });
 
-  it('a weighted problem is refused clearly (the gpujs tier has no weighted steps)', async () => {
-    const backend = await createGpujsBackend();
-    const problem = makeProblem({ m: 4, n: 3, k: 2, beta: 2 });
-    const weighted = { rows: 4, cols: 3, indptr: Int32Array.of(0, 1, 1, 1, 1), indices: Int32Array.of(0), weights: Float64Array.of(1), values: Float64Array.of(1) };
-    await expect(backend.createFit({ ...problem, weighted } as typeof problem)).rejects.toThrow(/weighted NMF is not available on the gpujs backend/);
-    expect(backend.livePlans()).toBe(0);
-    backend.dispose();
+  it('a mask is refused clearly before any plan (the gpujs tier declares no weighted steps)', async () => {
+    const backend = (await acquireBackend('gpujs', null)) as GpujsBackend;
+    expect(backend.supports.weighted).toBe(false);
+    const plans = backend.livePlans();
+    const fit = nonNegativeFactorization([[1, 2, 3], [4, 5, 6], [7, 8, 9], [1, 1, 2]], { nComponents: 2, solver: 'mu', backend: 'gpujs', mask: [[1, 1, 1], [1, 0, 1], [1, 1, 0], [1, 1, 1]] });
+    await expect(fit).rejects.toThrow(/^mask needs weighted NMF, which backend 'gpujs' .* does not support\. Use backend 'auto'/);
+    expect(backend.livePlans()).toBe(plans);
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { NMF, nonNegativeFactorization } from '../../src/index.js';
 import { acquireBackend } from '../../src/backend/select.js';
 import { CACHE_MAX_ENTRIES, createGpujsBackend, probeWebGL2, type GpujsBackend } from '../../src/backend/gpujs/index.js';
-import { makeProblem } from './helpers.js';
+import { makeProblem } from '../support/problems.js';
 
 const X = [[1, 2, 3, 0], [4, 5, 6, 1], [7, 8, 9.5, 2], [1, 0, 2, 3], [2, 2, 1, 0]];
 

@@ -10,9 +10,9 @@
 // and H within its scikit-learn tolerance, the final objective within 1e-4 relative, and nIter within
 // max(1, 10%), so a device whose rounding flips a late, inconsequential branch still passes while a
 // wrong kernel (any error in G, ∇, the trial or the reductions moves W, H by far more than 1e-3) fails.
-// Where each readback costs milliseconds (SwiftShader: ~10 ms, and pg reads once per line-search
-// trial) a target runs SLOW_READBACK_CASES, the cases with the fewest subproblem iterations, which
-// still cover what the fixtures cover (checked below).
+// On an emulated GPU each readback costs milliseconds (SwiftShader: ~10 ms, and pg reads once per
+// line-search trial): a target runs EMULATED_CASES there, the cases with the fewest subproblem
+// iterations, which still cover what the fixtures cover (checked below).
 
 import { describe, expect, it } from 'vitest';
 import type { FitPlan, PgSubproblem } from '../../src/backend/backend.js';
@@ -23,7 +23,7 @@ import { openTargets, scalarGap, stepError, type Target } from '../support/targe
 
 const targets = await openTargets();
 
-const SLOW_READBACK_CASES = [
+const EMULATED_CASES = [
   'pg-data-dense', 'pg-components-csr', 'pg-l1-dense', 'pg-mixed-components-dense',
   'pg-nls-limit-dense', 'pg-tol0-nls-limit-csr', 'pg-fixed-h-dense', 'pg-fixed-h-data-csr',
 ].map((name) => byName(pgCases, name));
@@ -69,10 +69,10 @@ it('the fixtures have cases for every feature they promise', () => {
 });
 
 describe.each(targets)("solver 'pg' on $name matches scikit-learn 0.18 (port)", (t: Target) => {
-  const cases = t.slowReadback ? SLOW_READBACK_CASES : pgCases;
+  const cases = t.emulated ? EMULATED_CASES : pgCases;
   const tolerance = t.tolerance.sklearn;
 
-  it.skipIf(!t.supports.pg)(`the cases run here (${cases === pgCases ? 'all' : 'the slow-readback subset'}) cover what the fixtures cover`, () => {
+  it.skipIf(!t.supports.pg)(`the cases run here (${cases === pgCases ? 'all' : 'the emulated-GPU subset'}) cover what the fixtures cover`, () => {
     const o = cases.map((c) => c.options);
     expect(o.some((x) => x.sparseness === 'data') && o.some((x) => x.sparseness === 'components')).toBe(true);
     expect(cases.some((c) => 'indptr' in c.X) && cases.some((c) => !('indptr' in c.X))).toBe(true);

@@ -62,10 +62,11 @@ export interface Target {
   supports: BackendSupports;
   tolerance: Tolerances;
   /**
-   * Each readback costs milliseconds (WebGPU on a software adapter): suites whose cases read back
-   * per line-search trial run a subset there.
+   * WebGPU on a software adapter (SwiftShader): each readback costs milliseconds and each new problem
+   * shape compiles its pipelines on the CPU, seconds per β-class. Suites whose cases read back per
+   * line-search trial, or bring shapes of their own, run a named subset there.
    */
-  slowReadback: boolean;
+  emulated: boolean;
   /** The backend's resources held by live plans (WebGPU buffers, gpu.js plans; 0 on the CPU). */
   live(): number;
   /**
@@ -88,7 +89,7 @@ async function openTarget(name: TargetName): Promise<Target> {
     backend,
     supports: backend.supports,
     tolerance: TOLERANCES[name],
-    slowReadback: backend.name === 'webgpu' && backend.software === true,
+    emulated: backend.name === 'webgpu' && backend.software === true,
     live,
     async checked<T>(fn: () => Promise<T>): Promise<T> {
       device?.pushErrorScope('validation');

@@ -50,7 +50,7 @@ describe('a fit its backend cannot run is refused before any plan exists', () =>
     const fit = nonNegativeFactorization(X, { nComponents: 2, init: 'random', randomState: 0, solver: 'pg', backend: 'cpu' });
     await expect(fit).rejects.toThrow(NMFError);
     await expect(fit).rejects.toThrow(
-      "solver 'pg' needs solver 'pg' (the projected gradient steps), which backend 'cpu' (test backend) does not support. Use backend 'auto' (it picks a backend that can), backend 'cpu' or solver 'cd'.",
+      "solver 'pg' needs the projected gradient's steps, which backend 'cpu' (test backend) does not support. Use backend 'auto' (it picks a backend that can), backend 'cpu' or solver 'cd'.",
     );
     expect(lacking.plans).toBe(0);
     // the same backend runs the other solvers

@@ -22,7 +22,7 @@ export type Capability = Exclude<keyof BackendSupports, 'float64'>;
 
 /** What each capability is, for messages. */
 const WHAT: Record<Capability, string> = {
-  pg: "solver 'pg' (the projected gradient steps)",
+  pg: "the projected gradient's steps",
   minibatch: "MiniBatchNMF's steps",
   weighted: 'weighted NMF',
 };

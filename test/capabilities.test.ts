@@ -7,7 +7,7 @@
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Backend } from '../src/backend/backend.js';
-import { requireCapability, type BackendSupports } from '../src/backend/capabilities.js';
+import { requireCapability, supportsAll, type BackendSupports } from '../src/backend/capabilities.js';
 import { MiniBatchNMF, NMF, NMFError, nonNegativeFactorization } from '../src/index.js';
 
 /** What the mocked acquireBackend hands out: the CPU backend with these capabilities off. */
@@ -90,7 +90,7 @@ describe('a fit its backend cannot run is refused before any plan exists', () =>
   });
 });
 
-describe('requireCapability', () => {
+describe('requireCapability and supportsAll (what backend auto asks of a candidate)', () => {
   const backend = { name: 'gpujs', description: 'gpujs (webasm)', supports: { pg: true, minibatch: false, weighted: false, float64: false } } as const;
 
   it('passes what is declared, refuses what is not, naming option, backend and ways out', () => {
@@ -98,5 +98,11 @@ describe('requireCapability', () => {
     expect(() => requireCapability(backend, { capability: 'minibatch', option: 'MiniBatchNMF' })).toThrow(
       new NMFError("MiniBatchNMF needs MiniBatchNMF's steps, which backend 'gpujs' (gpujs (webasm)) does not support. Use backend 'auto' (it picks a backend that can) or backend 'cpu'."),
     );
+  });
+
+  it("supportsAll: every need declared, or 'auto' passes the backend over", () => {
+    expect(supportsAll(backend, [])).toBe(true);
+    expect(supportsAll(backend, [{ capability: 'pg', option: "solver 'pg'" }])).toBe(true);
+    expect(supportsAll(backend, [{ capability: 'pg', option: "solver 'pg'" }, { capability: 'weighted', option: 'mask' }])).toBe(false);
   });
 });

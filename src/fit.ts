@@ -2,6 +2,7 @@
 // and the estimators are thin wrappers around fitFactors.
 
 import type { Backend, FitPlan } from './backend/backend.js';
+import { requireCapabilities, type Need } from './backend/capabilities.js';
 import { acquireBackend } from './backend/select.js';
 import { InvalidParameterError, NMFError, consoleWarning, type NMFWarning } from './errors.js';
 import { initializeNmf } from './init/initialize.js';
@@ -90,6 +91,14 @@ export function startingPoint(req: FitRequest, k: number, warn: (w: NMFWarning) 
   return initializeNmf(X, k, o.init === 'custom' ? null : o.init, o.randomState);
 }
 
+/** What a fit needs of its backend beyond the MU and HALS steps every backend has. */
+export function fitNeeds(solver: ResolvedOptions['solver'], weighted: boolean): Need[] {
+  const needs: Need[] = [];
+  if (solver === 'pg') needs.push({ capability: 'pg', option: "solver 'pg'", otherwise: "solver 'cd'" });
+  if (weighted) needs.push({ capability: 'weighted', option: 'mask', otherwise: 'no mask' });
+  return needs;
+}
+
 /** β ≤ 0 divides by X's entries: scikit-learn refuses zeros then. */
 export function checkZerosForBeta(minX: number, beta: number): void {
   if (beta <= 0 && minX === 0) {
@@ -123,7 +132,9 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
   const { W, H } = startingPoint(fromData ? { ...req, X: imputeUnobserved(weighted!) } : req, k, warn);
 
   throwIfAborted(o.signal);
-  const backend: Backend = await raceAbort(o.signal, acquireBackend(o.backend, o.device, o.gpuProfile));
+  const needs = fitNeeds(o.solver, !!weighted);
+  const backend: Backend = await raceAbort(o.signal, acquireBackend(o.backend, o.device, o.gpuProfile, needs));
+  requireCapabilities(backend, needs);
   // scikit-learn 1.x keeps float32 X float32 (NMF and non_negative_factorization); weighted NMF
   // and 0.18's 'pg' (which cast X to float64) compute in float64.
   const float32 = X.keepFloat32 === true && !weighted && o.solver !== 'pg';
@@ -143,9 +154,6 @@ export async function fitFactors(req: FitRequest): Promise<FitResult> {
       onProgress: o.onProgress && ((info) => o.onProgress!(info, running.fit)),
       log: (line) => console.log(line),
     };
-    if (o.solver === 'pg' && !plan.pg) {
-      throw new NMFError(`solver 'pg' is not available on the ${backend.description} backend; use backend 'cpu' or 'webgpu', or solver 'cd'.`);
-    }
     const nIter =
       o.solver === 'cd' ? await fitCoordinateDescent(plan, k, solverOptions)
       : o.solver === 'pg' ? await fitProjectedGradient(plan, solverOptions, { nlsMaxIter: o.nlsMaxIter, sparseness: o.sparseness, beta: o.beta, eta: o.eta, warn })

@@ -2,6 +2,7 @@
 // inverseTransform on an X in memory, and fit / transformBlocks on X streamed as row blocks.
 
 import type { Backend } from './backend/backend.js';
+import { requireCapabilities, type Need } from './backend/capabilities.js';
 import { acquireBackend } from './backend/select.js';
 import { InvalidParameterError, NMFError, consoleWarning } from './errors.js';
 import { checkInit, checkMemory, checkZerosForBeta, describeK, resolveComponents, startingPoint } from './fit.js';
@@ -23,6 +24,8 @@ export interface MiniBatchStart {
   H?: MatrixInput | null;
 }
 const START_FIELDS = ['W', 'H'] as const;
+/** MiniBatchNMF needs its online steps of its backend (checked before any plan is made) */
+const MINIBATCH_NEEDS: readonly Need[] = [{ capability: 'minibatch', option: 'MiniBatchNMF', otherwise: 'NMF' }];
 
 /** A saved MiniBatchNMF (MiniBatchNMF#toJSON): its options and, once fitted, the state partialFit continues from. */
 export interface SavedMiniBatchNMF extends SavedEnvelope<'webnmf.MiniBatchNMF'> {
@@ -115,7 +118,8 @@ export class MiniBatchNMF {
 
   private async backend(): Promise<Backend> {
     throwIfAborted(this.options.signal);
-    const backend = await raceAbort(this.options.signal, acquireBackend(this.options.backend, this.options.device, this.options.gpuProfile));
+    const backend = await raceAbort(this.options.signal, acquireBackend(this.options.backend, this.options.device, this.options.gpuProfile, MINIBATCH_NEEDS));
+    requireCapabilities(backend, MINIBATCH_NEEDS);
     this.backendUsed = backend.description;
     return backend;
   }
@@ -161,7 +165,7 @@ export class MiniBatchNMF {
     const Wout = o.freshRestarts ? await solveW(backend, Xm, fit.state.H, this.transformMaxIter, s, clock) : W;
     this.reconstructionErr = await reconstructionError(backend, Xm, toFloat64(Wout), fit.state.H, this.beta, o.signal);
     checkResult('MiniBatchNMF.fit', { W: Wout.data, reconstructionErr: this.reconstructionErr });
-    return backend.name === 'cpu' ? Wout : dense32(Wout);
+    return backend.supports.float64 ? Wout : dense32(Wout);
   }
 
   /** _fit_transform's loop and the attributes it sets. */

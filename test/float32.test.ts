@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { NMF, nonNegativeFactorization, type FactorizationOptions, type NMFOptions } from '../src/index.js';
-import { relativeError } from './parity-cases.js';
+import { relativeError } from './support/cases.js';
 import fixtures from './fixtures/float32.json' with { type: 'json' };
 
 /**

@@ -14,7 +14,8 @@ import {
   type DenseMatrix,
   type NMFOptions,
 } from '../src/index.js';
-import { TOLERANCE, relativeError } from './parity-cases.js';
+import { relativeError } from './support/cases.js';
+import { FLOAT32_SKLEARN } from './support/targets.js';
 import { seededMatrix, toCsr } from './support/matrices.js';
 
 const quiet = () => {};
@@ -71,7 +72,7 @@ describe('NMF: toJSON → fromJSON', () => {
     const onCpu = NMF.fromJSON(saved, { backend: 'cpu', onWarning: quiet });
     const got = await onCpu.transform(X2);
     expect(got.data).toBeInstanceOf(Float64Array);
-    expect(relativeError(got, { rows: want.rows, cols: want.cols, data: Array.from(want.data) })).toBeLessThan(TOLERANCE.webgpu);
+    expect(relativeError(got, { rows: want.rows, cols: want.cols, data: Array.from(want.data) })).toBeLessThan(FLOAT32_SKLEARN);
   });
 
   it('a model fitted on the CPU transforms on WebGPU within float32 of the CPU', async () => {
@@ -81,7 +82,7 @@ describe('NMF: toJSON → fromJSON', () => {
     const got = await onGpu.transform(X2);
     expect(got.data, 'computed on WebGPU').toBeInstanceOf(Float32Array);
     const want = await model.transform(X2);
-    expect(relativeError(got, { rows: want.rows, cols: want.cols, data: Array.from(want.data) })).toBeLessThan(TOLERANCE.webgpu);
+    expect(relativeError(got, { rows: want.rows, cols: want.cols, data: Array.from(want.data) })).toBeLessThan(FLOAT32_SKLEARN);
   });
 
   it('an unfitted model saves its options only, and loads unfitted', async () => {

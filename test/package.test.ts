@@ -274,7 +274,7 @@ describe('browser bundles of the installed package', () => {
     });
     expect(warnings).toEqual([]);
 
-    // --enable-unsafe-swiftshader: software WebGL2 without Chromium's deprecation note (as gpujs.test.ts)
+    // --enable-unsafe-swiftshader: software WebGL2 without Chromium's deprecation note (as test/browser/browser.test.ts)
     const browser = await launchBrowser(findBrowser(), [...CHROMIUM_ARGS, '--enable-unsafe-swiftshader']);
     const servers = await Promise.all([serveDir(join(app, 'out-esbuild')), serveDir(join(app, 'out-vite'))]);
     try {

@@ -1,39 +1,12 @@
-// Solver 'pg' (scikit-learn 0.18's projected gradient) on the CPU: parity with test/fixtures/pg.json,
-// written by test/fixtures/gen_pg.py (a NumPy port of 0.18's solver, checked there against NNLS optima
-// and the algorithm's descent and stopping properties), plus its options' rules and the fit's plumbing.
+// Solver 'pg' (scikit-learn 0.18's projected gradient): its options' rules and the fit's plumbing
+// (progress, abort, the estimator's fit and transform) on the CPU. Its parity with test/fixtures/pg.json
+// on every target is test/conformance/pg.test.ts.
 
 import { describe, expect, it } from 'vitest';
 import { InvalidParameterError, NMF, NMFError, nonNegativeFactorization, type FactorizationOptions } from '../src/index.js';
-import { relativeError } from './parity-cases.js';
-import { NLS_WARNING, pgCases, runPgCase } from './pg-cases.js';
+import { pgCases, relativeError, runPgCase } from './support/cases.js';
 
-describe("solver 'pg' matches scikit-learn 0.18 (port) on the CPU", () => {
-  it('has cases for every feature the fixtures promise', () => {
-    const o = pgCases.map((c) => c.options);
-    expect(o.some((x) => x.sparseness === 'data') && o.some((x) => x.sparseness === 'components')).toBe(true);
-    expect(pgCases.some((c) => 'indptr' in c.X) && pgCases.some((c) => !('indptr' in c.X))).toBe(true);
-    expect(o.some((x) => x.updateH === false)).toBe(true);
-    expect(pgCases.some((c) => c.expected.nlsLimitHits > 0)).toBe(true);
-    expect(pgCases.some((c) => c.expected.nIter < (c.options.maxIter ?? 200) && c.options.updateH !== false)).toBe(true);
-    expect(o.some((x) => x.l1Ratio === 1) && o.some((x) => x.l1Ratio === 0 && (x.alphaW ?? 0) > 0)).toBe(true);
-  });
-
-  it.each(pgCases.map((c) => [c.name, c] as const))('%s', async (name, c) => {
-    const got = await runPgCase(c, 'cpu');
-    expect(got.W.data, `${name}: float64`).toBeInstanceOf(Float64Array);
-    expect({ rows: got.W.rows, cols: got.W.cols }).toEqual({ rows: c.expected.W.rows, cols: c.expected.W.cols });
-    expect(relativeError(got.W, c.expected.W), `${name}: W`).toBeLessThan(1e-6);
-    expect(relativeError(got.H, c.expected.H), `${name}: H`).toBeLessThan(1e-6);
-    expect(got.nIter, `${name}: nIter`).toBe(c.expected.nIter);
-    const nls = got.warnings.filter((w) => w.message === NLS_WARNING);
-    // Python shows a warning once per place it is raised: at most once per fit.
-    expect(nls.length, `${name}: nls warning`).toBe(c.expected.nlsLimitHits > 0 ? 1 : 0);
-    if (nls.length) expect(nls[0].category).toBe('UserWarning');
-    const maxIter = c.options.maxIter ?? 200;
-    const convergence = got.warnings.filter((w) => w.category === 'ConvergenceWarning');
-    expect(convergence.length, `${name}: ConvergenceWarning`).toBe(c.expected.nIter === maxIter && (c.options.tol ?? 1e-4) > 0 ? 1 : 0);
-  });
-});
+const CPU = { backend: 'cpu' } as const;
 
 describe("solver 'pg': options", () => {
   const X = [[1, 2, 0.5], [3, 4, 1], [0.2, 1, 2]];
@@ -79,28 +52,28 @@ describe("solver 'pg': options", () => {
 
   it('the defaults are 0.18\'s: nlsMaxIter 2000, sparseness null, beta 1, eta 0.1', async () => {
     const c = pgCases.find((x) => x.name === 'pg-data-dense')!;
-    const base = await runPgCase(c, 'cpu');
-    const explicit = await runPgCase(c, 'cpu', { nlsMaxIter: 2000, beta: 1, eta: 0.1 });
+    const base = await runPgCase(c, CPU);
+    const explicit = await runPgCase(c, CPU, { nlsMaxIter: 2000, beta: 1, eta: 0.1 });
     expect(Array.from(explicit.W.data)).toEqual(Array.from(base.W.data));
     // beta and eta change the result only through sparseness
     const plain = pgCases.find((x) => x.name === 'pg-none-dense')!;
-    const a = await runPgCase(plain, 'cpu');
-    const b = await runPgCase(plain, 'cpu', { beta: 5, eta: 3, sparseness: null });
+    const a = await runPgCase(plain, CPU);
+    const b = await runPgCase(plain, CPU, { beta: 5, eta: 3, sparseness: null });
     expect(Array.from(b.H.data)).toEqual(Array.from(a.H.data));
-    const sparse = await runPgCase(plain, 'cpu', { sparseness: 'components', beta: 5 });
+    const sparse = await runPgCase(plain, CPU, { sparseness: 'components', beta: 5 });
     expect(relativeError(sparse.H, a.H)).toBeGreaterThan(1e-3);
   });
 
   it('reports progress (the projected-gradient ratio), stops on abort, and the estimator runs pg', async () => {
     const c = pgCases.find((x) => x.name === 'pg-none-dense')!;
     const seen: { iteration: number; violation?: number }[] = [];
-    await runPgCase(c, 'cpu', { onProgress: (p) => seen.push(p) });
+    await runPgCase(c, CPU, { onProgress: (p) => seen.push(p) });
     expect(seen.length).toBe(c.expected.nIter);
     expect(seen[0].violation).toBe(1);
     expect(seen[seen.length - 1].violation!).toBeLessThan(c.options.tol!);
 
     const controller = new AbortController();
-    const aborted = runPgCase(c, 'cpu', { onProgress: (p) => p.iteration === 3 && controller.abort(new Error('stop here')), signal: controller.signal });
+    const aborted = runPgCase(c, CPU, { onProgress: (p) => p.iteration === 3 && controller.abort(new Error('stop here')), signal: controller.signal });
     await expect(aborted).rejects.toThrow('stop here');
 
     const model = new NMF({ nComponents: 3, solver: 'pg', init: 'custom', tol: c.options.tol, backend: 'cpu', onWarning: () => {} });

@@ -10,7 +10,7 @@ import { formatCsv } from '../src/cli/csv.js';
 import { formatNpy } from '../src/cli/npy.js';
 import { isCsr, toDense } from '../src/matrix/matrix.js';
 import { concatRows } from '../src/stream/row-source.js';
-import { relativeError } from './parity-cases.js';
+import { relativeError } from './support/cases.js';
 import { seededMatrix, toCsr } from './support/matrices.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'webnmf-stream-'));

@@ -269,7 +269,7 @@ const badInputs: BadInput[] = [
   { name: 'NMF.inverseTransform with a NaN in W', run: () => fitted().then((m) => m.inverseTransform([[1, NaN]])), error: IPE, parameter: 'W', message: /W contains NaN/ },
   { name: 'mask of another shape', run: () => nnf(A, { solver: 'mu', mask: [[1, 1]] }), error: IPE, parameter: 'mask', message: /mask must have the shape of X \(2, 2\)\. Got \(1, 2\)/ },
   { name: 'mask with solver cd', run: () => nnf(A, { mask: [[1, 1], [1, 0]] }), error: IPE, parameter: 'mask', message: /mask \(weighted NMF\) needs solver 'mu'/ },
-  { name: 'mask on backend gpujs', run: () => nnf(A, { solver: 'mu', backend: 'gpujs', mask: [[1, 1], [1, 0]] }), error: NMFError, parameter: undefined, message: /mask: weighted NMF is not available on the gpujs backend; use backend 'cpu' or 'webgpu'/ },
+  { name: 'mask on backend gpujs', run: () => nnf(A, { solver: 'mu', backend: 'gpujs', mask: [[1, 1], [1, 0]] }), error: NMFError, parameter: undefined, message: /^mask needs weighted NMF, which backend 'gpujs' \(gpujs \(webasm[^)]*\)\) does not support\. Use backend 'auto' \(it picks a backend that can\), backend 'cpu' or no mask\.$/ },
 ];
 
 /** A small fitted estimator (2 features, 2 components). */

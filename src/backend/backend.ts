@@ -4,6 +4,7 @@
 
 import type { DataMatrix, DenseMatrix } from '../matrix/matrix.js';
 import type { GpuProfile } from '../params.js';
+import type { BackendSupports } from './capabilities.js';
 
 export interface FitProblem {
   /** validated X (float64 dense or canonical CSR) */
@@ -190,6 +191,8 @@ export interface Backend {
   readonly description: string;
   /** Default convergence readback interval for 'cd' (CPU: 1, as scikit-learn; GPU: 10). */
   readonly defaultCheckEvery: number;
+  /** What it can run, declared once; fits check it before a plan exists (capabilities.ts). */
+  readonly supports: BackendSupports;
   createFit(problem: FitProblem): Promise<FitPlan>;
   /**
    * This backend with fits running the kernel plan `profile` picks (WebGPU: 'hardware' or 'software';

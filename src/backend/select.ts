@@ -3,12 +3,14 @@
 // adapter, else gpu.js on a hardware WebGL2 context (browsers without WebGPU), else the CPU. A
 // software adapter or renderer (SwiftShader, lavapipe, llvmpipe) emulates a GPU on the CPU more slowly
 // than the CPU backend computes, so 'auto' passes it over; ask for it by name ('webgpu', 'gpujs').
+// 'auto' also passes over a backend that lacks what the fit needs (its `supports`, capabilities.ts).
 
 import { NMFError } from '../errors.js';
 import type { GpuProfile } from '../params.js';
 import { hardwareGpuPossible } from '../platform.js';
 import { isSoftwareAdapter } from './adapter.js';
 import type { Backend } from './backend.js';
+import { supportsAll, type Need } from './capabilities.js';
 import { CpuBackend } from './cpu/cpu-backend.js';
 
 const cpu = new CpuBackend();
@@ -82,14 +84,16 @@ async function gpujsOnHardwareWebGL2(): Promise<Backend | null> {
 
 /**
  * The backend a fit runs on; on WebGPU, with the kernel plan `gpuProfile` picks (its description names
- * the plan, for backendUsed and the CLI's first line).
+ * the plan, for backendUsed and the CLI's first line). 'auto' picks one that supports all of `needs`
+ * (the CPU supports everything); a backend named is returned as it is, for the caller's
+ * requireCapabilities to refuse with the option's name.
  */
-export async function acquireBackend(name: 'auto' | 'webgpu' | 'gpujs' | 'cpu', device: unknown, gpuProfile: GpuProfile = 'auto'): Promise<Backend> {
-  const backend = await findBackend(name, device);
+export async function acquireBackend(name: 'auto' | 'webgpu' | 'gpujs' | 'cpu', device: unknown, gpuProfile: GpuProfile = 'auto', needs: readonly Need[] = []): Promise<Backend> {
+  const backend = await findBackend(name, device, needs);
   return backend.withGpuProfile?.(gpuProfile) ?? backend;
 }
 
-async function findBackend(name: 'auto' | 'webgpu' | 'gpujs' | 'cpu', device: unknown): Promise<Backend> {
+async function findBackend(name: 'auto' | 'webgpu' | 'gpujs' | 'cpu', device: unknown, needs: readonly Need[]): Promise<Backend> {
   if (name === 'cpu') return cpu;
   if (name === 'gpujs') {
     try {
@@ -109,14 +113,14 @@ async function findBackend(name: 'auto' | 'webgpu' | 'gpujs' | 'cpu', device: un
   if (device || hardwareGpuPossible()) {
     try {
       const backend = await webgpu(device);
-      if (device || !backend.software) return backend;
+      if ((device || !backend.software) && supportsAll(backend, needs)) return backend;
     } catch {
       // no WebGPU here: gpu.js on WebGL2, or the CPU
     }
   }
   try {
     const backend = await gpujsOnHardwareWebGL2();
-    if (backend) return backend;
+    if (backend && supportsAll(backend, needs)) return backend;
   } catch {
     // no usable WebGL2: the CPU it is
   }

@@ -45,7 +45,8 @@ function constantW(X: DataMatrix, k: number): DenseMatrix<Float64Array> {
 }
 
 function steps(plan: FitPlan) {
-  if (!plan.minibatch) throw new NMFError('This backend cannot run MiniBatchNMF; use backend "cpu" or "webgpu".');
+  // MiniBatchNMF refused a backend whose `supports.minibatch` is false before any plan was made
+  if (!plan.minibatch) throw new Error('webnmf internal: a plan made with `minibatch` has no MiniBatchSteps');
   return plan.minibatch;
 }
 

@@ -80,7 +80,8 @@ async function solveSubproblem(steps: PgSteps, sub: PgSubproblem, tol: number, m
 
 export async function fitProjectedGradient(plan: FitPlan, o: SolverOptions, s: PgSettings): Promise<number> {
   const steps = plan.pg;
-  if (!steps) throw new Error("this backend has no 'pg' steps");
+  // fitFactors refused a backend whose `supports.pg` is false before the plan was made
+  if (!steps) throw new Error("webnmf internal: a plan of a backend that supports 'pg' has no 'pg' steps");
   const clock = new IterationClock(o, plan);
   await clock.read(steps.prepare());
   const subW = subproblem('W', o.reg.l1W, o.reg.l2W, s);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { NMF, nonNegativeFactorization } from '../../src/index.js';
 import { acquireBackend } from '../../src/backend/select.js';
 import { CACHE_MAX_ENTRIES, createGpujsBackend, probeWebGL2, type GpujsBackend } from '../../src/backend/gpujs/index.js';
-import { makeProblem } from './helpers.js';
+import { makeProblem } from '../support/problems.js';
 
 const X = [[1, 2, 3, 0], [4, 5, 6, 1], [7, 8, 9.5, 2], [1, 0, 2, 3], [2, 2, 1, 0]];
 
@@ -123,12 +123,12 @@ describe('gpujs: bad input', () => {
     await expect(nonNegativeFactorization([[1, -1], [2, 3]], { nComponents: 1, backend: 'gpujs' })).rejects.toThrow(/[Nn]egative/);
   });
 
-  it('a weighted problem is refused clearly (the gpujs tier has no weighted steps)', async () => {
-    const backend = await createGpujsBackend();
-    const problem = makeProblem({ m: 4, n: 3, k: 2, beta: 2 });
-    const weighted = { rows: 4, cols: 3, indptr: Int32Array.of(0, 1, 1, 1, 1), indices: Int32Array.of(0), weights: Float64Array.of(1), values: Float64Array.of(1) };
-    await expect(backend.createFit({ ...problem, weighted } as typeof problem)).rejects.toThrow(/weighted NMF is not available on the gpujs backend/);
-    expect(backend.livePlans()).toBe(0);
-    backend.dispose();
+  it('a mask is refused clearly before any plan (the gpujs tier declares no weighted steps)', async () => {
+    const backend = (await acquireBackend('gpujs', null)) as GpujsBackend;
+    expect(backend.supports.weighted).toBe(false);
+    const plans = backend.livePlans();
+    const fit = nonNegativeFactorization([[1, 2, 3], [4, 5, 6], [7, 8, 9], [1, 1, 2]], { nComponents: 2, solver: 'mu', backend: 'gpujs', mask: [[1, 1, 1], [1, 0, 1], [1, 1, 0], [1, 1, 1]] });
+    await expect(fit).rejects.toThrow(/^mask needs weighted NMF, which backend 'gpujs' .* does not support\. Use backend 'auto'/);
+    expect(backend.livePlans()).toBe(plans);
   });
 });

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { FitPlan, FitProblem } from '../../src/backend/backend.js';
 import { defaultThreads, threadsSupported } from '../../src/backend/cpu/threads.js';
 import { createGpujsBackend, type GpujsBackend } from '../../src/backend/gpujs/index.js';
-import { gammaOf, makeProblem, randomArray } from './helpers.js';
+import { muGamma } from '../../src/loss.js';
+import { makeProblem, randomArray } from '../support/problems.js';
 
 /**
  * Shapes whose heavy kernels go to the pool (at least 4096 output cells, rows a multiple of 4 wide,
@@ -71,7 +72,7 @@ describe('gpujs webasm threads', () => {
   });
 
   it.each([2, 1, 0.5])('MU (β = %s, L1, L2, clipping) and the loss: threaded equals single-threaded bit for bit', async (beta) => {
-    const gamma = gammaOf(beta);
+    const gamma = muGamma(beta);
     const { scalars } = await onBoth(makeProblem({ ...SHAPE, beta, seed: 3 }), async (plan) => {
       const errors = [await plan.reconstructionError()];
       for (let s = 0; s < 2; s++) {

@@ -1,8 +1,10 @@
-// FitPlan-level problems shared by the WebGPU and gpujs suites: the same steps run on a GPU plan and
-// on the float64 CPU plan, and the results are compared.
+// FitPlan-level problems and step scripts: the same steps run on a target's plan and on the float64
+// CPU plan, and the results are compared (test/conformance/fit-plan.test.ts, and the WebGPU suites
+// that split X or count buffers).
 
-import type { FitProblem } from '../../src/backend/backend.js';
+import type { FitPlan, FitProblem } from '../../src/backend/backend.js';
 import type { CsrMatrix, DenseMatrix } from '../../src/matrix/matrix.js';
+import { muGamma } from '../../src/loss.js';
 
 /** Deterministic uniform [lo, hi) values (mulberry32), so failures reproduce. */
 export function randomArray(count: number, seed: number, lo = 0, hi = 1): Float64Array {
@@ -61,4 +63,38 @@ export function toCsr(m: number, n: number, x: Float64Array): CsrMatrix {
     indptr[i + 1] = indices.length;
   }
   return { rows: m, cols: n, indptr, indices: Int32Array.from(indices), data: Float64Array.from(data) };
+}
+
+export interface Reg {
+  l1W: number;
+  l2W: number;
+  l1H: number;
+  l2H: number;
+}
+export const NO_REG: Reg = { l1W: 0, l2W: 0, l1H: 0, l2H: 0 };
+
+export function runMu(plan: FitPlan, beta: number, steps: number, reg: Reg, updateH = true): void {
+  const gamma = muGamma(beta);
+  for (let s = 0; s < steps; s++) {
+    plan.muUpdateW({ l1: reg.l1W, l2: reg.l2W, gamma });
+    if (updateH) plan.muUpdateH({ l1: reg.l1H, l2: reg.l2H, gamma });
+  }
+}
+
+/** HALS sweeps; with `shuffle`, a fixed sequence of component permutations (the same on every plan). */
+export async function runHals(plan: FitPlan, k: number, steps: number, reg: Reg, shuffle: boolean, updateH = true): Promise<number[]> {
+  const violations: number[] = [];
+  for (let s = 0; s < steps; s++) {
+    plan.halsSweepW({ l1: reg.l1W, l2: reg.l2W, order: permutation(k, shuffle ? 2 * s : -1) });
+    if (updateH) plan.halsSweepH({ l1: reg.l1H, l2: reg.l2H, order: permutation(k, shuffle ? 2 * s + 1 : -1) });
+    if (s % 5 === 0) violations.push(await plan.lastViolation());
+  }
+  return violations;
+}
+
+function permutation(k: number, seed: number): Int32Array {
+  const order = Int32Array.from({ length: k }, (_, t) => t);
+  if (seed < 0) return order;
+  const r = randomArray(k, 1000 + seed);
+  return order.sort((a, b) => r[a] - r[b]);
 }

@@ -5,6 +5,7 @@
 // HALS sweeps in hals.ts. β ≠ 2 updates with a dense X walk it in blocks of rows, recomputing that
 // block of WH, so no m×n temporary exists.
 
+import type { BackendSupports } from '../capabilities.js';
 import type { Backend, CheckScalar, FitPlan, FitProblem, HalsStep, HAverages, MiniBatchSteps, MuStep } from '../backend.js';
 import { dense, isCsr } from '../../matrix/matrix.js';
 import { FLOAT64_EPS } from '../../numerics.js';
@@ -27,6 +28,8 @@ export class CpuBackend implements Backend {
   readonly name = 'cpu';
   readonly description = 'cpu (float64)';
   readonly defaultCheckEvery = 1;
+  /** the float64 reference runs everything */
+  readonly supports: BackendSupports = { pg: true, minibatch: true, weighted: true, float64: true };
   async createFit(problem: FitProblem): Promise<FitPlan> {
     return new CpuFitPlan(problem);
   }

@@ -6,7 +6,7 @@
 // is asked for (load.ts).
 
 import type { Backend, FitPlan, FitProblem } from '../backend.js';
-import { NMFError } from '../../errors.js';
+import { requireCapability, type BackendSupports } from '../capabilities.js';
 import { GpujsFitPlan, type GPULike, type Kernel, type KernelSource } from './fit-plan.js';
 import { defaultThreads, threadsSupported } from '../cpu/threads.js';
 import { loadGpujs } from './load.js';
@@ -209,6 +209,8 @@ export class GpujsBackend implements Backend {
   readonly description: string;
   /** WebGL2: each read is a GPU round trip, so 10 as on WebGPU; webasm: reads are free, scikit-learn's 1 */
   readonly defaultCheckEvery: number;
+  /** float32 kernels for every solver and MiniBatchNMF; no weighted NMF (its sparse products have no gpu.js kernels) */
+  readonly supports: BackendSupports = { pg: true, minibatch: true, weighted: false, float64: false };
   private plans = 0;
   private disposed = false;
   private gpu: GPULike | null = null;
@@ -254,7 +256,8 @@ export class GpujsBackend implements Backend {
     if (this.disposed) throw new Error('webnmf: this gpujs backend was disposed.');
     const { X, W, H } = problem;
     if (X.rows !== W.rows || X.cols !== H.cols || W.cols !== H.rows) throw new Error('webnmf internal: X, W and H shapes do not match.');
-    if ((problem as { weighted?: unknown }).weighted) throw new NMFError("mask: weighted NMF is not available on the gpujs backend; use backend 'cpu' or 'webgpu'.");
+    // fit.ts refuses a mask first; a direct caller gets the same refusal rather than a mask ignored
+    if (problem.weighted) requireCapability(this, { capability: 'weighted', option: 'mask' });
     if (this.webgl2) {
       const side = Math.max(X.rows, X.cols, W.cols + 1);
       if (side > this.webgl2.maxTextureSize) {

@@ -3,6 +3,7 @@
 // or uses the caller's; each createFit() uploads X, W, H once and returns a plan of prepared dispatches.
 
 import type { Backend, FitPlan, FitProblem } from '../backend.js';
+import type { BackendSupports } from '../capabilities.js';
 import { NMFError } from '../../errors.js';
 import type { GpuProfile } from '../../params.js';
 import { BufferSet, liveBufferCount } from './buffers.js';
@@ -45,6 +46,8 @@ export class WebGPUBackend implements Backend {
   readonly name = 'webgpu';
   /** convergence readback every 10 iterations: each read is a GPU round trip */
   readonly defaultCheckEvery = 10;
+  /** both kernel plans run every solver, MiniBatchNMF and weighted NMF, in float32 */
+  readonly supports: BackendSupports = { pg: true, minibatch: true, weighted: true, float64: false };
   private disposed = false;
   /** resolves with the Error every later read rejects with, once the device is lost or destroyed */
   private readonly lost: Promise<Error>;

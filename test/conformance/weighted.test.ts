@@ -1,16 +1,16 @@
-// Weighted NMF (the mask option): the loss counts observed entries only, each with its weight.
-// No scikit-learn reference exists; the tests pin what weighting must mean: an all-ones mask is the
-// unweighted fit, unobserved entries cannot matter, and a low-rank matrix is recovered from 70% of it.
+// Weighted NMF (the mask option) on every target that supports it: the loss counts observed entries
+// only, each with its weight. No scikit-learn reference exists; the tests pin what weighting must mean:
+// an all-ones mask is the unweighted fit, unobserved entries cannot matter, and a low-rank matrix is
+// recovered from 70% of it. Tolerances: test/support/targets.ts (float64 on the CPU; float32
+// arithmetic in another order on the GPU backends).
 
-import { describe, expect, it } from 'vitest';
-import { NMF, nonNegativeFactorization, type DenseMatrix, type FactorizationOptions } from '../src/index.js';
-import { backendOptions, relativeError } from './parity-cases.js';
-import { rng, seededMatrix, toCsr } from './support/matrices.js';
+import { describe, expect, it, test } from 'vitest';
+import { NMF, nonNegativeFactorization, type DenseMatrix, type FactorizationOptions } from '../../src/index.js';
+import { relativeError } from '../support/cases.js';
+import { rng, seededMatrix, toCsr } from '../support/matrices.js';
+import { openTargets, type Target } from '../support/targets.js';
 
-/** WebGPU under both kernel plans */
-const WEIGHTED_BACKENDS = ['cpu', 'webgpu:software', 'webgpu:hardware'] as const;
-/** float64 on the CPU; on WebGPU, float32 arithmetic in another order */
-const TOL = { cpu: 1e-9, 'webgpu:software': 2e-3, 'webgpu:hardware': 2e-3 } as const;
+const targets = await openTargets();
 
 const matrix = (rows: number, cols: number, seed: number, lo = 0.1) => seededMatrix(rows, cols, seed, { lo });
 
@@ -26,8 +26,11 @@ function mask01(rows: number, cols: number, missing: number, seed: number): Dens
 const ones = (rows: number, cols: number) => ({ rows, cols, data: new Float64Array(rows * cols).fill(1) });
 const quiet = () => {};
 
-describe.each(WEIGHTED_BACKENDS)('weighted NMF (%s)', (backend) => {
-  const base: FactorizationOptions = { nComponents: 3, solver: 'mu', init: 'nndsvda', maxIter: 60, tol: 0, ...backendOptions(backend), onWarning: quiet };
+describe.each(targets)('weighted NMF on $name', (t: Target) => {
+  const base: FactorizationOptions = { nComponents: 3, solver: 'mu', init: 'nndsvda', maxIter: 60, tol: 0, ...t.options, onWarning: quiet };
+  const tolerance = t.tolerance.weighted!;
+  // every case of this block is skipped, by name, on a target that declares no weighted NMF
+  const it = test.skipIf(!t.supports.weighted);
 
   it.each([
     ['frobenius', 'dense'], ['frobenius', 'csr'], ['kullback-leibler', 'dense'], ['kullback-leibler', 'csr'],
@@ -40,8 +43,8 @@ describe.each(WEIGHTED_BACKENDS)('weighted NMF (%s)', (backend) => {
     const plain = await nonNegativeFactorization(X, o);
     for (const mask of [ones(14, 11), toCsr(ones(14, 11))]) {
       const weighted = await nonNegativeFactorization(X, { ...o, mask });
-      expect(relativeError(weighted.W, plain.W)).toBeLessThan(TOL[backend]);
-      expect(relativeError(weighted.H, plain.H)).toBeLessThan(TOL[backend]);
+      expect(relativeError(weighted.W, plain.W)).toBeLessThan(tolerance);
+      expect(relativeError(weighted.H, plain.H)).toBeLessThan(tolerance);
     }
   });
 
@@ -64,7 +67,7 @@ describe.each(WEIGHTED_BACKENDS)('weighted NMF (%s)', (backend) => {
     const X = { rows: 40, cols: 30, data: new Float64Array(1200) };
     for (let i = 0; i < 40; i++) for (let j = 0; j < 30; j++) for (let r = 0; r < 3; r++) X.data[i * 30 + j] += A.data[i * 3 + r] * B.data[r * 30 + j];
     const mask = mask01(40, 30, 0.3, 7);
-    const model = new NMF({ ...base, maxIter: backend === 'cpu' ? 3000 : 1500, tol: 1e-9 });
+    const model = new NMF({ ...base, maxIter: t.supports.float64 ? 3000 : 1500, tol: 1e-9 });
     const W = await model.fitTransform(X, { mask });
     const H = model.components!;
     let missErr = 0, missRef = 0, missing = 0;
@@ -97,10 +100,10 @@ describe.each(WEIGHTED_BACKENDS)('weighted NMF (%s)', (backend) => {
         d += weights.data[i * 9 + j] * (X.data[i * 9 + j] - wh) ** 2;
       }
     }
-    expect(Math.abs(model.reconstructionErr! / Math.sqrt(d) - 1)).toBeLessThan(backend === 'cpu' ? 1e-12 : 1e-4);
+    expect(Math.abs(model.reconstructionErr! / Math.sqrt(d) - 1)).toBeLessThan(t.supports.float64 ? 1e-12 : 1e-4);
     const scaled = new NMF({ ...base, maxIter: 40 });
     await scaled.fitTransform(X, { mask: { ...weights, data: weights.data.map((w) => 8 * w) } });
-    expect(relativeError(scaled.components!, H)).toBeLessThan(TOL[backend]);
+    expect(relativeError(scaled.components!, H)).toBeLessThan(tolerance);
   });
 });
 

@@ -1,4 +1,4 @@
-// A Web Worker of the gpujs page: a fit with backend 'gpujs' where there is no document (gpu.js then
+// A Web Worker of the browser page: a fit with backend 'gpujs' where there is no document (gpu.js then
 // needs an OffscreenCanvas WebGL2 context), as the demo runs its fits.
 
 import * as gpujs from 'gpu.js';

@@ -6,8 +6,8 @@
 // block of WH, so no m×n temporary exists.
 
 import type { BackendSupports } from '../capabilities.js';
-import type { Backend, CheckScalar, FitPlan, FitProblem, HalsStep, HAverages, MiniBatchSteps, MuStep } from '../backend.js';
-import { dense, isCsr } from '../../matrix/matrix.js';
+import type { Backend, CheckScalar, FitPlan, FitProblem, HalsStep, MuStep } from '../backend.js';
+import { isCsr } from '../../matrix/matrix.js';
 import { FLOAT64_EPS } from '../../numerics.js';
 import { clipsAfterMu, errorFromDivergence } from '../../loss.js';
 import { PlanState, readNow } from '../plan-state.js';
@@ -15,7 +15,8 @@ import { betaDivergence } from './divergence.js';
 import { ab, abt, atbAdd } from './gemm.js';
 import { halsScratchSpecs, halsSweep, transpose, type HalsScratch } from './hals.js';
 import { muBlockSpecs, muTermsH, muTermsW, type MuBlocks } from './mu-blocks.js';
-import { applyAveragedUpdate, applyUpdate, denominatorTerms, numeratorTerms, relativeChange, sum, zeroBelow } from './mu-terms.js';
+import { applyUpdate, denominatorTerms, numeratorTerms, zeroBelow } from './mu-terms.js';
+import { CpuMiniBatchSteps } from './minibatch-steps.js';
 import { CpuPgSteps } from './pg-steps.js';
 import { fillSparse, gather, sampleDot, sparseSpecs, spmm, type SparseX } from './sparse.js';
 import { WeightedTerms } from './weighted.js';
@@ -80,11 +81,8 @@ class CpuFitPlan implements FitPlan {
   private readonly Vcsc: FloatArray;
   /** Σ|projected gradient| of the last HALS sweep of each factor */
   private readonly violation = { W: 0, H: 0 };
-  /** MiniBatchNMF's state: running averages of H's update, W of the previous wChange, H at the start */
-  private readonly averages: { A: Float64Array; B: Float64Array } | null;
-  private readonly wPrevious: Float64Array;
-  private readonly hStart: Float64Array;
-  readonly minibatch: MiniBatchSteps;
+  /** MiniBatchNMF's steps and their state (minibatch-steps.ts) */
+  readonly minibatch: CpuMiniBatchSteps;
   /** weighted NMF: the products and the loss over the observed entries only */
   private readonly weighted: WeightedTerms | null;
   /** solver 'pg': its subproblems use the product arrays (XHt, HHt, WtX, WtW) as scratch */
@@ -131,10 +129,17 @@ class CpuFitPlan implements FitPlan {
     ({ WHb: this.WHb, Vb: this.Vb, Db: this.Db, sampled: this.sampled, V: this.V, Vcsc: this.Vcsc, gram: this.gram, gram2: this.gram2, order: this.order } = a);
     this.hals = { viol: a.viol, packed: a.packed, l1: a.l1 };
     this.muBlocks = { blocks: a.blocks, partialNum: a.partialNum, partialDen: a.partialDen };
-    this.averages = p.averages ? { A: Float64Array.from(p.averages.A.data), B: Float64Array.from(p.averages.B.data) } : null;
-    this.wPrevious = Float64Array.from(p.W.data);
-    this.hStart = Float64Array.from(p.H.data);
-    this.minibatch = this.minibatchSteps();
+    this.minibatch = new CpuMiniBatchSteps(
+      {
+        k, n, W: this.W, H: this.H,
+        hTerms: () => {
+          this.hTerms();
+          return { num: this.num.H, den: this.den.H };
+        },
+        afterHUpdate: (step) => this.afterHUpdate(step),
+      },
+      p,
+    );
     this.weighted = p.weighted ? new WeightedTerms(p.weighted, k, p.beta) : null;
     this.pg = new CpuPgSteps({
       m, n, k, W: this.W as Float64Array, H: this.H as Float64Array, XHt: this.XHt as Float64Array, HHt: this.HHt as Float64Array,
@@ -325,29 +330,6 @@ class CpuFitPlan implements FitPlan {
       for (let i = 0; i < m; i++) s += W[i * k + r];
       den.fill(s === 0 ? 1 : s, r * n, (r + 1) * n);
     }
-  }
-
-  private minibatchSteps(): MiniBatchSteps {
-    return {
-      muUpdateHAveraged: (step, rho) => {
-        if (!this.averages) throw new Error('muUpdateHAveraged needs a plan made with averages');
-        this.hTerms();
-        applyAveragedUpdate(this.H, this.num.H, this.den.H, this.averages.A, this.averages.B, rho, step);
-        this.afterHUpdate(step);
-      },
-      clipW: () => zeroBelow(this.W, FLOAT64_EPS),
-      wChange: async () => {
-        const change = relativeChange(this.W, this.wPrevious);
-        this.wPrevious.set(this.W);
-        return change;
-      },
-      hChange: async () => relativeChange(this.H, this.hStart),
-      factorSums: async () => ({ sumW: sum(this.W, 1), sumW2: sum(this.W, 2), sumH: sum(this.H, 1), sumH2: sum(this.H, 2) }),
-      readAverages: async (): Promise<HAverages> => {
-        if (!this.averages) throw new Error('readAverages needs a plan made with averages');
-        return { A: dense(this.k, this.n, this.averages.A.slice()), B: dense(this.k, this.n, this.averages.B.slice()) };
-      },
-    };
   }
 
   /** The sweep's Gram matrix: `M` with L2 added to its diagonal; and the component order. */

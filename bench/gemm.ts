@@ -1,9 +1,9 @@
 // Micro-benchmark of the CPU backend's kernels (src/backend/cpu/*.wat) beside the WebAssembly SIMD
 // peak of this machine. Run: node --import tsx bench/gemm.ts [--quick]
 //
-//   peak     the most multiply-adds per second one core runs in WASM SIMD: 12 independent vector
-//            accumulators, each step a mul then an add (baseline WASM SIMD has no fused
-//            multiply-add), no memory traffic; f64x2 and f32x4. Assembled here with wabt.
+//   peak     the most multiply-adds per second one core runs in WASM SIMD (bench/peak.ts: the
+//            products' register tile with its operands in L1, each step a mul then an add, as
+//            baseline WASM SIMD has no fused multiply-add); f64x2 and f32x4
 //   dense    the products of one MU iteration on a 2000×1000 X, k = 20 (gemm.ts), float64 and
 //            float32, on 1 and 2 threads: GMAC/s and the share of the peak per core
 //   sparse   X·Hᵀ, Xᵀ·W and WH at the nonzeros (sparse.ts) on the State of the Union TF-IDF
@@ -16,13 +16,13 @@
 
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import wabt from 'wabt';
 import { sotuCorpus } from '../src/cli/sotu.js';
 import { ab, abt, atbAdd, ratio } from '../src/backend/cpu/gemm.js';
 import { halsScratchSpecs, halsSweep } from '../src/backend/cpu/hals.js';
 import { fillSparse, sampleDot, sparseSpecs, spmm } from '../src/backend/cpu/sparse.js';
 import { allocateArrays, forceJsKernels, setMinShareWork, type FloatArray } from '../src/backend/cpu/workspace.js';
 import { TfidfVectorizer } from '../src/text/vectorizer.js';
+import { peakKernel } from './peak.js';
 
 const QUICK = process.argv.includes('--quick');
 const MIN_SECONDS = QUICK ? 0.1 : 0.5;
@@ -75,36 +75,16 @@ function time(run: () => void, seconds = MIN_SECONDS): number {
   return Number.isFinite(quiet) ? quiet : any;
 }
 
-// --- peak -------------------------------------------------------------------------------------
-
-/** A WASM loop of `steps` rounds over 12 independent accumulators (mul + add each): 12·lanes MACs per round. */
-async function peakKernel(shape: 'f64x2' | 'f32x4'): Promise<(steps: number) => void> {
-  const acc = Array.from({ length: 12 }, (_, i) => `$a${i}`);
-  const scalar = shape === 'f64x2' ? 'f64' : 'f32';
-  const text = `(module (func (export "run") (param $n i32) (result ${scalar})
-    (local $x v128) (local $y v128) ${acc.map((a) => `(local ${a} v128)`).join(' ')}
-    (local.set $x (${shape}.splat (${scalar}.const 1.0000001))) (local.set $y (${shape}.splat (${scalar}.const 0.9999999)))
-    (loop $l
-      ${acc.map((a) => `(local.set ${a} (${shape}.add (local.get ${a}) (${shape}.mul (local.get $x) (local.get $y))))`).join('\n      ')}
-      (local.set $x (${shape}.mul (local.get $x) (local.get $y)))
-      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
-    (${shape}.extract_lane 0 ${acc.reduce((s, a) => `(${shape}.add ${s} (local.get ${a}))`, `(${shape}.splat (${scalar}.const 0))`)})))`;
-  const assembler = await wabt();
-  const module = assembler.parseWat('peak.wat', text, { simd: true });
-  const bytes = module.toBinary({}).buffer as Uint8Array<ArrayBuffer>;
-  module.destroy();
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-  return instance.exports.run as (steps: number) => void;
-}
+// --- peak ---------------------------------------------------------------------------------------
 
 const STEPS = 1_000_000;
 const peak: Record<'f64' | 'f32', number> = { f64: 0, f32: 0 };
-for (const [kind, shape, lanes] of [['f64', 'f64x2', 2], ['f32', 'f32x4', 4]] as const) {
-  const run = await peakKernel(shape);
-  peak[kind] = (STEPS * 12 * lanes) / time(() => run(STEPS)) / 1e9;
+for (const [kind, shape] of [['f64', 'f64x2'], ['f32', 'f32x4']] as const) {
+  const { run, macsPerStep } = await peakKernel(shape);
+  peak[kind] = (STEPS * macsPerStep) / time(() => run(STEPS)) / 1e9;
 }
 console.log(`CPU: ${cpus().length} × ${cpus()[0].model}; Node ${process.version}`);
-console.log(`WASM SIMD peak per core (mul + add, 12 accumulators in registers): f64x2 ${peak.f64.toFixed(2)} GMAC/s, f32x4 ${peak.f32.toFixed(2)} GMAC/s\n`);
+console.log(`WASM SIMD peak per core (bench/peak.ts: ab's 4×2 tile, mul + add, operands in L1): f64x2 ${peak.f64.toFixed(2)} GMAC/s, f32x4 ${peak.f32.toFixed(2)} GMAC/s\n`);
 
 const pct = (gmacs: number, kind: 'f64' | 'f32', threads: number): string => `${((100 * gmacs) / threads / peak[kind]).toFixed(0)}%`;
 const row = (cells: (string | number)[], widths: number[]): string => cells.map((c, i) => String(c).padStart(widths[i])).join(' ');

@@ -1,7 +1,8 @@
 // npm run bench:cpu — webnmf's CPU backend beside scikit-learn on the same problems, in one run.
 // Figures, not a test. scikit-learn runs in a long-lived /usr/bin/python3 (bench/sklearn_server.py)
 // with OPENBLAS_CORETYPE=SkylakeX on AVX-512 CPUs unless the environment sets it; each round runs every case on both
-// sides back to back (which side goes first alternates), and the tables report medians over rounds.
+// sides one after the other (which side goes first alternates; each starts once the other's threads
+// are idle), and the tables report medians over rounds.
 //
 // Cases (--only=topics,dense,float32 picks groups; --rounds=N, default 3):
 //   topics   the main job's workload: TF-IDF of the State of the Union passages made by scikit-learn's
@@ -23,6 +24,7 @@ import { sotuCorpus } from '../src/cli/sotu.js';
 import type { CsrMatrix, DenseMatrix } from '../src/matrix/matrix.js';
 import { NMF, type NMFOptions } from '../src/index.js';
 import { RandomState } from '../src/random/random-state.js';
+import { measurePeak } from './peak.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, only: { type: 'string', default: 'topics,dense,float32' } } });
 const ROUNDS = Number(values.rounds);
@@ -130,6 +132,22 @@ async function runSklearn(sk: ReturnType<typeof startSklearn>, c: Case): Promise
   return { seconds: r.seconds, nIter: r.nIter, err: r.err, dtype: r.dtype, others };
 }
 
+/**
+ * Waits until the other processes have been idle for a 100 ms window (at most 2 s). After a fit,
+ * scikit-learn's BLAS and OpenMP threads keep spinning for a while; started at once, the next
+ * side's run shared the cores with them (topics 1000, a 0.3 s fit: 0.28–0.32 cores taken and 1.3×
+ * its time whenever scikit-learn had just run, in every round).
+ */
+async function settle(): Promise<void> {
+  const deadline = performance.now() + 2000;
+  while (performance.now() < deadline) {
+    const [machine0, own0] = [machineCpuSeconds(), ownCpuSeconds()];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // /proc/stat counts in 10 ms ticks: idle means at most one tick elsewhere
+    if (!(machineCpuSeconds() - machine0 - (ownCpuSeconds() - own0) > 0.01)) return;
+  }
+}
+
 const median = (v: number[]): number => {
   const s = [...v].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -143,6 +161,9 @@ const blas = (info.blas as { user_api: string; internal_api: string; version: st
 console.log(`webnmf CPU backend vs scikit-learn ${info.sklearn} (numpy ${info.numpy}, scipy ${info.scipy}), ${ROUNDS} rounds, medians`);
 console.log(`machine: ${cpus().length} × ${cpus()[0].model}, Node ${process.version}; OPENBLAS_CORETYPE=${CORETYPE ?? 'unset (OpenBLAS chooses)'}; BLAS (threadpoolctl): ${blas || 'none found'}`);
 const load0 = loadavg();
+// This host's speed drifts between (and within) quiet windows: the WASM SIMD peak before and after
+// the rounds says how much, beside the other processes' load each row reports.
+const peak0 = await measurePeak('f64x2');
 
 const matrices = new Map<string, Matrix>();
 const needs = new Set(CASES.map((c) => c.X));
@@ -178,13 +199,14 @@ try {
 }
 
 // Warm-up, untimed: each side compiles and starts what a long-running process would already have
-// (V8's JIT and WebAssembly compilation, webnmf's worker threads; scikit-learn's imports).
-const warm = { rows: 40, cols: 30, data: Float64Array.from({ length: 1200 }, (_, i) => 1 + (i % 7)) };
-await sk.request({ op: 'load', name: 'warm', random: [40, 30] });
+// (V8's JIT and WebAssembly compilation, webnmf's worker threads; scikit-learn's imports). Each case
+// runs a few iterations on its own X: V8 tiers a WebAssembly function up only once it has run a
+// while (a call that starts in its baseline code ends there), and a tiny X left the first timed
+// round of topics 1000 in baseline code (0.35–0.37 s against 0.21–0.28 in later rounds).
 for (const c of CASES) {
-  const options = { ...c.options, nComponents: 3, maxIter: 5 };
-  await new NMF({ ...options, backend: 'cpu', onWarning: () => {} }).fitTransform(c.X.includes('32') ? { ...warm, data: Float32Array.from(warm.data) } : warm);
-  await sk.request({ op: 'fit', X: 'warm', params: sklearnParams(options) });
+  const options = { ...c.options, maxIter: 5 };
+  await new NMF({ ...options, backend: 'cpu', onWarning: () => {} }).fitTransform(matrices.get(c.X)!);
+  await sk.request({ op: 'fit', X: c.X, params: sklearnParams(options) });
 }
 
 const runs = new Map<Case, { webnmf: Run[]; sklearn: Run[] }>(CASES.map((c) => [c, { webnmf: [], sklearn: [] }]));
@@ -193,23 +215,30 @@ for (let round = 0; round < ROUNDS; round++) {
     const r = runs.get(c)!;
     const sides = [async () => r.webnmf.push(await runWebnmf(c, matrices.get(c.X)!)), async () => r.sklearn.push(await runSklearn(sk, c))];
     if (round % 2 === 1) sides.reverse();
-    for (const side of sides) await side();
+    for (const side of sides) {
+      await settle();
+      await side();
+    }
     const [w, s] = [r.webnmf.at(-1)!, r.sklearn.at(-1)!];
     console.log(`  round ${round + 1}  ${c.name.padEnd(42)} webnmf ${w.seconds.toFixed(3)} s  scikit-learn ${s.seconds.toFixed(3)} s  (${(w.seconds / s.seconds).toFixed(2)}×; others ${w.others.toFixed(2)} / ${s.others.toFixed(2)} cores)`);
   }
 }
 sk.close();
 const load1 = loadavg();
+const peak1 = await measurePeak('f64x2');
 
-console.log(`\nload average ${load0.map((l) => l.toFixed(2)).join(' ')} at start, ${load1.map((l) => l.toFixed(2)).join(' ')} at end\n`);
-console.log('| case | webnmf (s) | scikit-learn (s) | ratio | target | nIter webnmf / sklearn | error rel. diff | dtype | other load (cores) |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log(`\nload average ${load0.map((l) => l.toFixed(2)).join(' ')} at start, ${load1.map((l) => l.toFixed(2)).join(' ')} at end`);
+console.log(`WASM SIMD f64x2 peak per core (bench/peak.ts): ${peak0.toFixed(2)} GMAC/s at start, ${peak1.toFixed(2)} at end\n`);
+console.log('| case | webnmf (s) | scikit-learn (s) | ratio | rounds\' ratios | target | nIter webnmf / sklearn | error rel. diff | dtype | other load (cores) |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const c of CASES) {
   const { webnmf, sklearn } = runs.get(c)!;
   const [w, s] = [median(webnmf.map((r) => r.seconds)), median(sklearn.map((r) => r.seconds))];
   const ratio = w / s;
+  const roundRatios = webnmf.map((r, i) => r.seconds / sklearn[i].seconds);
+  const spread = `${Math.min(...roundRatios).toFixed(2)}–${Math.max(...roundRatios).toFixed(2)}×`;
   const met = c.target === null ? '—' : `≤ ${c.target}× ${ratio <= c.target ? 'met' : 'NOT met'}`;
   const errDiff = Math.abs(webnmf[0].err - sklearn[0].err) / sklearn[0].err;
   const others = median([...webnmf, ...sklearn].map((r) => r.others));
-  console.log(`| ${c.name} | ${w.toFixed(3)} | ${s.toFixed(3)} | ${ratio.toFixed(2)}× | ${met} | ${webnmf[0].nIter} / ${sklearn[0].nIter} | ${errDiff.toExponential(1)} | ${webnmf[0].dtype.replace('Array', '')} / ${sklearn[0].dtype} | ${others.toFixed(2)} |`);
+  console.log(`| ${c.name} | ${w.toFixed(3)} | ${s.toFixed(3)} | ${ratio.toFixed(2)}× | ${spread} | ${met} | ${webnmf[0].nIter} / ${sklearn[0].nIter} | ${errDiff.toExponential(1)} | ${webnmf[0].dtype.replace('Array', '')} / ${sklearn[0].dtype} | ${others.toFixed(2)} |`);
 }

@@ -317,9 +317,15 @@ describe('whole fits on the CPU backend', () => {
     ['dense, mu Itakura-Saito', dense, { solver: 'mu', betaLoss: 'itakura-saito' }],
     ['dense float32, mu Kullback-Leibler', { ...dense, data: Float32Array.from(dense.data) }, { solver: 'mu', betaLoss: 'kullback-leibler' }],
   ] as const)('%s: threads give the bits of one thread (start included)', async (_name, X, options) => {
-    const before = workerChunks();
-    const threaded = await fit(X, options, true);
-    expect(workerChunks(), 'worker threads ran chunks').toBeGreaterThan(before);
-    expect(threaded).toEqual(await fit(X, options, false));
+    const alone = await fit(X, options, false);
+    // A fit this small may find no free core for its worker (the test files run side by side): the
+    // calling thread then claims every chunk. Fit again until a worker has run some, so the
+    // comparison covers calls really split; every threaded fit must give the same bits.
+    for (let attempt = 1; ; attempt++) {
+      const before = workerChunks();
+      expect(await fit(X, options, true), `threaded fit ${attempt}`).toEqual(alone);
+      if (workerChunks() > before) break;
+      expect(attempt, 'fits before a worker thread ran a chunk').toBeLessThan(10);
+    }
   });
 });

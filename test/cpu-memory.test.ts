@@ -54,10 +54,11 @@ describe('CPU backend memory', () => {
     const next = createWorkspace(1, { threads: 2 });
     await next.ready();
     next.destroy();
+    // a spare that finds no free core (test files run side by side) runs no chunk of one short fit: fit again
     const chunks = workerChunks();
-    await fit();
-    expect(workerThreads().started, 'no thread started for the new memory and the fit: the spares took it').toBe(spares.started);
-    expect(workerChunks(), 'and ran the fit\'s chunks').toBeGreaterThan(chunks);
+    for (let attempt = 0; attempt < 10 && workerChunks() === chunks; attempt++) await fit();
+    expect(workerThreads().started, 'no thread started for the new memory and the fits: the spares took it').toBe(spares.started);
+    expect(workerChunks(), 'and ran the fits\' chunks').toBeGreaterThan(chunks);
     releaseIdleMemory();
     endSpareWorkers();
     expect(workerThreads().live, 'spares end (SPARE_WORKER_MS without a fit; here at once)').toBe(0);

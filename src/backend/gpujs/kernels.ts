@@ -156,19 +156,25 @@ const WH = `function (W, H) {
 }`;
 
 /**
- * The end of every multiplicative update (CPU: applyUpdate): the denominator `d` gets L1 and L2·a,
- * an exact 0 becomes EPSILON, a ← a·(num/d)^γ; then, with clip, entries below float64's eps become 0.
+ * A multiplicative update's denominator `d` as the update takes it (CPU: applyUpdate), for the entry
+ * `value` of the factor: plus L1 and L2·value, an exact 0 becoming EPSILON.
  */
-const APPLY = `
+const regularizedDenominator = (value: string) => `
   if (l1 > 0) {
     d += l1;
   }
   if (l2 > 0) {
-    d += l2 * a;
+    d += l2 * ${value};
   }
   if (d == 0) {
     d = ${EPS};
-  }
+  }`;
+
+/**
+ * The end of every multiplicative update: the denominator regularized, a ← a·(num/d)^γ; then, with
+ * clip, entries below float64's eps become 0.
+ */
+const APPLY = `${regularizedDenominator('a')}
   const delta = num / d;
   let out = a * delta;
   if (gamma != 1) {
@@ -422,16 +428,7 @@ const AVG_B = `function (B, den, H, rho, l1, l2) {
   const r = this.thread.y;
   const j = this.thread.x;
   let d = den[r][j];
-  const h = H[r][j];
-  if (l1 > 0) {
-    d += l1;
-  }
-  if (l2 > 0) {
-    d += l2 * h;
-  }
-  if (d == 0) {
-    d = ${EPS};
-  }
+  const h = H[r][j];${regularizedDenominator('h')}
   return B[r][j] * rho + d;
 }`;
 
